@@ -98,7 +98,10 @@ class SetFileMode:
     mode: int
 
 
-Edit = RemoveAuth | SetCredHelper | RemoveCredHelper | RemoveTopLevel | RenameTopLevel | StripBom | SetFileMode
+Edit = (
+    RemoveAuth | SetCredHelper | RemoveCredHelper | RemoveTopLevel | RenameTopLevel | StripBom
+    | SetFileMode
+)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import hashlib
 
 
 class Secret:
-    """Holds a credential. Only `reveal()` gives the value back; everything else shows a fingerprint."""
+    """A credential. Only `reveal()` gives the value back; everything else shows a fingerprint."""
 
     __slots__ = ("_value",)
 
@@ -22,7 +22,8 @@ class Secret:
     @property
     def fingerprint(self) -> str:
         # 8 hex digits of SHA-256: enough to tell two tokens apart, useless to an attacker.
-        return "sha256:" + hashlib.sha256(self._value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        digest = hashlib.sha256(self._value.encode("utf-8", "surrogatepass")).hexdigest()
+        return "sha256:" + digest[:8]
 
     def __bool__(self) -> bool:
         return bool(self._value)

@@ -1,0 +1,145 @@
+"""Command line: the only place that reads argv, the real environment, and decides exit codes.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, for `fix --check`,
+a change is needed); 2 bad usage or unreadable input (nothing written); 3 a write failed (the
+original file untouched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
+COMMANDS = ("diagnose", "fix", "explain", "rules", "demo")
+
+NETWORK_NOTE = (
+    "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
+    "and never print a secret (tokens show as a short sha256 fingerprint at most)."
+)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _add_common(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
+    parser.add_argument("--config", metavar="PATH",
+                        help="config.json, or its directory as Docker's own --config takes it "
+                        "(default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json)")
+    parser.add_argument("--registry", metavar="HOST", action="append", default=[],
+                        help="an ECR registry to set up even if the config does not mention it "
+                        "(repeatable)")
+    parser.add_argument("--format", choices=formats, default="text", help="output format")
+    parser.add_argument("--fail-on", metavar="SEVERITY", default="low",
+                        help="exit 1 if a finding is at or above this severity: info, low, "
+                        "medium, high, critical (default: low)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecr-doctor",
+        description="Diagnose, explain and fix Docker credential configuration for Amazon ECR "
+        "(`no basic auth credentials`, `authorization token has expired`).",
+        epilog=NETWORK_NOTE + " With no command, `diagnose` runs.",
+    )
+    parser.add_argument("--version", action="version", version=f"ecr-doctor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    diagnose = sub.add_parser("diagnose", help="diagnose the config Docker would use (default)",
+                              description="Diagnose a Docker config and the machine around it, "
+                              "and say which credential source Docker uses for each registry. "
+                              + NETWORK_NOTE)
+    _add_common(diagnose, formats=("text", "json"))
+
+    fix = sub.add_parser("fix", help="fix the config: show a diff, check, or write",
+                         description="Fix the config. Default --diff shows the change and writes "
+                         "nothing; --write keeps a timestamped backup, writes atomically and "
+                         "leaves mode 0600. " + NETWORK_NOTE)
+    _add_common(fix, formats=("text", "json"))
+    mode = fix.add_mutually_exclusive_group()
+    mode.add_argument("--diff", dest="mode", action="store_const", const="diff",
+                      help="show the change, write nothing (default)")
+    mode.add_argument("--check", dest="mode", action="store_const", const="check",
+                      help="exit 1 if a change is needed, else 0; write nothing")
+    mode.add_argument("--write", dest="mode", action="store_const", const="write",
+                      help="apply the change")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply fixes that change behaviour beyond the defect")
+
+    explain = sub.add_parser("explain", help="explain a pasted error message, or a rule",
+                             description="Rank the likely causes of a pasted Docker/ECR error "
+                             "and name the check for each (marking what this machine shows), "
+                             "or print a rule's page. Use - to read the text from stdin. "
+                             + NETWORK_NOTE)
+    explain.add_argument("text", nargs="+", help='error text, "-", or a rule id such as CFG001')
+    explain.add_argument("--config", metavar="PATH", help="config to check causes against")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("demo", help="diagnose and fix bundled examples of the classic breakages")
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        return ["diagnose", *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    from .dockerconfig import ConfigError
+
+    try:
+        if args.command == "diagnose":
+            from .commands import run_diagnose
+
+            return run_diagnose(args, out)
+        if args.command == "fix":
+            from .commands import run_fix
+
+            return run_fix(args, out)
+        if args.command == "explain":
+            from .commands import run_explain
+
+            return run_explain(args, out, sys.stdin)
+        if args.command == "rules":
+            from .commands import run_rules
+
+            return run_rules(args, out)
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo(out, color=_color(out))
+    except ConfigError as exc:
+        err.write(f"ecr-doctor: error: {exc}\n")
+        return EXIT_USAGE
+    except UsageError as exc:
+        err.write(f"ecr-doctor: error: {exc}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.print_help(out)
+    return EXIT_USAGE
+
+
+def _color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

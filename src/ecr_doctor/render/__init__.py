@@ -1,0 +1,1 @@
+"""Renderers turn findings into text or JSON; they never decide anything."""

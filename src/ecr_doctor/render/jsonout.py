@@ -1,0 +1,92 @@
+"""Machine output. The shape is versioned (`schema_version`) and described by
+`ecr_doctor/schemas/diagnose-v1.json`; additions bump the minor, changes the major."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .. import __version__
+from ..engine import Diagnosis
+from ..fixer import FixPlan
+from ..model import Finding, Severity
+
+SCHEMA_VERSION = "1.0"
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "path": finding.location.path,
+        "line": finding.location.line,
+        "col": finding.location.col,
+        "registry": finding.registry,
+        "fix": None if finding.fix is None else {
+            "applicability": finding.fix.applicability.value,
+            "description": finding.fix.description,
+        },
+        "details": dict(finding.details),
+    }
+
+
+def diagnosis_dict(
+    diagnosis: Diagnosis, *, config: dict[str, Any], exit_code: int
+) -> dict[str, Any]:
+    counts = Counter(f.severity.label for f in diagnosis.findings)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecr-doctor", "version": __version__},
+        "config": config,
+        "registries": [
+            {
+                "lookup_key": res.lookup_key,
+                "host": reg.host,
+                "kind": reg.kind.value,
+                "account": reg.account,
+                "region": reg.region,
+                "partition": reg.partition,
+                "fips": reg.fips,
+                "source": res.source.value,
+                "helper": res.helper,
+                "auth_key": res.auth_key,
+                "shadowed_auths": list(res.shadowed_auths),
+                "reason": res.reason,
+            }
+            for reg, res in diagnosis.registries
+        ],
+        "findings": [finding_dict(f) for f in diagnosis.findings],
+        "summary": {
+            "total": len(diagnosis.findings),
+            "by_severity": {s.label: counts.get(s.label, 0) for s in Severity},
+            "fixable": {
+                "safe": sum(1 for f in diagnosis.findings
+                            if f.fix and f.fix.applicability.value == "safe"),
+                "unsafe": sum(1 for f in diagnosis.findings
+                              if f.fix and f.fix.applicability.value == "unsafe"),
+            },
+        },
+        "exit_code": exit_code,
+    }
+
+
+def fix_dict(plan: FixPlan, *, mode: str, written: bool, backup: str | None) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecr-doctor", "version": __version__},
+        "path": plan.path,
+        "mode": mode,
+        "changed": plan.changed,
+        "written": written,
+        "backup": backup,
+        "file_mode": None if plan.mode is None else f"{plan.mode:04o}",
+        "applied": [finding_dict(f) for f in plan.applied],
+        "unsafe_skipped": [finding_dict(f) for f in plan.unsafe_skipped],
+        "diff": plan.diff(),
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,53 @@
+"""Long-form text: a rule's page, and the ranked causes of a pasted error."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..explain import Explanation
+from ..rules import Rule
+from .style import Style
+
+
+def _para(text: str) -> str:
+    return textwrap.fill(text, width=88)
+
+
+def rule_page(rule: Rule) -> str:
+    fix = f"{rule.fixable.value} fix available" if rule.fixable else "no automatic fix"
+    parts = [
+        f"{rule.id} {rule.name}  [{rule.severity.label}; {fix}]",
+        rule.summary,
+        "",
+        "What it does",
+        _para(rule.doc.what),
+        "",
+        "Why it matters",
+        _para(rule.doc.why),
+        "",
+        "How to fix",
+        _para(rule.doc.fix),
+    ]
+    if rule.doc.example:
+        parts += ["", "Example", f"    {rule.doc.example}"]
+    if rule.doc.references:
+        parts += ["", "Source"] + [f"  - {ref}" for ref in rule.doc.references]
+    return "\n".join(parts) + "\n"
+
+
+def explanation_text(explanation: Explanation, style: Style) -> str:
+    if not explanation.causes:
+        return ("ecr-doctor did not recognise this error. Try the exact line Docker printed, or "
+                "run `ecr-doctor` to diagnose the config.\n")
+    out = []
+    labels = ", ".join(s.label for s in explanation.signatures)
+    out.append(f"Recognised: {style.bold(labels)}")
+    out.append("")
+    out.append("Likely causes, most likely first:")
+    for rank, cause in enumerate(explanation.causes, 1):
+        seen = style.bold("  ← this machine shows it") if cause.seen_here else ""
+        rules = f" [{', '.join(cause.rule_ids)}]" if cause.rule_ids else ""
+        out.append(f"{rank}. {cause.title}{rules}{seen}")
+        out.append(textwrap.indent(_para(cause.why), "     "))
+        out.append(textwrap.indent(_para(f"Check: {cause.check}"), "     "))
+    return "\n".join(out) + "\n"

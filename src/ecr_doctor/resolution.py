@@ -1,0 +1,133 @@
+"""Which credential source Docker will really use for a registry, and why.
+
+Mirrors docker/cli `cli/config/configfile/file.go` `GetAuthConfig` → `GetCredentialsStore`
+and `cli/config/credentials/{native_store,file_store}.go`. Standard library only.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .dockerconfig import AuthEntry, DockerConfig
+from .registries import convert_to_hostname, lookup_key
+
+
+class Source(enum.Enum):
+    ENV = "DOCKER_AUTH_CONFIG"
+    CRED_HELPER = "credHelpers"
+    CREDS_STORE = "credsStore"
+    AUTHS = "auths"
+    AUTHS_LEGACY = "auths-legacy-key"
+    NONE = "anonymous"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    lookup_key: str              # what Docker looks up (host[:port], or the Docker Hub URL)
+    source: Source
+    reason: str
+    helper: str | None = None    # credential helper suffix Docker will exec
+    auth_key: str | None = None  # the `auths` key whose entry is used (file store)
+    # `auths` keys for this host holding credentials that Docker will never send.
+    shadowed_auths: tuple[str, ...] = ()
+    # Several legacy keys normalise to this host: Go map order picks one at random.
+    ambiguous_auths: tuple[str, ...] = ()
+
+    @property
+    def helper_binary(self) -> str | None:
+        return f"docker-credential-{self.helper}" if self.helper else None
+
+
+def _auths_for_host(config: DockerConfig, key: str) -> tuple[AuthEntry | None, list[AuthEntry]]:
+    exact = None
+    legacy: list[AuthEntry] = []
+    for entry in config.auths:
+        if entry.key == key:
+            exact = entry
+        elif convert_to_hostname(entry.key) == key:
+            legacy.append(entry)
+    return exact, legacy
+
+
+def resolve(config: DockerConfig, key: str, env_auth_keys: Iterable[str] = ()) -> Resolution:
+    """Resolve the source for a lookup key exactly as docker/cli does.
+
+    `key` is the lookup key (see `registries.lookup_key`); `env_auth_keys` are the `auths`
+    keys present in `$DOCKER_AUTH_CONFIG` (CLI >= 28.3: a memory store consulted first for
+    exact keys, falling back to the normal store; cli/config/memorystore).
+    """
+    exact, legacy = _auths_for_host(config, key)
+    holding = [e for e in ([exact] if exact else []) + legacy if e.has_credential]
+
+    if key in set(env_auth_keys):
+        return Resolution(
+            key,
+            Source.ENV,
+            "DOCKER_AUTH_CONFIG holds this exact key and takes precedence over helpers and "
+            "the file (docker/cli configfile.GetCredentialsStore)",
+            shadowed_auths=tuple(e.key for e in holding),
+        )
+
+    helpers = {h.key: h.helper for h in config.cred_helpers}
+    if key in helpers:
+        helper = helpers[key]
+        if helper:
+            return Resolution(
+                key,
+                Source.CRED_HELPER,
+                f'credHelpers["{key}"] names helper docker-credential-{helper}; an exact-key '
+                "helper is used before credsStore and auths, and its answer replaces any "
+                "inline auths credential (docker/cli native_store.go Get)",
+                helper=helper,
+                shadowed_auths=tuple(e.key for e in holding),
+            )
+        # An empty value opts the host out of credsStore: the file store is used.
+        opted_out = "credHelpers maps this host to \"\", which opts it out of credsStore; "
+        return _file_store(key, exact, legacy, opted_out)
+
+    if config.creds_store is not None and config.creds_store.value:
+        store = config.creds_store.value
+        return Resolution(
+            key,
+            Source.CREDS_STORE,
+            f"no exact credHelpers key; credsStore sends every such registry to "
+            f"docker-credential-{store}, and inline auths credentials are ignored",
+            helper=store,
+            shadowed_auths=tuple(e.key for e in holding),
+        )
+    return _file_store(key, exact, legacy, "no credential helper applies; ")
+
+
+def _file_store(
+    key: str, exact: AuthEntry | None, legacy: list[AuthEntry], prefix: str
+) -> Resolution:
+    # docker/cli file_store.go fileStore.Get: exact key, else any key whose
+    # ConvertToHostname equals the lookup key (map iteration: first one found wins).
+    if exact is not None:
+        what = "an inline credential" if exact.has_credential else "an empty entry (anonymous)"
+        source = Source.AUTHS if exact.has_credential else Source.NONE
+        return Resolution(key, source, f'{prefix}auths["{exact.key}"] is used: {what}',
+                          auth_key=exact.key)
+    if legacy:
+        chosen = legacy[0]
+        ambiguous = tuple(e.key for e in legacy) if len(legacy) > 1 else ()
+        what = "an inline credential" if chosen.has_credential else "an empty entry (anonymous)"
+        note = " (several legacy keys match: Docker picks one at random)" if ambiguous else ""
+        return Resolution(
+            key,
+            Source.AUTHS_LEGACY if chosen.has_credential else Source.NONE,
+            f'{prefix}no exact auths key; legacy key "{chosen.key}" normalises to this host '
+            f"and is used: {what}{note}",
+            auth_key=chosen.key,
+            ambiguous_auths=ambiguous,
+        )
+    return Resolution(key, Source.NONE, f"{prefix}nothing in auths: requests go out anonymous")
+
+
+def resolve_host(
+    config: DockerConfig, key_or_host: str, env_auth_keys: Iterable[str] = ()
+) -> Resolution:
+    """Resolve for whatever a user typed (`https://H/v2/`, `H`, `docker.io`)."""
+    return resolve(config, lookup_key(convert_to_hostname(key_or_host)), env_auth_keys)

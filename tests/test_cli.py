@@ -1,0 +1,186 @@
+"""The CLI as a user meets it: a real process, real files, exit codes, output formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ECR, expired_auth, live_auth
+
+SCHEMAS = Path(__file__).parent.parent / "src" / "ecr_doctor" / "schemas"
+
+
+def cli(*args: str, home: Path, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ["PATH"], "HOME": str(home), "NO_COLOR": "1",
+            "AWS_PROFILE": "dev"}
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "ecr_doctor", *args], capture_output=True,
+                          text=True, env=base, input=stdin, timeout=60)
+
+
+def write_config(home: Path, doc: object, mode: int = 0o600) -> Path:
+    path = home / ".docker" / "config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent="\t") + "\n")
+    path.chmod(mode)
+    return path
+
+
+def test_no_config_points_to_demo(tmp_path: Path) -> None:
+    result = cli(home=tmp_path)
+    assert result.returncode == 0
+    assert "ecr-doctor demo" in result.stdout
+    assert str(tmp_path / ".docker" / "config.json") in result.stdout
+
+
+def test_demo_runs_anywhere(tmp_path: Path) -> None:
+    result = cli("demo", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for rule in ("CFG001", "CFG003", "CFG004", "CFG005", "ENV001"):
+        assert rule in result.stdout
+    assert "+\t\t\"123456789012.dkr.ecr.us-east-1.amazonaws.com\": \"ecr-login\"" in result.stdout
+
+
+def test_diagnose_reports_and_exits_1(tmp_path: Path) -> None:
+    token = live_auth(real_clock=True)
+    path = write_config(tmp_path, {"auths": {ECR: {"auth": token}}})
+    result = cli(home=tmp_path)
+    assert result.returncode == 1
+    assert f"{path}:3:" in result.stdout and "CFG001 [critical]" in result.stdout
+    assert "ecr-doctor fix --write" in result.stdout
+    assert token[:20] not in result.stdout + result.stderr
+
+
+def test_fail_on_threshold(tmp_path: Path) -> None:
+    write_config(tmp_path, {"auths": {ECR: {}}, "credHelpers": {ECR: "ecr-login"}})
+    # Only an info finding (CFG007) remains, plus machine findings depending on PATH.
+    result = cli("--fail-on", "critical", home=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert cli("--fail-on", "bogus", home=tmp_path).returncode == 2
+
+
+def test_json_output_matches_schema(tmp_path: Path) -> None:
+    write_config(tmp_path, {"auths": {f"https://{ECR}": {"auth": expired_auth()}}})
+    result = cli("--format", "json", home=tmp_path)
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads((SCHEMAS / "diagnose-v1.json").read_text()))
+    assert data["exit_code"] == result.returncode == 1
+    assert {f["rule_id"] for f in data["findings"]} >= {"CFG001", "CFG002"}
+
+
+def test_config_location_precedence(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "config.json").write_text("{}")
+    result = cli("--format", "json", home=tmp_path, env={"DOCKER_CONFIG": str(elsewhere)})
+    assert json.loads(result.stdout)["config"]["source"] == "DOCKER_CONFIG"
+    flag_dir = tmp_path / "flag"
+    flag_dir.mkdir()
+    (flag_dir / "config.json").write_text("{}")
+    for arg in (str(flag_dir), str(flag_dir / "config.json")):
+        data = json.loads(cli("--config", arg, "--format", "json", home=tmp_path,
+                              env={"DOCKER_CONFIG": str(elsewhere)}).stdout)
+        assert data["config"]["path"] == str(flag_dir / "config.json")
+        assert data["config"]["source"] == "--config"
+
+
+@pytest.mark.parametrize("content", ['{"auths": {', "\x00\x01\x02garbage", '{"a": 1,}'])
+def test_bad_input_exits_2_with_position_and_writes_nothing(tmp_path: Path, content: str) -> None:
+    path = tmp_path / ".docker" / "config.json"
+    path.parent.mkdir()
+    path.write_text(content)
+    for args in ((), ("fix", "--write")):
+        result = cli(*args, home=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"ecr-doctor: error: {path}:1:")
+        assert path.read_text() == content
+        assert list(path.parent.iterdir()) == [path]
+
+
+def test_directory_as_config_is_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "x" / "config.json").mkdir(parents=True)
+    result = cli("--config", str(tmp_path / "x"), home=tmp_path)
+    assert result.returncode == 2 and "directory" in result.stderr
+
+
+def test_fix_diff_check_write_cycle(tmp_path: Path) -> None:
+    token = expired_auth()
+    path = write_config(tmp_path, {"auths": {ECR: {"auth": token}}}, mode=0o644)
+    original = path.read_text()
+
+    diff = cli("fix", home=tmp_path)
+    assert diff.returncode == 0 and "+\t\t\"%s\": \"ecr-login\"" % ECR in diff.stdout
+    assert token[:16] not in diff.stdout and path.read_text() == original
+
+    assert cli("fix", "--check", home=tmp_path).returncode == 1
+    written = cli("fix", "--write", home=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+    backups = list(path.parent.glob("config.json.bak-*"))
+    assert len(backups) == 1 and backups[0].read_text() == original
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+
+    assert cli("fix", "--check", home=tmp_path).returncode == 0
+    again = cli("fix", "--write", home=tmp_path)
+    assert again.returncode == 0 and "nothing to fix" in again.stdout
+    assert len(list(path.parent.glob("config.json.bak-*"))) == 1
+
+
+def test_fix_json_output_matches_schema(tmp_path: Path) -> None:
+    write_config(tmp_path, {"credHelpers": {f"https://{ECR}": "ecr-login"}})
+    result = cli("fix", "--format", "json", home=tmp_path)
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads((SCHEMAS / "fix-v1.json").read_text()))
+    assert data["changed"] and not data["written"]
+
+
+def test_fix_writes_through_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "docker.json"
+    real.parent.mkdir()
+    real.write_text(json.dumps({"credHelpers": {f"https://{ECR}": "ecr-login"}}))
+    link = tmp_path / ".docker" / "config.json"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    assert cli("fix", "--write", home=tmp_path).returncode == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text()) == {"credHelpers": {ECR: "ecr-login"}}
+
+
+def test_registry_flag_creates_config(tmp_path: Path) -> None:
+    result = cli("fix", "--write", "--registry", ECR, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / ".docker" / "config.json"
+    assert json.loads(path.read_text()) == {"credHelpers": {ECR: "ecr-login"}}
+    assert cli("fix", "--registry", "ghcr.io", home=tmp_path).returncode == 2
+
+
+def test_explain_error_and_rule(tmp_path: Path) -> None:
+    write_config(tmp_path, {"auths": {ECR: {"auth": expired_auth()}}})
+    text = ("Error response from daemon: pull access denied ... denied: Your authorization "
+            "token has expired. Reauthenticate and try again.")
+    result = cli("explain", text, home=tmp_path)
+    assert result.returncode == 0
+    assert "this machine shows it" in result.stdout and "CFG001" in result.stdout
+    page = cli("explain", "CFG003", home=tmp_path)
+    assert page.returncode == 0 and "Why it matters" in page.stdout
+    piped = cli("explain", "-", home=tmp_path, stdin="no basic auth credentials\n")
+    assert piped.returncode == 0 and "Likely causes" in piped.stdout
+
+
+def test_rules_lists_everything(tmp_path: Path) -> None:
+    data = json.loads(cli("rules", "--format", "json", home=tmp_path).stdout)
+    assert {"CFG001", "CFG005", "ENV001", "ENV007"} <= {r["id"] for r in data}
+
+
+def test_help_says_offline(tmp_path: Path) -> None:
+    result = cli("--help", home=tmp_path)
+    assert result.returncode == 0 and "never touch the network" in " ".join(result.stdout.split())
+    assert cli("nonsense-command", home=tmp_path).returncode == 2

@@ -1,0 +1,105 @@
+"""What `fix` produces: the intended change, nothing else, and the same thing twice."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ECR, ECR2, expired_auth, helper, live_auth, machine
+
+from ecr_doctor.engine import diagnose_text, fix_text
+from ecr_doctor.fixer import mask_secrets
+
+GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
+
+
+def fixed(text: str, **kw: object) -> str:
+    return fix_text(text, "config.json", GOOD, **kw).after  # type: ignore[arg-type]
+
+
+def test_removes_stale_token_and_adds_scoped_helper_in_docker_style() -> None:
+    before = (
+        '{\n\t"auths": {\n\t\t"https://%s": {\n\t\t\t"auth": "%s",\n\t\t\t"email": "none"\n'
+        '\t\t}\n\t},\n\t"psFormat": "table {{.ID}}"\n}\n' % (ECR, expired_auth())
+    )
+    after = fixed(before)
+    assert after == (
+        '{\n\t"auths": {},\n\t"psFormat": "table {{.ID}}",\n\t"credHelpers": {\n'
+        '\t\t"%s": "ecr-login"\n\t}\n}\n' % ECR
+    )
+
+
+def test_keeps_unrelated_bytes_and_order_with_two_space_indent() -> None:
+    doc = {"HttpHeaders": {"X-Meta": "é ☃"}, "auths": {"ghcr.io": {}, ECR: {"auth": expired_auth()}},
+           "credHelpers": {ECR2: "ecr-login"}, "proxies": {"default": {"httpProxy": "http://p:3128"}}}
+    before = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    after = fixed(before)
+    result = json.loads(after)
+    assert list(result) == list(doc)
+    assert result["HttpHeaders"] == doc["HttpHeaders"] and result["proxies"] == doc["proxies"]
+    assert result["auths"] == {"ghcr.io": {}}
+    assert result["credHelpers"] == {ECR2: "ecr-login", ECR: "ecr-login"}
+    assert '  "credHelpers": {\n    "%s": "ecr-login",\n    "%s": "ecr-login"\n  }' % (ECR2, ECR) in after
+
+
+def test_fix_is_idempotent_and_clean_afterwards() -> None:
+    before = json.dumps({"auths": {f"https://{ECR}/v2/": {"auth": expired_auth()}},
+                         "credHelpers": {f"https://{ECR}": "docker-credential-ecr-login"},
+                         "credStore": "ecr-login"}, indent="\t")
+    once = fixed(before, unsafe=True)
+    assert fixed(once, unsafe=True) == once
+    remaining = diagnose_text(once, "config.json", GOOD).findings
+    assert [f.rule_id for f in remaining if f.fix is not None] == []
+    assert json.loads(once)["credHelpers"] == {ECR: "ecr-login"}
+
+
+def test_unsafe_fixes_are_held_back_by_default() -> None:
+    before = json.dumps({"auths": {ECR: {}}, "credsStore": "ecr-login"})
+    plan = fix_text(before, "config.json", GOOD)
+    assert [f.rule_id for f in plan.unsafe_skipped] == ["CFG005"]
+    assert json.loads(plan.after)["credsStore"] == "ecr-login"
+    unsafe = json.loads(fixed(before, unsafe=True))
+    assert "credsStore" not in unsafe and unsafe["credHelpers"] == {ECR: "ecr-login"}
+
+
+def test_registry_flag_sets_up_hosts_in_empty_file() -> None:
+    after = fixed("", extra_registries=[ECR])
+    assert after == '{\n\t"credHelpers": {\n\t\t"%s": "ecr-login"\n\t}\n}\n' % ECR
+
+
+def test_bom_stripped_and_nothing_else() -> None:
+    body = '{\n\t"credHelpers": {\n\t\t"%s": "ecr-login"\n\t}\n}\n' % ECR
+    assert fixed("\ufeff" + body) == body
+
+
+def test_rename_merges_into_existing_map() -> None:
+    before = json.dumps({"credHelpers": {ECR: "ecr-login"}, "credHelper": {ECR2: "ecr-login"}})
+    result = json.loads(fixed(before))
+    assert result == {"credHelpers": {ECR: "ecr-login", ECR2: "ecr-login"}}
+
+
+def test_duplicate_credhelpers_objects_updated_in_place() -> None:
+    text = '{"credHelpers": {"%s": "docker-credential-ecr-login"}, "CredHelpers": {}}' % ECR
+    after = fixed(text)
+    assert '"%s": "ecr-login"' % ECR in after and after.count("redHelpers") == 2
+
+
+def test_mode_fix_reported() -> None:
+    plan = fix_text(json.dumps({"credHelpers": {ECR: "ecr-login"}}), "c.json", GOOD,
+                    file_mode=0o644)
+    assert plan.mode == 0o600 and plan.changed and plan.before == plan.after
+
+
+def test_diff_masks_every_credential() -> None:
+    token = live_auth(3)
+    before = json.dumps({"auths": {ECR: {"auth": token}}}, indent="\t")
+    plan = fix_text(before, "config.json", machine(helper("ecr-login")))
+    diff = plan.diff()
+    assert "-\t\t\t\"auth\": \"<redacted sha256:" in diff
+    assert token[:12] not in diff and token[-12:] not in diff
+
+
+def test_mask_secrets_keeps_lines() -> None:
+    text = '{"auths": {"h": {"auth": "abc\\"def", "password": "pw"}}, "x": "keep"}'
+    masked = mask_secrets(text)
+    assert "abc" not in masked and '"pw"' not in masked and '"keep"' in masked
+    assert masked.count("\n") == text.count("\n")

@@ -1,0 +1,259 @@
+"""Every rule fires where it should and stays silent where it should not."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
+
+from ecr_doctor.dockerconfig import parse_config
+from ecr_doctor.engine import diagnose_config, diagnose_text
+from ecr_doctor.environment import DockerAuthConfigEnv, Environment, unknown_environment
+from ecr_doctor.model import Applicability, Finding, Severity
+from ecr_doctor.rules import all_rules, get_rule
+
+GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
+
+
+def run(doc: Any, env: Environment = GOOD, **kw: Any) -> list[Finding]:
+    text = doc if isinstance(doc, str) else json.dumps(doc, indent="\t")
+    return list(diagnose_text(text, "config.json", env, **kw).findings)
+
+
+def ids(findings: list[Finding]) -> list[str]:
+    return [f.rule_id for f in findings]
+
+
+def only(findings: list[Finding], rule_id: str) -> list[Finding]:
+    return [f for f in findings if f.rule_id == rule_id]
+
+
+def test_healthy_config_has_no_findings() -> None:
+    doc = {"auths": {"https://index.docker.io/v1/": {}}, "credHelpers": {ECR: "ecr-login"}}
+    assert run(doc) == []
+
+
+def test_every_rule_has_a_page_and_stable_id() -> None:
+    rules = all_rules()
+    assert len({r.id for r in rules}) == len(rules) >= 19
+    for r in rules:
+        assert r.doc.what and r.doc.why and r.doc.fix, r.id
+        assert get_rule(r.id.lower()) is r
+
+
+# CFG001 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", [ECR, f"https://{ECR}", f"https://{ECR}/v2/", f"{ECR}/v1/"])
+def test_static_token_in_any_key_form(key: str) -> None:
+    found = only(run({"auths": {key: {"auth": expired_auth(), "email": "none"}}}), "CFG001")
+    assert len(found) == 1
+    f = found[0]
+    assert f.severity is Severity.HIGH
+    assert "123456789012" in f.message and "us-east-1" in f.message and "expired" in f.message
+    assert f.fix is not None and f.fix.applicability is Applicability.SAFE
+    assert f.location.line == 3
+
+
+def test_live_token_is_critical_and_says_until_when() -> None:
+    (f,) = only(run({"auths": {ECR: {"auth": live_auth()}}}), "CFG001")
+    assert f.severity is Severity.CRITICAL
+    assert "live" in f.message
+
+
+def test_live_token_fix_is_unsafe_when_helper_missing() -> None:
+    env = machine(helper("ecr-login", found=False))
+    (f,) = only(run({"auths": {ECR: {"auth": live_auth()}}}, env), "CFG001")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+def test_token_shadowed_by_helper_is_dead_data() -> None:
+    doc = {"auths": {ECR: {"auth": expired_auth()}}, "credHelpers": {ECR: "ecr-login"}}
+    (f,) = only(run(doc), "CFG001")
+    assert "dead data" in f.message
+
+
+def test_username_password_form_counts() -> None:
+    doc = {"auths": {ECR: {"username": "AWS", "password": "x" * 40}}}
+    assert ids(run(doc)).count("CFG001") == 1
+
+
+def test_non_ecr_static_credential_is_info_only() -> None:
+    import base64
+
+    auth = base64.b64encode(b"octocat:ghp_secret").decode()
+    found = run({"auths": {"ghcr.io": {"auth": auth}}})
+    assert ids(found) == ["CFG011"]
+    assert found[0].severity is Severity.INFO
+    assert "ghp_secret" not in found[0].message
+
+
+# CFG002 -------------------------------------------------------------------------------------
+
+def test_ecr_host_without_helper() -> None:
+    found = only(run({"auths": {ECR: {}}}), "CFG002")
+    assert len(found) == 1 and found[0].fix is not None
+
+
+def test_registry_flag_adds_hosts() -> None:
+    found = only(run({}, extra_registries=[ECR2]), "CFG002")
+    assert [f.registry for f in found] == [ECR2]
+
+
+def test_helper_entry_silences_cfg002() -> None:
+    assert only(run({"credHelpers": {ECR: "ecr-login"}}, extra_registries=[ECR]), "CFG002") == []
+
+
+def test_empty_helper_value_is_an_opt_out_and_fix_is_unsafe() -> None:
+    doc = {"credHelpers": {ECR: ""}, "credsStore": "desktop"}
+    (f,) = only(run(doc, machine(helper("ecr-login"), helper("desktop"))), "CFG002")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+# CFG003 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", [f"https://{ECR}", f"{ECR}/app", f"https://{ECR}/v2/", f"{ECR}:443"])
+def test_helper_key_with_scheme_path_or_port(key: str) -> None:
+    (f,) = only(run({"credHelpers": {key: "ecr-login"}}), "CFG003")
+    assert f'"{ECR}"' in f.message
+
+
+def test_docker_io_helper_key_points_to_hub_url() -> None:
+    (f,) = only(run({"credHelpers": {"docker.io": "desktop"}},
+                    machine(helper("desktop"))), "CFG003")
+    assert "https://index.docker.io/v1/" in f.message
+
+
+def test_private_registry_port_key_is_fine() -> None:
+    assert only(run({"credHelpers": {"registry.example:5000": "pass"}},
+                    machine(helper("pass"))), "CFG003") == []
+
+
+# CFG004 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["docker-credential-ecr-login", " ecr-login ", "ecr_login"])
+def test_helper_value_not_a_suffix(value: str) -> None:
+    (f,) = only(run({"credHelpers": {ECR: value}}), "CFG004")
+    assert f.fix is not None and f.fix.applicability is Applicability.SAFE
+
+
+def test_odd_helper_name_that_exists_is_left_alone() -> None:
+    env = machine(helper("ecr_login"))
+    assert only(run({"credHelpers": {ECR: "ecr_login"}}, env), "CFG004") == []
+
+
+# CFG005 -------------------------------------------------------------------------------------
+
+def test_global_ecr_login_store() -> None:
+    doc = {"auths": {ECR: {}, "https://index.docker.io/v1/": {}}, "credsStore": "ecr-login"}
+    (f,) = only(run(doc), "CFG005")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+    assert only(run(doc), "CFG002") == []  # ECR itself is served
+
+
+# CFG006 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "meant"), [("credStore", "credsStore"),
+                                            ("credHelper", "credHelpers"), ("auth", "auths")])
+def test_misspelt_keys(key: str, meant: str) -> None:
+    (f,) = only(run({key: {ECR: "ecr-login"} if meant != "credsStore" else "desktop"}), "CFG006")
+    assert meant in f.message
+
+
+def test_case_variants_are_not_misspellings() -> None:
+    assert only(run({"CredHelpers": {ECR: "ecr-login"}}), "CFG006") == []
+    assert only(run({"CredHelpers": {ECR: "ecr-login"}}), "CFG002") == []
+
+
+# CFG007 .. CFG012 ----------------------------------------------------------------------------
+
+def test_empty_placeholder_beside_helper() -> None:
+    doc = {"auths": {ECR: {}}, "credHelpers": {ECR: "ecr-login"}}
+    (f,) = run(doc)
+    assert f.rule_id == "CFG007" and f.severity is Severity.INFO
+
+
+def test_duplicate_keys_reported() -> None:
+    text = '{"credHelpers": {"%s": "ecr-login"}, "credHelpers": {"%s": "ecr-login"}}' % (ECR, ECR2)
+    assert "CFG008" in ids(run(text))
+
+
+def test_invalid_auth_value() -> None:
+    (f,) = only(run({"auths": {ECR: {"auth": "not base64!"}}}), "CFG009")
+    assert f.severity is Severity.HIGH
+
+
+def test_ambiguous_legacy_keys() -> None:
+    doc = {"auths": {f"https://{ECR}": {"auth": expired_auth(1)},
+                     f"https://{ECR}/v2/": {"auth": expired_auth(2)}}}
+    assert "CFG010" in ids(run(doc))
+
+
+def test_bom_is_reported() -> None:
+    assert "CFG012" in ids(run("\ufeff" + json.dumps({"credHelpers": {ECR: "ecr-login"}})))
+
+
+# ENV rules ---------------------------------------------------------------------------------
+
+def test_helper_not_on_path() -> None:
+    env = machine(helper("ecr-login", found=False))
+    (f,) = only(run({"credHelpers": {ECR: "ecr-login"}}, env), "ENV001")
+    assert "apt-get install amazon-ecr-credential-helper" in f.message
+
+
+def test_missing_desktop_store() -> None:
+    env = machine(helper("ecr-login"), helper("desktop", found=False))
+    (f,) = only(run({"credsStore": "desktop"}, env), "ENV001")
+    assert "docker-credential-desktop" in f.message
+
+
+def test_machine_rules_silent_in_unknown_environment() -> None:
+    env = unknown_environment(NOW)
+    found = run({"credHelpers": {ECR: "ecr-login"}, "credsStore": "desktop"}, env)
+    assert not [f for f in found if f.rule_id.startswith("ENV")]
+
+
+@pytest.mark.parametrize(("host", "version", "fires"), [
+    ("123456789012.dkr-ecr.us-east-1.on.aws", (0, 6, 0), True),
+    ("123456789012.dkr-ecr.us-east-1.on.aws", (0, 10, 0), False),
+    ("123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", (0, 10, 0), True),
+    (ECR, (0, 6, 0), False),
+])
+def test_helper_too_old(host: str, version: tuple[int, int, int], fires: bool) -> None:
+    env = machine(helper("ecr-login", version=version))
+    assert bool(only(run({"credHelpers": {host: "ecr-login"}}, env), "ENV002")) is fires
+
+
+def test_fips_without_endpoint_flag() -> None:
+    host = "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com"
+    assert only(run({"credHelpers": {host: "ecr-login"}}), "ENV003")
+    env = replace(GOOD, use_fips_endpoint=True)
+    assert not only(run({"credHelpers": {host: "ecr-login"}}, env), "ENV003")
+
+
+def test_docker_auth_config_shadowing() -> None:
+    env = replace(GOOD, docker_auth_config=DockerAuthConfigEnv(keys=(ECR,), error=None))
+    (f,) = only(run({"credHelpers": {ECR: "ecr-login"}}, env), "ENV004")
+    assert f.severity is Severity.HIGH
+
+
+def test_config_permissions() -> None:
+    config = parse_config(json.dumps({"credHelpers": {ECR: "ecr-login"}}), "config.json")
+    findings = diagnose_config(config, GOOD, file_mode=0o644).findings
+    assert ids(list(findings)) == ["ENV005"]
+    assert diagnose_config(config, GOOD, file_mode=0o600).findings == ()
+
+
+def test_no_aws_credentials() -> None:
+    env = machine(helper("ecr-login"), aws=False)
+    assert only(run({"credHelpers": {ECR: "ecr-login"}}, env), "ENV007")
+
+
+def test_no_finding_message_contains_a_token() -> None:
+    auth = live_auth(7)
+    findings = run({"auths": {ECR: {"auth": auth}, "ghcr.io": {"auth": auth}}})
+    for f in findings:
+        blob = repr(f)
+        assert auth[:16] not in blob and auth[-16:] not in blob
