@@ -99,10 +99,10 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _describe(ch: str) -> str:
-    if ch.isprintable() and not ch.isspace():
-        return f"'{ch}'"
     if ch == "\ufffd":
         return "an invalid UTF-8 byte (shown as U+FFFD)"
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}'"
     if ch == "\ufeff":
         return "a byte order mark (U+FEFF)"
     return f"U+{ord(ch):04X}"
