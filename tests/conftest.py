@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -59,9 +58,9 @@ def machine(*helpers: HelperBinary, aws: bool = True, **changes: object) -> Envi
     base = unknown_environment(NOW)
     aws_sources = base.aws
     if aws:
-        aws_sources = replace(aws_sources, profile="dev", profile_defined=True, profiles=("dev",),
+        aws_sources = aws_sources._replace(profile="dev", profile_defined=True, profiles=("dev",),
                               profile_kind="sso")
-    return replace(base, known=True, platform="linux", helpers=tuple(helpers), aws=aws_sources,
+    return base._replace(known=True, platform="linux", helpers=tuple(helpers), aws=aws_sources,
                    home="/home/test", **changes)  # type: ignore[arg-type]
 
 

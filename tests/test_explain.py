@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecr_doctor.explain import (
@@ -438,6 +438,8 @@ def test_planted_secret_never_appears(case: tuple[str, str]) -> None:
     text, secret = case
     explanation = explain_error(text, [_finding("CFG001")])
     assert not explanation.is_empty()
+    # A "secret" that is itself a word of the catalogue (e.g. "stale-static") proves nothing.
+    assume(secret not in repr(causes_catalogue()))
     assert secret not in repr(explanation)
     for sig in explanation.signatures:
         assert len(sig.excerpt) <= EXCERPT_LIMIT + 2

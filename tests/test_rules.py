@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -229,12 +228,12 @@ def test_helper_too_old(host: str, version: tuple[int, int, int], fires: bool) -
 def test_fips_without_endpoint_flag() -> None:
     host = "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com"
     assert only(run({"credHelpers": {host: "ecr-login"}}), "ENV003")
-    env = replace(GOOD, use_fips_endpoint=True)
+    env = GOOD._replace(use_fips_endpoint=True)
     assert not only(run({"credHelpers": {host: "ecr-login"}}, env), "ENV003")
 
 
 def test_docker_auth_config_shadowing() -> None:
-    env = replace(GOOD, docker_auth_config=DockerAuthConfigEnv(keys=(ECR,), error=None))
+    env = GOOD._replace(docker_auth_config=DockerAuthConfigEnv(keys=(ECR,), error=None))
     (f,) = only(run({"credHelpers": {ECR: "ecr-login"}}, env), "ENV004")
     assert f.severity is Severity.HIGH
 

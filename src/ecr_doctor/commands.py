@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, _color
 from .dockerconfig import (
@@ -24,8 +23,7 @@ from .registries import classify
 from .render.style import Style
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     location: ConfigLocation
     file: ConfigFile
     config: DockerConfig

@@ -8,7 +8,6 @@ The example tokens are synthetic and expired.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TextIO
@@ -45,9 +44,9 @@ def demo_environment() -> Environment:
                      found=False, executable=False, version=None, version_tuple=None,
                      version_source=None),
     )
-    aws = replace(base.aws, profile="dev", profile_defined=True, profiles=("dev",),
+    aws = base.aws._replace(profile="dev", profile_defined=True, profiles=("dev",),
                   profile_kind="sso", config_file="~/.aws/config", region="us-east-1")
-    return replace(base, known=True, platform="linux", helpers=helpers, aws=aws,
+    return base._replace(known=True, platform="linux", helpers=helpers, aws=aws,
                    home="/home/demo")
 
 

@@ -29,8 +29,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ecr_doctor.jsonspan import JsonSyntaxError, Member, Node, detect_indent, line_col, parse
 from ecr_doctor.model import Location
@@ -85,8 +84,7 @@ class ConfigError(Exception):
 # --- locating the file ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ConfigLocation:
+class ConfigLocation(NamedTuple):
     path: str
     source: Literal["--config", "DOCKER_CONFIG", "home"]
     reason: str
@@ -144,14 +142,17 @@ def locate(config_flag: str | None, environ: Mapping[str, str], home: str) -> Co
 # --- reading the file ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):
     path: str
     real_path: str  # symlinks resolved, dangling ones too: Docker's Save writes there
     exists: bool
     is_symlink: bool
     mode: int | None
-    raw: bytes = field(repr=False)
+    raw: bytes
+
+    def __repr__(self) -> str:
+        # The raw bytes may hold credentials: never show them.
+        return f"ConfigFile(path={self.path!r}, exists={self.exists}, size={len(self.raw)})"
 
 
 def read_config(path: str) -> ConfigFile:
@@ -191,8 +192,7 @@ def _too_big(size: int) -> str:
 # --- the model -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AuthEntry:
+class AuthEntry(NamedTuple):
     """One effective `auths` entry (after Go's merge of duplicates)."""
 
     key: str
@@ -209,7 +209,7 @@ class AuthEntry:
     auth_error: str | None = None
     decoded_username: str | None = None
     decoded_password: Secret | None = None
-    member: Member | None = field(default=None, compare=False, repr=False)
+    member: Member | None = None
 
     @property
     def has_credential(self) -> bool:
@@ -221,37 +221,32 @@ class AuthEntry:
         return not (self.has_credential or self.username or self.email or self.serveraddress)
 
 
-@dataclass(frozen=True)
-class HelperEntry:
+class HelperEntry(NamedTuple):
     key: str
     helper: str
     location: Location
-    member: Member | None = field(default=None, compare=False, repr=False)
+    member: Member | None = None
 
 
-@dataclass(frozen=True)
-class ScalarEntry:
+class ScalarEntry(NamedTuple):
     value: str
     location: Location
-    member: Member | None = field(default=None, compare=False, repr=False)
+    member: Member | None = None
 
 
-@dataclass(frozen=True)
-class TopKey:
+class TopKey(NamedTuple):
     key: str  # as written
     canonical: str | None  # the ConfigFile JSON field it fills; None: Docker ignores it
     location: Location
     removed_in: str | None = None  # set for fields the current CLI no longer knows
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     path: str  # "credHelpers", or names joined by SEP: auths<SEP>host, auths<SEP>host<SEP>auth
     location: Location  # of the later occurrence, the one that wins
 
 
-@dataclass(frozen=True)
-class TypeProblem:
+class TypeProblem(NamedTuple):
     """A value of the wrong JSON type; Go skips it and Docker warns (see module docstring)."""
 
     path: str
@@ -268,8 +263,7 @@ class TypeProblem:
         )
 
 
-@dataclass(frozen=True)
-class DockerConfig:
+class DockerConfig(NamedTuple):
     path: str
     text: str  # decoded, without the BOM
     # Go's encoding/json rejects a BOM, so Docker sees an EMPTY config; the fields below

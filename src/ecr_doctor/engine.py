@@ -6,7 +6,7 @@ This is the whole core the browser build calls; the CLI adds file and machine I/
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dockerconfig import ConfigLocation, DockerConfig, parse_config
 from .environment import Environment
@@ -21,8 +21,7 @@ from .rules import Context, all_rules
 MAX_FIX_ROUNDS = 5
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     context: Context
     findings: tuple[Finding, ...]
 

@@ -10,9 +10,8 @@ DOCKER_AUTH_CONFIG credential never enters these values, so reprs and reports ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -40,8 +39,7 @@ DEFAULT_PROBE_TIMEOUT = 3.0
 _HELPER_PREFIX = "docker-credential-"
 
 
-@dataclass(frozen=True)
-class HelperBinary:
+class HelperBinary(NamedTuple):
     """One `docker-credential-<name>` as Docker's exec.LookPath would (or would not) find it."""
 
     name: str
@@ -55,8 +53,7 @@ class HelperBinary:
     version_source: str | None = None
 
 
-@dataclass(frozen=True)
-class AwsSources:
+class AwsSources(NamedTuple):
     """Where the AWS SDK's default chain could find credentials. Presence only, never values.
 
     `any_source` ignores EC2 IMDS: whether an instance role exists cannot be known offline.
@@ -87,8 +84,7 @@ class AwsSources:
         )
 
 
-@dataclass(frozen=True)
-class DockerAuthConfigEnv:
+class DockerAuthConfigEnv(NamedTuple):
     """Shape of $DOCKER_AUTH_CONFIG: its registry keys and whether Docker can load it.
 
     docker/cli `GetCredentialsStore` (cli/config/configfile/file.go) silently falls back to the
@@ -100,17 +96,17 @@ class DockerAuthConfigEnv:
     error: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Environment:
+class Environment(NamedTuple):
     """Machine facts rules may consult. `known=False` means "could not look": rules stay silent."""
 
     known: bool
     platform: Platform
+    now: datetime  # captured once, so every rule sees the same clock
     path_dirs: tuple[str, ...] = ()
     helpers: tuple[HelperBinary, ...] = ()
     docker_config_env: str | None = None
     docker_auth_config: DockerAuthConfigEnv | None = None
-    aws: AwsSources = field(default_factory=AwsSources)
+    aws: AwsSources = AwsSources()
     use_fips_endpoint: bool = False
     ecr_cache_disabled: bool = False
     ecr_ignore_creds_storage: bool = False
@@ -118,7 +114,6 @@ class Environment:
     ecr_cache_dir: str | None = None
     sudo_user: str | None = None
     home: str = ""
-    now: datetime
 
     def helper(self, name: str) -> HelperBinary | None:
         for binary in self.helpers:
@@ -309,7 +304,6 @@ def _is_executable(path: str) -> bool:
 
 
 def _probe_version(binary: HelperBinary, env: Mapping[str, str], timeout: float) -> HelperBinary:
-    from dataclasses import replace
 
     assert binary.path is not None
     # ecr-login's `version` subcommand reports the docker-credential-helpers library version on
@@ -325,8 +319,8 @@ def _probe_version(binary: HelperBinary, env: Mapping[str, str], timeout: float)
         parsed = _parse_version(token) if token is not None else None
         if parsed is not None:
             version, version_tuple = parsed
-            return replace(
-                binary, version=version, version_tuple=version_tuple, version_source=argument
+            return binary._replace(
+                version=version, version_tuple=version_tuple, version_source=argument
             )
     return binary
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ecr_doctor.model import Finding
 
@@ -33,8 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):
     id: str
     title: str
     why: str
@@ -44,15 +43,13 @@ class Cause:
     seen_here: bool = False
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     id: str
     label: str
     excerpt: str
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     signatures: tuple[Signature, ...]
     causes: tuple[Cause, ...]
 
@@ -602,8 +599,7 @@ Scores = dict[str, int]
 Adjuster = Callable[[str, str], Scores]
 
 
-@dataclass(frozen=True)
-class _Spec:
+class _Spec(NamedTuple):
     id: str
     label: str
     patterns: tuple[re.Pattern[str], ...]
@@ -1046,7 +1042,7 @@ def _specialise(cause: Cause, helper: str | None, action: str | None) -> Cause:
         check = check.replace("<name>", helper)
     if action and "<action>" in check:
         check = check.replace("<action>", action)
-    return replace(cause, check=check) if check != cause.check else cause
+    return cause._replace(check=check) if check != cause.check else cause
 
 
 def _find(spec: _Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | None:
@@ -1109,6 +1105,6 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
         base = _BY_ID[cause_id]
         total = score + _SUPPORT_BONUS * (support[cause_id] - 1)
         seen = bool(seen_rules.intersection(base.rule_ids))
-        causes.append(_specialise(replace(base, score=total, seen_here=seen), helper, action))
+        causes.append(_specialise(base._replace(score=total, seen_here=seen), helper, action))
     causes.sort(key=lambda c: (not c.seen_here, -c.score, _ORDER[c.id]))
     return Explanation(signatures=tuple(sig for _, sig, _ in hits), causes=tuple(causes))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import jsonspan
 from .model import (
@@ -29,8 +29,7 @@ SECRET_FIELDS = frozenset({"auth", "password", "identitytoken", "registrytoken",
                            "authorization", "x-registry-auth"})
 
 
-@dataclass(frozen=True)
-class FixPlan:
+class FixPlan(NamedTuple):
     path: str
     before: str                 # original text, BOM included if there was one
     after: str
@@ -81,7 +80,8 @@ def _phase(edit: Edit) -> int:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int | None]:
-    unique = list(dict.fromkeys(edits))
+    # Edits are tuples: two kinds with the same fields compare equal, so key on the kind too.
+    unique = list({(type(e).__name__, e): e for e in edits}.values())
     unique.sort(key=_phase)
     bom = text.startswith(BOM)
     body = text[1:] if bom else text

@@ -23,8 +23,7 @@ import json
 import json.decoder
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "MAX_DEPTH",
@@ -64,8 +63,7 @@ class JsonSyntaxError(ValueError):
         self.col = col
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """One `"key": value` pair. `key_start`/`key_end` span the quoted key token, quotes included."""
 
     key: str
@@ -74,8 +72,7 @@ class Member:
     value: Node
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """A JSON value and its span `[start, end)` in the text (offsets are str indices)."""
 
     kind: NodeKind
@@ -84,6 +81,11 @@ class Node:
     value: Scalar = None
     members: tuple[Member, ...] = ()
     items: tuple[Node, ...] = ()
+
+    def __repr__(self) -> str:
+        # Values can be credentials: a node shows its shape and position, never its content.
+        size = f", members={len(self.members)}" if self.kind == "object" else ""
+        return f"Node(kind={self.kind!r}, start={self.start}, end={self.end}{size})"
 
 
 _WS = re.compile(r"[ \t\n\r]*")

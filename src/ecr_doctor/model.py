@@ -6,7 +6,7 @@ Standard library only: this module runs unchanged in Pyodide.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -36,8 +36,7 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     path: str
     line: int = 1
     col: int = 1
@@ -50,35 +49,30 @@ class Location:
 # The fixer turns each into a minimal text change, so everything else stays byte-for-byte.
 
 
-@dataclass(frozen=True)
-class RemoveAuth:
+class RemoveAuth(NamedTuple):
     """Delete every `auths` member with exactly this key."""
 
     key: str
 
 
-@dataclass(frozen=True)
-class SetCredHelper:
+class SetCredHelper(NamedTuple):
     """Make `credHelpers[host]` equal `helper` (added if absent, replaced if different)."""
 
     host: str
     helper: str
 
 
-@dataclass(frozen=True)
-class RemoveCredHelper:
+class RemoveCredHelper(NamedTuple):
     key: str
 
 
-@dataclass(frozen=True)
-class RemoveTopLevel:
+class RemoveTopLevel(NamedTuple):
     """Delete a top-level member by its exact (as written) key, e.g. a global `credsStore`."""
 
     key: str
 
 
-@dataclass(frozen=True)
-class RenameTopLevel:
+class RenameTopLevel(NamedTuple):
     """Rename a top-level key Docker ignores (`credStore`) to the one it reads (`credsStore`).
 
     If the target already exists, object members are merged into it and the old key removed.
@@ -88,13 +82,11 @@ class RenameTopLevel:
     new: str
 
 
-@dataclass(frozen=True)
-class StripBom:
+class StripBom(NamedTuple):
     pass
 
 
-@dataclass(frozen=True)
-class SetFileMode:
+class SetFileMode(NamedTuple):
     mode: int
 
 
@@ -104,15 +96,13 @@ Edit = (
 )
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     description: str
     applicability: Applicability
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str
     severity: Severity
     message: str
@@ -120,7 +110,7 @@ class Finding:
     registry: str | None = None
     fix: Fix | None = None
     # Extra machine-readable facts (never secrets): account, region, expires_at, helper, ...
-    details: tuple[tuple[str, str], ...] = field(default=())
+    details: tuple[tuple[str, str], ...] = ()
 
     def detail(self, name: str) -> str | None:
         for key, value in self.details:

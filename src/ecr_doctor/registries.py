@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
@@ -78,8 +78,7 @@ class RegistryKind(enum.Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True)
-class Registry:
+class Registry(NamedTuple):
     key: str                 # the key as written (auths / credHelpers key, or --registry value)
     # credentials.ConvertToHostname(key): host[:port], scheme and path dropped
     host: str
@@ -351,8 +350,7 @@ _V0100_SUFFIXES = (
 )
 
 
-@dataclass(frozen=True)
-class _HelperRelease:
+class _HelperRelease(NamedTuple):
     version: tuple[int, int, int]
     pattern: re.Pattern[str]
     # v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dockerconfig import AuthEntry, DockerConfig
 from .registries import convert_to_hostname, lookup_key
@@ -23,8 +23,7 @@ class Source(enum.Enum):
     NONE = "anonymous"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     lookup_key: str              # what Docker looks up (host[:port], or the Docker Hub URL)
     source: Source
     reason: str

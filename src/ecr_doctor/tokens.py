@@ -6,9 +6,8 @@ message, a repr or a description: passwords travel as `Secret`, errors name byte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ecr_doctor.secret import Secret
 
@@ -46,14 +45,12 @@ class AuthDecodeError(ValueError):
         return f"AuthDecodeError({self.message!r})"
 
 
-@dataclass(frozen=True)
-class BasicAuth:
+class BasicAuth(NamedTuple):
     username: str
     password: Secret
 
 
-@dataclass(frozen=True)
-class EcrToken:
+class EcrToken(NamedTuple):
     """What can be read, without the key, from an ECR registry password. Holds nothing secret."""
 
     expires_at: datetime | None
@@ -271,8 +268,7 @@ def _format_span(seconds: int) -> str:
     return f"{days} {day_word}"
 
 
-@dataclass(frozen=True)
-class TokenStatus:
+class TokenStatus(NamedTuple):
     """Expiry of a token relative to one captured `now`.
 
     `seconds_left` is negative once expired (seconds since expiry, floored) and None when the

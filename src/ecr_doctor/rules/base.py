@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from ..dockerconfig import ConfigLocation, DockerConfig
 from ..environment import Environment
@@ -13,8 +13,7 @@ from ..registries import Registry, classify, convert_to_hostname, lookup_key
 from ..resolution import Resolution, resolve
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     what: str
     why: str
     fix: str
@@ -22,15 +21,14 @@ class RuleDoc:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     name: str
     severity: Severity
     summary: str
     doc: RuleDoc
     fixable: Applicability | None
-    check_fn: Callable[[Rule, Context], Iterable[Finding]] = field(compare=False, repr=False)
+    check_fn: Callable[[Rule, Context], Iterable[Finding]]
     # Rules that read machine facts stay silent when the environment is unknown (browser).
     needs_machine: bool = False
 
@@ -60,17 +58,28 @@ class Rule:
         )
 
 
-@dataclass(frozen=True)
 class Context:
-    """Everything a rule may look at: the parsed config and the captured machine."""
+    """Everything a rule may look at: the parsed config and the captured machine.
 
-    config: DockerConfig
-    env: Environment
-    # --registry values: ECR registries to set up even if the config does not mention them.
-    extra_registries: tuple[str, ...] = ()
-    location: ConfigLocation | None = None
-    file_mode: int | None = None
-    file_exists: bool = True
+    A plain class rather than a tuple: registries and resolutions are derived once, lazily.
+    """
+
+    def __init__(
+        self,
+        config: DockerConfig,
+        env: Environment,
+        extra_registries: tuple[str, ...] = (),
+        location: ConfigLocation | None = None,
+        file_mode: int | None = None,
+        file_exists: bool = True,
+    ) -> None:
+        self.config = config
+        self.env = env
+        # --registry values: ECR registries to set up even if the config does not mention them.
+        self.extra_registries = extra_registries
+        self.location = location
+        self.file_mode = file_mode
+        self.file_exists = file_exists
 
     def at(self, offset: int | None = None) -> Location:
         if offset is None:
