@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
-COMMANDS = ("diagnose", "fix", "explain", "rules", "demo")
 
 NETWORK_NOTE = (
     "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
@@ -41,6 +40,68 @@ def _add_common(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> N
                         "medium, high, critical (default: low)")
 
 
+def _configure_diagnose(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser, formats=("text", "json"))
+
+
+def _configure_fix(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser, formats=("text", "json"))
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--diff", dest="mode", action="store_const", const="diff",
+                      help="show the change, write nothing (default)")
+    mode.add_argument("--check", dest="mode", action="store_const", const="check",
+                      help="exit 1 if a change is needed, else 0; write nothing")
+    mode.add_argument("--write", dest="mode", action="store_const", const="write",
+                      help="apply the change")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply fixes that change behaviour beyond the defect")
+
+
+def _configure_explain(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="+", help='error text, "-", or a rule id such as CFG001')
+    parser.add_argument("--config", metavar="PATH", help="config to check causes against")
+
+
+def _configure_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _configure_nothing(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+# name -> (one-line help, description, configure)
+SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "diagnose": (
+        "diagnose the config Docker would use (default)",
+        "Diagnose a Docker config and the machine around it, and say which credential source "
+        "Docker uses for each registry. " + NETWORK_NOTE,
+        _configure_diagnose,
+    ),
+    "fix": (
+        "fix the config: show a diff, check, or write",
+        "Fix the config. Default --diff shows the change and writes nothing; --write keeps a "
+        "timestamped backup, writes atomically and leaves mode 0600. " + NETWORK_NOTE,
+        _configure_fix,
+    ),
+    "explain": (
+        "explain a pasted error message, or a rule",
+        "Rank the likely causes of a pasted Docker/ECR error and name the check for each "
+        "(marking what this machine shows), or print a rule's page. Use - to read the text "
+        "from stdin. " + NETWORK_NOTE,
+        _configure_explain,
+    ),
+    "rules": ("list every rule", "List every rule with its severity and fix class.",
+              _configure_rules),
+    "demo": (
+        "diagnose and fix bundled examples of the classic breakages",
+        "Run diagnose, fix and diff on bundled example configs against a synthetic machine. "
+        "Nothing on this machine is read or written.",
+        _configure_nothing,
+    ),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecr-doctor",
@@ -50,40 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ecr-doctor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, description, configure) in SUBCOMMANDS.items():
+        configure(sub.add_parser(name, help=summary, description=description))
+    return parser
 
-    diagnose = sub.add_parser("diagnose", help="diagnose the config Docker would use (default)",
-                              description="Diagnose a Docker config and the machine around it, "
-                              "and say which credential source Docker uses for each registry. "
-                              + NETWORK_NOTE)
-    _add_common(diagnose, formats=("text", "json"))
 
-    fix = sub.add_parser("fix", help="fix the config: show a diff, check, or write",
-                         description="Fix the config. Default --diff shows the change and writes "
-                         "nothing; --write keeps a timestamped backup, writes atomically and "
-                         "leaves mode 0600. " + NETWORK_NOTE)
-    _add_common(fix, formats=("text", "json"))
-    mode = fix.add_mutually_exclusive_group()
-    mode.add_argument("--diff", dest="mode", action="store_const", const="diff",
-                      help="show the change, write nothing (default)")
-    mode.add_argument("--check", dest="mode", action="store_const", const="check",
-                      help="exit 1 if a change is needed, else 0; write nothing")
-    mode.add_argument("--write", dest="mode", action="store_const", const="write",
-                      help="apply the change")
-    fix.add_argument("--unsafe-fixes", action="store_true",
-                     help="also apply fixes that change behaviour beyond the defect")
-
-    explain = sub.add_parser("explain", help="explain a pasted error message, or a rule",
-                             description="Rank the likely causes of a pasted Docker/ECR error "
-                             "and name the check for each (marking what this machine shows), "
-                             "or print a rule's page. Use - to read the text from stdin. "
-                             + NETWORK_NOTE)
-    explain.add_argument("text", nargs="+", help='error text, "-", or a rule id such as CFG001')
-    explain.add_argument("--config", metavar="PATH", help="config to check causes against")
-
-    rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-
-    sub.add_parser("demo", help="diagnose and fix bundled examples of the classic breakages")
+def build_command_parser(name: str) -> argparse.ArgumentParser:
+    """One sub-command's parser alone: argparse's per-parser set-up (gettext look-ups) is a
+    measurable share of start-up, and a run only ever needs one."""
+    _, description, configure = SUBCOMMANDS[name]
+    parser = argparse.ArgumentParser(prog=f"ecr-doctor {name}", description=description)
+    configure(parser)
+    parser.set_defaults(command=name)
     return parser
 
 
@@ -98,7 +137,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    if args_list and args_list[0] in SUBCOMMANDS:
+        parser = build_command_parser(args_list[0])
+        args_list = args_list[1:]
+    else:
+        parser = build_parser()
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help

@@ -6,15 +6,17 @@ This is the whole core the browser build calls; the CLI adds file and machine I/
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .dockerconfig import ConfigLocation, DockerConfig, parse_config
 from .environment import Environment
-from .fixer import FixPlan, plan_fix
 from .model import Finding
 from .registries import Registry
 from .resolution import Resolution
 from .rules import Context, all_rules
+
+if TYPE_CHECKING:
+    from .fixer import FixPlan
 
 # A fix can enable a rule that has its own fix (a renamed `credStore: ecr-login` becomes a
 # global ecr-login store). Fixing to a fixpoint is what makes `fix --write` idempotent.
@@ -66,6 +68,8 @@ def fix_text(
     location: ConfigLocation | None = None,
 ) -> FixPlan:
     """Fix to a fixpoint; `text` is the decoded file (a leading BOM kept as U+FEFF)."""
+    from .fixer import FixPlan, plan_fix  # only `fix` pays for difflib
+
     current = text
     applied: dict[tuple[str, str], Finding] = {}
     mode: int | None = None

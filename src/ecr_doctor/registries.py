@@ -14,7 +14,6 @@ as its agreement with the tools that will read the config:
 from __future__ import annotations
 
 import enum
-import ipaddress
 import re
 from typing import NamedTuple
 
@@ -199,6 +198,8 @@ def _is_go_ipv6(addr: str) -> bool:
         # "invalid IP-literal", anything else fails to parse. Either way: rejected.
         return False
     try:
+        import ipaddress  # rare path: keep it off start-up
+
         ipaddress.IPv6Address(base)
     except ValueError:
         return False
@@ -352,42 +353,41 @@ _V0100_SUFFIXES = (
 
 class _HelperRelease(NamedTuple):
     version: tuple[int, int, int]
-    pattern: re.Pattern[str]
+    # Source only: compiled on first use (re caches it), so start-up pays for none of them.
+    pattern: str
     # v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().
     anchored_hostname: bool
     public_hosts: frozenset[str]
 
 
 _HELPER_RELEASES: tuple[_HelperRelease, ...] = (
-    _HelperRelease((0, 4, 0), re.compile(_LEGACY_HOST, re.ASCII), False, frozenset()),
+    _HelperRelease((0, 4, 0), _LEGACY_HOST, False, frozenset()),
     _HelperRelease(
-        (0, 5, 0), re.compile(_LEGACY_HOST, re.ASCII), True, frozenset({ECR_PUBLIC_HOST})
+        (0, 5, 0), _LEGACY_HOST, True, frozenset({ECR_PUBLIC_HOST})
     ),
     _HelperRelease(
         (0, 8, 0),
-        re.compile(r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V080_SUFFIXES + ")",
-                   re.ASCII),
+        r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V080_SUFFIXES + ")",
         True,
         frozenset({ECR_PUBLIC_HOST}),
     ),
     _HelperRelease(
         (0, 9, 0),
-        re.compile(r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V090_SUFFIXES + ")",
-                   re.ASCII),
+        r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V090_SUFFIXES + ")",
         True,
         frozenset({ECR_PUBLIC_HOST}),
     ),
     _HelperRelease(
         (0, 10, 0),
-        re.compile(r"([0-9]{12})\.dkr[.-]ecr(-fips)?\.(" + _REGION + r")\.(" + _V0100_SUFFIXES
-                   + ")", re.ASCII),
+        r"([0-9]{12})\.dkr[.-]ecr(-fips)?\.(" + _REGION + r")\.(" + _V0100_SUFFIXES
+                   + ")",
         True,
         frozenset({ECR_PUBLIC_HOST}),
     ),
-    _HelperRelease((0, 11, 0), ECR_PRIVATE_PATTERN, True, frozenset({ECR_PUBLIC_HOST})),
+    _HelperRelease((0, 11, 0), ECR_PRIVATE_PATTERN.pattern, True, frozenset({ECR_PUBLIC_HOST})),
     _HelperRelease(
         (0, 12, 0),
-        ECR_PRIVATE_PATTERN,
+        ECR_PRIVATE_PATTERN.pattern,
         True,
         frozenset({ECR_PUBLIC_HOST, ECR_PUBLIC_DUAL_STACK_HOST}),
     ),
@@ -412,11 +412,12 @@ def _release_for(version: tuple[int, int, int]) -> _HelperRelease:
 def _release_accepts(release: _HelperRelease, server_url: str) -> bool:
     if not release.anchored_hostname:
         trimmed = server_url.removeprefix("https://")
-        return release.pattern.match(trimmed) is not None
+        return re.match(release.pattern, trimmed, re.ASCII) is not None
     hostname = ecr_helper_hostname(server_url)
     if hostname is None:
         return False
-    return hostname in release.public_hosts or release.pattern.fullmatch(hostname) is not None
+    return (hostname in release.public_hosts
+            or re.fullmatch(release.pattern, hostname, re.ASCII) is not None)
 
 
 def ecr_helper_accepts(host: str, version: tuple[int, int, int]) -> bool:

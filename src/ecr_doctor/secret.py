@@ -5,8 +5,6 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
-import hashlib
-
 
 class Secret:
     """A credential. Only `reveal()` gives the value back; everything else shows a fingerprint."""
@@ -22,6 +20,8 @@ class Secret:
     @property
     def fingerprint(self) -> str:
         # 8 hex digits of SHA-256: enough to tell two tokens apart, useless to an attacker.
+        import hashlib  # costs 4 ms at start-up; most runs never fingerprint anything
+
         digest = hashlib.sha256(self._value.encode("utf-8", "surrogatepass")).hexdigest()
         return "sha256:" + digest[:8]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from ..dockerconfig import AuthEntry
@@ -381,6 +380,8 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         meant = MISSPELT_KEYS.get(top.key.lower())
         if meant is None:
+            import difflib  # only for keys Docker does not know: rare
+
             close = difflib.get_close_matches(top.key.lower(), [k.lower() for k in KNOWN_KEYS],
                                               n=1, cutoff=0.85)
             meant = next((k for k in KNOWN_KEYS if close and k.lower() == close[0]), None)
