@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +70,17 @@ def machine(*helpers: HelperBinary, aws: bool = True, **changes: object) -> Envi
 @pytest.fixture
 def good_machine() -> Environment:
     return machine(helper("ecr-login", version=(0, 12, 0)))
+
+
+def run_without_root_bypass(code: str) -> subprocess.CompletedProcess[str]:
+    """Run Python `code` the way an ordinary user would meet file permissions.
+
+    As root, permission bits are ignored (CAP_DAC_OVERRIDE), so a permission test would prove
+    nothing; `setpriv` drops those two capabilities for the child instead of skipping the test.
+    """
+    cmd = [sys.executable, "-c", code]
+    if os.geteuid() == 0:
+        cmd = [require_binary("setpriv"), "--bounding-set=-dac_override,-dac_read_search", *cmd]
+    src = str(Path(__file__).parent.parent / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)

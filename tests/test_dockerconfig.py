@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import run_without_root_bypass
 
 from ecr_doctor.dockerconfig import (
     MAX_CONFIG_BYTES,
@@ -88,13 +88,16 @@ def test_file_in_place_of_directory(tmp_path: Path) -> None:
         read_config(str(tmp_path / "f" / "config.json"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_unreadable_file(tmp_path: Path) -> None:
     f = tmp_path / "config.json"
     f.write_text("{}")
     f.chmod(0)
-    with pytest.raises(ConfigError, match="Permission denied"):
-        read_config(str(f))
+    result = run_without_root_bypass(
+        "from ecr_doctor.dockerconfig import ConfigError, read_config\n"
+        f"try:\n    read_config({str(f)!r})\nexcept ConfigError as e:\n    print(e)\n"
+    )
+    assert "Permission denied" in result.stdout, result.stderr
+    assert result.stdout.startswith(str(f))
 
 
 def test_dangling_symlink_is_missing_but_noted(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_without_root_bypass
 
 import ecr_doctor
 from ecr_doctor.fileio import WriteError, write_atomic
@@ -105,17 +106,21 @@ def test_target_is_a_directory(tmp_path: Path) -> None:
         write_atomic(str(tmp_path), b"{}")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 def test_unwritable_directory(tmp_path: Path) -> None:
     target = tmp_path / "config.json"
     target.write_bytes(b"original")
     tmp_path.chmod(0o500)
     try:
-        with pytest.raises(WriteError, match="cannot"):
-            write_atomic(str(target), b"new")
+        result = run_without_root_bypass(
+            "from ecr_doctor.fileio import WriteError, write_atomic\n"
+            f"try:\n    write_atomic({str(target)!r}, b'new')\n"
+            "except WriteError as e:\n    print('WriteError:', e)\n"
+        )
     finally:
         tmp_path.chmod(0o700)
+    assert "WriteError: " in result.stdout and "cannot" in result.stdout, result.stderr
     assert target.read_bytes() == b"original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json"]
 
 
 # --- crash safety ------------------------------------------------------------------------------
