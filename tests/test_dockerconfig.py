@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import base64
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_without_root_bypass
+from conftest import require_binary, run_without_root_bypass
 
 from ecr_doctor.dockerconfig import (
     MAX_CONFIG_BYTES,
@@ -363,16 +362,13 @@ def test_location_of() -> None:
 
 # --- against the real Docker CLI -----------------------------------------------------------------
 
-DOCKER = "/usr/local/bin/docker"
-
-
 def docker_warns(tmp_path: Path, raw: bytes) -> bool:
     directory = tmp_path / f"d{abs(hash(raw))}"
     directory.mkdir()
     (directory / "config.json").write_bytes(raw)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCKER_CONFIG": str(directory)}
     out = subprocess.run(
-        [DOCKER, "manifest", "inspect", "127.0.0.1:1/x"],
+        [require_binary("docker"), "manifest", "inspect", "127.0.0.1:1/x"],
         env=env,
         capture_output=True,
         text=True,
@@ -383,7 +379,6 @@ def docker_warns(tmp_path: Path, raw: bytes) -> bool:
 
 
 @pytest.mark.real
-@pytest.mark.skipif(shutil.which(DOCKER) is None, reason="docker CLI not installed")
 def test_model_agrees_with_docker_cli(tmp_path: Path) -> None:
     cases: list[bytes] = [
         b"",

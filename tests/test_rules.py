@@ -68,10 +68,10 @@ def test_live_token_fix_is_unsafe_when_helper_missing() -> None:
     assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
 
 
-def test_token_shadowed_by_helper_is_dead_data() -> None:
+def test_token_shadowed_by_helper_is_reported_as_shadowed() -> None:
     doc = {"auths": {ECR: {"auth": expired_auth()}}, "credHelpers": {ECR: "ecr-login"}}
     (f,) = only(run(doc), "CFG001")
-    assert "dead data" in f.message
+    assert "shadowed" in f.message and "helper fails outright" in f.message
 
 
 def test_username_password_form_counts() -> None:
@@ -256,3 +256,10 @@ def test_no_finding_message_contains_a_token() -> None:
     for f in findings:
         blob = repr(f)
         assert auth[:16] not in blob and auth[-16:] not in blob
+
+
+def test_missing_helper_names_the_stale_credential_docker_falls_back_to() -> None:
+    env = machine(helper("ecr-login", found=False))
+    doc = {"auths": {f"https://{ECR}": {"auth": expired_auth()}}, "credHelpers": {ECR: "ecr-login"}}
+    (f,) = only(run(doc, env), "ENV001")
+    assert f"auths[https://{ECR}]" in f.message

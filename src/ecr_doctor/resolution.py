@@ -33,6 +33,13 @@ class Resolution(NamedTuple):
     shadowed_auths: tuple[str, ...] = ()
     # Several legacy keys normalise to this host: Go map order picks one at random.
     ambiguous_auths: tuple[str, ...] = ()
+    # With a helper: the `auths` keys (several: Go picks one at random) whose inline credential
+    # is sent anyway when the helper fails with an error other than "not found" (binary
+    # missing, crash, bad output).
+    # nativeStore.Get returns the file-store entry together with the error, and the paths
+    # that ignore the error (pull and push on CLI <= 28, manifest inspect, legacy build) use it.
+    # docker/cli cli/config/credentials/native_store.go nativeStore.Get
+    helper_error_fallback: tuple[str, ...] = ()
 
     @property
     def helper_binary(self) -> str | None:
@@ -59,6 +66,10 @@ def resolve(config: DockerConfig, key: str, env_auth_keys: Iterable[str] = ()) -
     """
     exact, legacy = _auths_for_host(config, key)
     holding = [e for e in ([exact] if exact else []) + legacy if e.has_credential]
+    # What the file store would answer (exact key, else any legacy key): the helper-error
+    # fallback, when it holds a credential.
+    candidates = [exact] if exact is not None else legacy
+    fallback = tuple(e.key for e in candidates) if any(e.has_credential for e in candidates) else ()
 
     if key in set(env_auth_keys):
         return Resolution(
@@ -81,6 +92,7 @@ def resolve(config: DockerConfig, key: str, env_auth_keys: Iterable[str] = ()) -
                 "inline auths credential (docker/cli native_store.go Get)",
                 helper=helper,
                 shadowed_auths=tuple(e.key for e in holding),
+                helper_error_fallback=fallback,
             )
         # An empty value opts the host out of credsStore: the file store is used.
         opted_out = "credHelpers maps this host to \"\", which opts it out of credsStore; "
@@ -95,6 +107,7 @@ def resolve(config: DockerConfig, key: str, env_auth_keys: Iterable[str] = ()) -
             f"docker-credential-{store}, and inline auths credentials are ignored",
             helper=store,
             shadowed_auths=tuple(e.key for e in holding),
+            helper_error_fallback=fallback,
         )
     return _file_store(key, exact, legacy, "no credential helper applies; ")
 
@@ -110,10 +123,13 @@ def _file_store(
         return Resolution(key, source, f'{prefix}auths["{exact.key}"] is used: {what}',
                           auth_key=exact.key)
     if legacy:
-        chosen = legacy[0]
+        # Go map order decides between several legacy keys: any one of them may be sent.
+        holding = [e for e in legacy if e.has_credential]
+        chosen = holding[0] if holding else legacy[0]
         ambiguous = tuple(e.key for e in legacy) if len(legacy) > 1 else ()
         what = "an inline credential" if chosen.has_credential else "an empty entry (anonymous)"
-        note = " (several legacy keys match: Docker picks one at random)" if ambiguous else ""
+        note = (" (several legacy keys match and Docker picks one at random: "
+                f"{', '.join(ambiguous)})" if ambiguous else "")
         return Resolution(
             key,
             Source.AUTHS_LEGACY if chosen.has_credential else Source.NONE,

@@ -112,8 +112,9 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         )
         exposure = _describe_registry(registry)
         if dead:
-            tail = (f"dead data: Docker uses {resolution.helper_binary or 'DOCKER_AUTH_CONFIG'} "
-                    "for this host, but the secret stays on disk")
+            tail = (f"shadowed: Docker asks {resolution.helper_binary or 'DOCKER_AUTH_CONFIG'} "
+                    "for this host and sends this token only if that helper fails outright, "
+                    "but the secret stays on disk")
         else:
             tail = "Docker sends this token for every pull and push"
         origin = " (left by AWS CLI v1 get-login)" if "://" in entry.key and entry.email else ""
@@ -451,13 +452,14 @@ def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
     "CFG009",
     "invalid-auth-value",
     Severity.HIGH,
-    "An auth value is not base64 user:password, so Docker ignores the whole file",
+    "An auth value is not base64 user:password, so Docker cannot load the file cleanly",
     RuleDoc(
         what="An `auths` entry's `auth` is not standard padded base64 of `user:password`.",
         why="docker/cli decodes every `auth` when it loads the file (configfile/file.go "
-        "`decodeAuth`); one bad value makes it print `WARNING: Error parsing config file` and "
-        "carry on with an EMPTY config — every helper and credential is gone — and the next "
-        "`docker login` overwrites the file.",
+        "`LoadFromReader`, `decodeAuth`) and stops at the first bad one: every command prints "
+        "`WARNING: Error parsing config file`, and the entries not yet decoded (Go map order "
+        "is random) carry no username or password, so which credentials work changes from "
+        "run to run.",
         fix="Remove the entry (for ECR hosts the helper replaces it), or log in again.",
         references=("docker/cli · cli/config/configfile/file.go · decodeAuth",),
     ),
@@ -472,8 +474,8 @@ def invalid_auth_value(self: Rule, ctx: Context) -> Iterator[Finding]:
         if registry.is_ecr:
             edits += (SetCredHelper(registry.host, ECR_HELPER),)
         yield self.finding(
-            f'auths["{entry.key}"].auth is invalid ({entry.auth_error}); Docker ignores the '
-            "entire config file because of it",
+            f'auths["{entry.key}"].auth is invalid ({entry.auth_error}); every docker command '
+            "warns \"Error parsing config file\" and inline credentials may go undecoded",
             entry.location,
             registry=registry.host,
             fix=Fix(f'remove auths["{entry.key}"]',

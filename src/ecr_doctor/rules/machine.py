@@ -53,7 +53,10 @@ def _install_hint(platform: str, helper: str) -> str:
         "see `no basic auth credentials` instead. sudo, systemd units, IDEs and CI runners "
         "often have a different PATH from your shell.",
         fix="Install the helper (see the hint) on the PATH of the process that runs docker, "
-        "or point the config at a helper that exists.",
+        "or point the config at a helper that exists. Beware: when the helper fails outright "
+        "(rather than answering 'not found'), docker/cli's nativeStore.Get hands back the "
+        "inline `auths` entry with the error, and commands that ignore the error send that "
+        "stale credential.",
         references=("docker/docker-credential-helpers · client/client.go · Get",),
     ),
     needs_machine=True,
@@ -74,8 +77,13 @@ def helper_not_on_path(self: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         reported.add(helper)
         state = "is not executable" if binary.found else "is not on PATH"
+        resolutions = [ctx.resolution(r) for r in ctx.registries]
+        stale = sorted({key for res in resolutions if res.helper == helper
+                        for key in res.helper_error_fallback})
+        fallback = (f"; meanwhile Docker ≤ 28 silently sends the inline credential of "
+                    f"auths[{', '.join(stale)}] instead" if stale else "")
         yield self.finding(
-            f"docker-credential-{helper} {state}; install: "
+            f"docker-credential-{helper} {state}{fallback}; install: "
             f"{_install_hint(ctx.env.platform, helper)}",
             location,
             details=(("helper", helper),),
