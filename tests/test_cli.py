@@ -184,3 +184,48 @@ def test_help_says_offline(tmp_path: Path) -> None:
     result = cli("--help", home=tmp_path)
     assert result.returncode == 0 and "never touch the network" in " ".join(result.stdout.split())
     assert cli("nonsense-command", home=tmp_path).returncode == 2
+
+
+def test_write_failure_exits_3_and_leaves_original(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ecr_doctor import cli as cli_module
+    from ecr_doctor import fileio
+
+    path = write_config(tmp_path, {"credHelpers": {f"https://{ECR}": "ecr-login"}})
+    original = path.read_bytes()
+
+    def failing_write(*args: object, **kwargs: object) -> None:
+        raise fileio.WriteError("cannot rename temp file onto config.json: disk full")
+
+    monkeypatch.setattr(fileio, "write_atomic", failing_write)
+    err = io.StringIO()
+    code = cli_module.main(["fix", "--write", "--config", str(path)], stdout=io.StringIO(),
+                           stderr=err)
+    assert code == 3
+    assert "disk full" in err.getvalue() and "untouched" in err.getvalue()
+    assert path.read_bytes() == original
+
+
+def test_huge_file_is_refused_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / ".docker" / "config.json"
+    path.parent.mkdir()
+    with path.open("w") as fh:
+        fh.write('{"auths": {')
+        fh.write(",".join(f'"h{i}.example": {{}}' for i in range(2_500_000)))
+        fh.write("}}")
+    assert path.stat().st_size > 50_000_000
+    result = cli(home=tmp_path)
+    assert result.returncode == 2 and str(path) in result.stderr
+
+
+def test_dangling_symlink_config_is_treated_as_missing(tmp_path: Path) -> None:
+    link = tmp_path / ".docker" / "config.json"
+    link.parent.mkdir()
+    link.symlink_to(tmp_path / "gone" / "config.json")
+    result = cli("fix", "--write", "--registry", ECR, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert json.loads((tmp_path / "gone" / "config.json").read_text()) == {
+        "credHelpers": {ECR: "ecr-login"}}

@@ -24,7 +24,11 @@ NETWORK_NOTE = (
 
 
 class UsageError(Exception):
-    pass
+    """Bad arguments or input: exit 2, nothing written."""
+
+
+class WriteFailed(Exception):
+    """A write failed after the original was left untouched: exit 3."""
 
 
 def _add_common(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
@@ -175,6 +179,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except UsageError as exc:
         err.write(f"ecr-doctor: error: {exc}\n")
         return EXIT_USAGE
+    except WriteFailed as exc:
+        err.write(f"ecr-doctor: error: {exc}\n")
+        return EXIT_WRITE
     except BrokenPipeError:
         return EXIT_OK
     parser.print_help(out)

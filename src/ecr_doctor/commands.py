@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import NamedTuple, TextIO
 
-from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, _color
+from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, WriteFailed, _color
 from .dockerconfig import (
     ConfigFile,
     ConfigLocation,
@@ -126,8 +125,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             backup = write_atomic(loaded.location.path, plan.after.encode("utf-8"),
                                   backup=loaded.file.exists)
         except WriteError as exc:
-            sys.stderr.write(f"ecr-doctor: error: {exc} (the original is untouched)\n")
-            return EXIT_WRITE
+            raise WriteFailed(f"{exc} (the original is untouched)") from exc
         written = True
     if args.format == "json":
         from .render.jsonout import dumps, fix_dict
