@@ -389,6 +389,11 @@ def _fold(name: str) -> str:
 
 
 _TOP_BY_FOLD = {_fold(k): k for k in (*_TOP_FIELDS, *_REMOVED_FIELDS)}
+
+
+def docker_field(key: str) -> str | None:
+    """The ConfigFile field a top-level key decodes into (Go folds case), or None."""
+    return _TOP_BY_FOLD.get(_fold(key))
 _AUTH_BY_FOLD = {_fold(k): k for k in _AUTH_FIELDS}
 _PROXY_BY_FOLD = {_fold(k): k for k in _PROXY_FIELDS}
 
