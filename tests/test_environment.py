@@ -603,15 +603,15 @@ def b64(text: str) -> str:
             json.dumps({"auths": {"r.example": {"auth": REGISTRY_PASSWORD}}}),
             DockerAuthConfigEnv(
                 keys=("r.example",),
-                error="auths['r.example'].auth: not valid base64 (illegal data at input byte 8)",
+                error="auths['r.example'].auth: illegal base64 data at input byte 8",
             ),
         ),
         (
             json.dumps({"auths": {"r.example": {"auth": b64(REGISTRY_PASSWORD)}}}),
             DockerAuthConfigEnv(
                 keys=("r.example",),
-                error="auths['r.example'].auth: decoded value has no ':' separating username"
-                " and password",
+                error="auths['r.example'].auth: invalid auth configuration file (the decoded"
+                " value has no ':' separator)",
             ),
         ),
         (

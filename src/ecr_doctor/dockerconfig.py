@@ -412,78 +412,15 @@ def _go_type(typ: _Type) -> str:
 
 # --- Go's base64.StdEncoding, byte for byte ---------------------------------------------------
 
-_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_VALUE = {c: i for i, c in enumerate(_B64_ALPHABET)}
-
-
-class _Base64Error(ValueError):
-    def __init__(self, offset: int) -> None:
-        super().__init__(f"illegal base64 data at input byte {offset}")
-        self.offset = offset
-
-
-def _go_b64decode(src: bytes) -> bytes:
-    """Go encoding/base64 StdEncoding.Decode (decodeQuantum): padding required, CR/LF skipped.
-
-    Reproduces Go's error offsets, which Docker prints ("illegal base64 data at input byte N").
-    """
-    out = bytearray()
-    si, n = 0, len(src)
-    while si < n:
-        quantum = [0, 0, 0, 0]
-        dlen = 4
-        j = 0
-        while j < 4:
-            if si == n:
-                if j == 0:
-                    return bytes(out)
-                raise _Base64Error(si - j)  # StdEncoding pads, so a short quantum is illegal
-            ch = src[si]
-            si += 1
-            value = _B64_VALUE.get(ch)
-            if value is not None:
-                quantum[j] = value
-                j += 1
-                continue
-            if ch in (0x0A, 0x0D):
-                continue
-            if ch != 0x3D or j < 2:  # not '=' or padding too early
-                raise _Base64Error(si - 1)
-            if j == 2:  # "==" expected; the first '=' is consumed
-                while si < n and src[si] in (0x0A, 0x0D):
-                    si += 1
-                if si == n:
-                    raise _Base64Error(n)
-                if src[si] != 0x3D:
-                    raise _Base64Error(si - 1)
-                si += 1
-            while si < n and src[si] in (0x0A, 0x0D):
-                si += 1
-            if si < n:
-                raise _Base64Error(si)  # data after the padding
-            dlen = j
-            break
-        val = quantum[0] << 18 | quantum[1] << 12 | quantum[2] << 6 | quantum[3]
-        out += bytes(((val >> 16) & 0xFF, (val >> 8) & 0xFF, val & 0xFF))[: dlen - 1]
-    return bytes(out)
-
-
 def _decode_auth(value: str) -> tuple[str, Secret] | str:
     """docker/cli configfile/file.go · decodeAuth: (username, password) or an error message."""
+    from ecr_doctor.tokens import AuthDecodeError, decode_auth
+
     try:
-        decoded = _go_b64decode(value.encode("utf-8", "surrogatepass"))
-    except _Base64Error as exc:
-        return str(exc)
-    user, sep, password = decoded.partition(b":")
-    if not sep:
-        return "invalid auth configuration file (the decoded value has no ':' separator)"
-    if not user:
-        return "invalid auth configuration file (the decoded username is empty)"
-    # Go strings are bytes; keep undecodable password bytes recoverable via surrogateescape.
-    return (
-        user.decode("utf-8", "replace"),
-        Secret(password.strip(b"\x00").decode("utf-8", "surrogateescape")),
-    )
+        decoded = decode_auth(value)
+    except AuthDecodeError as exc:
+        return exc.message
+    return decoded.username, decoded.password
 
 
 # --- decoding -------------------------------------------------------------------------------

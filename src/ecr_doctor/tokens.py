@@ -142,13 +142,16 @@ def decode_auth(value: str) -> BasicAuth:
         decoded = _go_std_b64decode(value.encode("utf-8", "surrogatepass"))
     except _CorruptInput as exc:
         raise AuthDecodeError(
-            f"not valid base64 (illegal data at input byte {exc.offset})", offset=exc.offset
+            # Go's own wording, so it matches the warning Docker prints.
+            f"illegal base64 data at input byte {exc.offset}", offset=exc.offset
         ) from None
     user_raw, sep, pass_raw = decoded.partition(b":")
     if not sep:
-        raise AuthDecodeError("decoded value has no ':' separating username and password")
+        raise AuthDecodeError(
+            "invalid auth configuration file (the decoded value has no ':' separator)"
+        )
     if not user_raw:
-        raise AuthDecodeError("decoded value has an empty username before ':'")
+        raise AuthDecodeError("invalid auth configuration file (the decoded username is empty)")
     # Go strings are bytes; the username is shown to people, so replace what is not UTF-8, but
     # keep every password byte (surrogateescape) so `reveal()` round-trips to what Docker sends.
     username = user_raw.decode("utf-8", "replace")
