@@ -73,7 +73,7 @@ def test_no_colon() -> None:
 
 
 def test_empty_username() -> None:
-    with pytest.raises(AuthDecodeError, match="empty username"):
+    with pytest.raises(AuthDecodeError, match="username is empty"):
         decode_auth(b64(":password"))
 
 
