@@ -8,27 +8,18 @@ original file untouched).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from . import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
+from .exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, WriteFailed
+from .exits import use_color as _color
 
 NETWORK_NOTE = (
     "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
     "and never print a secret (tokens show as a short sha256 fingerprint at most)."
 )
-
-
-class UsageError(Exception):
-    """Bad arguments or input: exit 2, nothing written."""
-
-
-class WriteFailed(Exception):
-    """A write failed after the original was left untouched: exit 3."""
 
 
 def _add_common(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
@@ -186,10 +177,3 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return EXIT_OK
     parser.print_help(out)
     return EXIT_USAGE
-
-
-def _color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())

@@ -6,7 +6,6 @@ import argparse
 import os
 from typing import NamedTuple, TextIO
 
-from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, WriteFailed, _color
 from .dockerconfig import (
     ConfigFile,
     ConfigLocation,
@@ -17,6 +16,8 @@ from .dockerconfig import (
 )
 from .engine import Diagnosis, diagnose_config, fix_text
 from .environment import Environment, capture
+from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, WriteFailed
+from .exits import use_color as _color
 from .model import Finding, Severity
 from .registries import classify
 from .render.style import Style
