@@ -103,3 +103,9 @@ def test_mask_secrets_keeps_lines() -> None:
     masked = mask_secrets(text)
     assert "abc" not in masked and '"pw"' not in masked and '"keep"' in masked
     assert masked.count("\n") == text.count("\n")
+
+
+def test_misspelt_ecr_login_store_is_removed_not_renamed() -> None:
+    before = json.dumps({"auths": {ECR: {}}, "credStore": "ecr-login"}, indent="\t")
+    result = json.loads(fixed(before))
+    assert result == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}

@@ -389,7 +389,16 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
         if meant is None:
             continue
         fix = None
-        if meant not in present:
+        if meant == "credsStore" and _is_ecr_helper_name(_string_value(ctx, top.key)):
+            # Renaming would create a global ecr-login store (CFG005). Docker ignores the key,
+            # so removing it changes nothing; the ECR hosts get scoped helpers instead.
+            helpers = {h.key for h in ctx.config.cred_helpers}
+            edits: tuple[RemoveTopLevel | SetCredHelper, ...] = (RemoveTopLevel(top.key),)
+            edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
+                           if r.host not in helpers)
+            fix = Fix(f'remove "{top.key}" and map ECR hosts in credHelpers', Applicability.SAFE,
+                      edits)
+        elif meant not in present:
             applicability = (Applicability.UNSAFE if meant == "credsStore"
                              else Applicability.SAFE)
             fix = Fix(f'rename "{top.key}" to "{meant}"', applicability,
@@ -399,6 +408,16 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
                       (RenameTopLevel(top.key, meant),))
         yield self.finding(f'"{top.key}" is not a key Docker reads (did you mean "{meant}"?); '
                            "Docker ignores it", top.location, fix=fix)
+
+
+def _string_value(ctx: Context, key: str) -> str | None:
+    root = ctx.config.root
+    if root is None or root.kind != "object":
+        return None
+    for member in root.members:
+        if member.key == key and member.value.kind == "string":
+            return str(member.value.value)
+    return None
 
 
 @rule(
