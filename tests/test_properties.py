@@ -167,3 +167,24 @@ def test_check_after_write_exits_0(generated: tuple[dict[str, Any], list[str]],
         json.loads(path.read_text())
         assert main(["fix", "--check", "--unsafe-fixes", "--config", str(path)],
                     stdout=sink, stderr=sink) == 0, sink.getvalue()
+
+
+@SETTINGS
+@given(configs(), indents, st.data())
+def test_no_secret_in_any_error(generated: tuple[dict[str, Any], list[str]],
+                                indent: str | int | None, data: st.DataObject) -> None:
+    from ecr_doctor.dockerconfig import ConfigError
+
+    doc, planted = generated
+    text = dump(doc, indent)
+    # Break the file somewhere: truncate it, or splice garbage in.
+    cut = data.draw(st.integers(0, len(text)))
+    broken = data.draw(st.sampled_from([text[:cut], text[:cut] + "\x00" + text[cut:],
+                                        text[:cut] + '"' + text[cut:]]))
+    try:
+        diagnose_text(broken, "config.json", ENV)
+    except ConfigError as exc:
+        message = str(exc) + repr(exc)
+        for secret in planted:
+            for start in range(0, max(1, len(secret) - 16), 16):
+                assert secret[start:start + 16] not in message
