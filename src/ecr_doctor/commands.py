@@ -53,8 +53,11 @@ def load(config_arg: str | None, registries: list[str]) -> Loaded:
     if config.creds_store is not None and config.creds_store.value:
         helper_names.add(config.creds_store.value)
     ecr_hosts = [e.key for e in config.auths] + [h.key for h in config.cred_helpers] + registries
-    # Running a helper costs a process start; only the ECR helper's version matters to a rule.
-    probe = ["ecr-login"] if any(classify(k).is_ecr for k in ecr_hosts) else []
+    # Running a helper costs a process start (~10 ms for the Go binary). Its version only
+    # matters for hosts that some helper release still in use does not recognise (ENV002:
+    # ISO, dual-stack, EUSC; every release since 0.5.0 knows standard and public hosts).
+    probe = ["ecr-login"] if any((classify(k).min_helper_version or (0, 0, 0)) > (0, 5, 0)
+                                 for k in ecr_hosts) else []
     env = capture(os.environ, helper_names=sorted(helper_names), probe_versions=probe, home=home)
     return Loaded(location, file, config, env)
 
