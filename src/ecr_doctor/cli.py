@@ -61,6 +61,20 @@ def _configure_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _configure_verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="PATH",
+                        help="config.json, or its directory (default: as Docker finds it)")
+    parser.add_argument("--registry", metavar="HOST", action="append", default=[],
+                        help="check only this ECR registry (repeatable); one the config does "
+                        "not mention is checked with the helper `fix` would set up")
+    parser.add_argument("--probe", action="store_true",
+                        help="also GET https://HOST/v2/ with the credentials and report the "
+                        "status and any 'denied:' message (network use; off by default)")
+    parser.add_argument("--timeout", metavar="S", type=float, default=20.0,
+                        help="seconds to wait for each helper run and probe (default: 20)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def _configure_nothing(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -85,6 +99,16 @@ SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]
         "(marking what this machine shows), or print a rule's page. Use - to read the text "
         "from stdin. " + NETWORK_NOTE,
         _configure_explain,
+    ),
+    "verify": (
+        "run the credential helper Docker would run, and check its answer",
+        "For each ECR registry, run the credential helper Docker would run "
+        "(docker-credential-<helper> get) and report whether it was found, ran, returned "
+        "credentials and when the token expires; secrets show only as a sha256 fingerprint. "
+        "Exit 0 when every registry checked has usable credentials, else 1. Network: the "
+        "helper itself calls the ECR API; ecr-doctor adds one request per registry only with "
+        "--probe.",
+        _configure_verify,
     ),
     "rules": ("list every rule", "List every rule with its severity and fix class.",
               _configure_rules),
@@ -156,6 +180,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             from .commands import run_explain
 
             return run_explain(args, out, sys.stdin)
+        if args.command == "verify":
+            from .verify import run_verify
+
+            return run_verify(args, out)
         if args.command == "rules":
             from .commands import run_rules
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
     from subprocess import Popen
 
+    from .forensics import Forensics
+
 __all__ = [
     "DEFAULT_PROBE_TIMEOUT",
     "AwsSources",
@@ -114,6 +116,9 @@ class Environment(NamedTuple):
     ecr_cache_dir: str | None = None
     sudo_user: str | None = None
     home: str = ""
+    #: AWS credential chain, SSO token cache, ECR helper cache and log (ecr_doctor.forensics);
+    #: None when not read.
+    forensics: Forensics | None = None
 
     def helper(self, name: str) -> HelperBinary | None:
         for binary in self.helpers:
@@ -184,6 +189,8 @@ def capture(
         helpers.append(binary)
 
     auth_config_text = get("DOCKER_AUTH_CONFIG")
+    aws = _aws_sources(get, home_dir)
+    moment = _aware_utc(now)
     return Environment(
         known=True,
         platform=plat,
@@ -194,7 +201,7 @@ def capture(
         docker_auth_config=(
             _parse_docker_auth_config(auth_config_text) if auth_config_text else None
         ),
-        aws=_aws_sources(get, home_dir),
+        aws=aws,
         # aws-sdk-go-v2 config/env_config.go compares with strings.EqualFold.
         use_fips_endpoint=get("AWS_USE_FIPS_ENDPOINT").lower() == "true",
         # ecr-login/cache/factory.go BuildCredentialsCache: any non-empty value disables the
@@ -205,7 +212,8 @@ def capture(
         ecr_cache_dir=get("AWS_ECR_CACHE_DIR") or None,
         sudo_user=get("SUDO_USER") or None,
         home=home_dir,
-        now=_aware_utc(now),
+        now=moment,
+        forensics=_forensics(get, home_dir, aws, moment),
     )
 
 
@@ -598,3 +606,63 @@ def _aws_sources(get: Callable[[str], str], home: str) -> AwsSources:
         region=region,
         imds_disabled=get("AWS_EC2_METADATA_DISABLED").lower() == "true",
     )
+
+
+# --- AWS chain and helper forensics (ecr_doctor.forensics) -------------------------------------
+
+
+def _forensics(
+    get: Callable[[str], str], home: str, aws: AwsSources, now: datetime
+) -> Forensics | None:
+    """The SDK chain in its order, plus what the SSO and ECR helper caches say. Never raises."""
+    import os
+
+    from .forensics import AwsChainLink, read
+
+    try:
+        selected = aws.profile or "default"
+        options: dict[str, str] | None = None
+        sessions: set[str] = set()
+        if aws.config_file is not None:
+            merged: dict[str, str] = {}
+            found = False
+            for section, values in _read_ini(aws.config_file).items():
+                words = section.split(None, 1)
+                if len(words) == 2 and words[0] == "sso-session":
+                    sessions.add(words[1].strip())
+                elif _config_profile_name(section) == selected:
+                    merged.update(values)
+                    found = True
+            options = merged if found else None
+        # aws-sdk-go-v2 config/resolve_credentials.go resolveCredentialChain: environment
+        # keys, then the shared profile, then web identity and container from the environment,
+        # then EC2 instance metadata.
+        env_detail = ("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                      + (" with AWS_SESSION_TOKEN" if aws.session_token else "")
+                      if aws.env_keys else "no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
+        if aws.profile_kind is None:
+            profile_detail = (f"profile {selected!r} is named but not defined"
+                              if aws.profile else "no [default] profile")
+        else:
+            profile_detail = f"profile {selected!r}: {aws.profile_kind}"
+        token_file = get("AWS_WEB_IDENTITY_TOKEN_FILE")
+        web_detail = "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN" if aws.web_identity else (
+            "not configured")
+        if aws.web_identity and not os.path.isfile(token_file):
+            web_detail += " (the token file does not exist)"
+        chain = (
+            AwsChainLink("environment", aws.env_keys, env_detail),
+            AwsChainLink("shared-profile",
+                         aws.profile_kind is not None and aws.profile_kind != "none",
+                         profile_detail),
+            AwsChainLink("web-identity", aws.web_identity, web_detail),
+            AwsChainLink("container", aws.container,
+                         "AWS_CONTAINER_CREDENTIALS_*" if aws.container else "not configured"),
+            AwsChainLink("instance-metadata", False,
+                         "disabled (AWS_EC2_METADATA_DISABLED)" if aws.imds_disabled
+                         else "not probed (an EC2 instance role may exist)"),
+        )
+        return read(get, home, now, profile=options, sso_sessions=frozenset(sessions),
+                    env_chain=chain)
+    except Exception:  # forensics are a bonus; capture must never fail because of them
+        return None
