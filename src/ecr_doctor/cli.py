@@ -75,6 +75,16 @@ def _configure_verify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _configure_web(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8765,
+                        help="port on 127.0.0.1 (default: 8765; 0 picks a free one)")
+    parser.add_argument("--build", metavar="DIR",
+                        help="only build the static page into DIR (any static host can serve it)")
+    parser.add_argument("--serve", metavar="DIR", help="serve an already built DIR")
+    parser.add_argument("--pyodide", metavar="DIR",
+                        help="the pyodide npm package (default: web/node_modules/pyodide)")
+
+
 def _configure_nothing(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -117,6 +127,13 @@ SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]
         "Run diagnose, fix and diff on bundled example configs against a synthetic machine. "
         "Nothing on this machine is read or written.",
         _configure_nothing,
+    ),
+    "web": (
+        "serve the offline web page on 127.0.0.1, or build it",
+        "Serve the offline page on 127.0.0.1: paste a config and get the findings, the "
+        "corrected config and a redacted copy, computed in the browser by this same core "
+        "(Pyodide). The page loads nothing from another origin and sends nothing anywhere.",
+        _configure_web,
     ),
 }
 
@@ -192,6 +209,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             from .demo import run_demo
 
             return run_demo(out, color=_color(out))
+        if args.command == "web":
+            from .web import BuildError, run_web
+
+            try:
+                return run_web(port=args.port, build_dir=args.build, serve_dir=args.serve,
+                               pyodide_dir=args.pyodide, out=out)
+            except BuildError as exc:
+                raise UsageError(str(exc)) from exc
     except ConfigError as exc:
         err.write(f"ecr-doctor: error: {exc}\n")
         return EXIT_USAGE

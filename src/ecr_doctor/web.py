@@ -1,0 +1,266 @@
+"""`ecr-doctor web`: build the offline page into a static folder, and serve it on 127.0.0.1.
+
+An edge module like cli.py (it touches the file system and a socket); it never ships in the
+browser bundle. The page itself has no backend: the server only hands out static files, with
+a Content-Security-Policy that forbids every other origin, so "nothing leaves your browser"
+is enforced by the browser rather than promised by us.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
+DEFAULT_PORT = 8765
+PACKAGE_DIR = Path(__file__).resolve().parent
+# In a checkout: <repo>/src/ecr_doctor/web.py -> <repo>/web
+WEB_SRC = PACKAGE_DIR.parent.parent / "web"
+
+# The one policy, sent as a header and (minus frame-ancestors, which a <meta> cannot carry)
+# repeated in index.html so a static host that sends no header still enforces it.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+# Exactly what loadPyodide fetches; the rest of the npm package (source maps, d.ts, consoles)
+# is not needed by the page.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+# The page's own files, copied from web/.
+PAGE_FILES = ("index.html", "app.js", "style.css", "sw.js", "favicon.svg")
+
+# The browser bundle is the import closure of these modules (lazy imports included), so a
+# rule family added to rules/ later is bundled without anyone remembering to list it here.
+BUNDLE_ROOTS = ("ecr_doctor", "ecr_doctor.webapi", "ecr_doctor.fixer")
+# Bundled when present: webapi imports it by name, and the page says "redaction unavailable"
+# when a build has none.
+OPTIONAL_ROOTS = ("ecr_doctor.redaction",)
+# CLI edges: they read argv, the machine or the disk, and must never reach the browser. A
+# bundle whose closure includes one is a build error, not a silent 10 MB surprise.
+EDGE_MODULES = frozenset({"ecr_doctor.cli", "ecr_doctor.commands", "ecr_doctor.fileio",
+                          "ecr_doctor.web", "ecr_doctor.demo", "ecr_doctor.__main__"})
+WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
+# A fixed timestamp makes the wheel byte-for-byte reproducible.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class BuildError(Exception):
+    """The page cannot be built (pyodide not installed in web/node_modules, ...)."""
+
+
+class BuildResult(NamedTuple):
+    out_dir: Path
+    files: tuple[str, ...]
+    total_bytes: int
+    version: str          # content hash: names the service worker's cache
+
+
+def _module_file(dotted: str) -> Path | None:
+    base = PACKAGE_DIR.parent.joinpath(*dotted.split("."))
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    return None
+
+
+def _imported_modules(dotted: str, path: Path) -> set[str]:
+    """Every ecr_doctor module `path` imports, at any depth in the file (lazy imports too)."""
+    import ast
+
+    package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "ecr_doctor")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            elif node.module and node.module.split(".")[0] == "ecr_doctor":
+                target = node.module
+            else:
+                continue
+            found.add(target)
+            found.update(f"{target}.{a.name}" for a in node.names
+                         if _module_file(f"{target}.{a.name}") is not None)
+    return found
+
+
+def bundle_modules() -> dict[str, Path]:
+    """The import closure of BUNDLE_ROOTS (+ OPTIONAL_ROOTS present): dotted name -> file."""
+    todo = list(BUNDLE_ROOTS) + [m for m in OPTIONAL_ROOTS if _module_file(m) is not None]
+    seen: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name in EDGE_MODULES:
+            raise BuildError(f"the browser bundle would include the CLI edge module {name}")
+        path = _module_file(name)
+        if path is None:
+            raise BuildError(f"module {name} not found under {PACKAGE_DIR}")
+        seen[name] = path
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages
+        todo.extend(_imported_modules(name, path))
+    return dict(sorted(seen.items()))
+
+
+def bundle_sources() -> list[tuple[str, bytes]]:
+    """(archive name, bytes) of every core file the browser needs, in a stable order."""
+    members: list[tuple[str, bytes]] = []
+    for path in bundle_modules().values():
+        members.append((path.relative_to(PACKAGE_DIR.parent).as_posix(), path.read_bytes()))
+    for example in sorted((PACKAGE_DIR / "examples").glob("*.json")):
+        members.append((f"ecr_doctor/examples/{example.name}", example.read_bytes()))
+    return members
+
+
+def build_wheel(dest: Path) -> Path:
+    """A pure-Python wheel of the core: `pyodide.loadPackage(url)` installs it, no micropip."""
+    import base64
+
+    dist_info = f"ecr_doctor-{__version__}.dist-info"
+    members = bundle_sources()
+    members.append((f"{dist_info}/METADATA",
+                    f"Metadata-Version: 2.1\nName: ecr-doctor\nVersion: {__version__}\n".encode()))
+    members.append((f"{dist_info}/WHEEL",
+                    b"Wheel-Version: 1.0\nGenerator: ecr-doctor web\nRoot-Is-Purelib: true\n"
+                    b"Tag: py3-none-any\n"))
+    record = []
+    for name, data in members:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
+    wheel = dest / WHEEL_NAME
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return wheel
+
+
+def find_pyodide(explicit: Path | None = None) -> Path:
+    candidates = [explicit] if explicit else [WEB_SRC / "node_modules" / "pyodide"]
+    for candidate in candidates:
+        if candidate and all((candidate / name).is_file() for name in PYODIDE_FILES):
+            return candidate
+    raise BuildError(
+        f"pyodide runtime not found in {candidates[0]}: run `npm ci` in {WEB_SRC} "
+        "(package-lock.json pins the version)"
+    )
+
+
+def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
+    """Write the self-contained static site to `out_dir` (created; existing files replaced)."""
+    pyodide = find_pyodide(pyodide_dir)
+    if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
+        raise BuildError(f"page sources missing in {WEB_SRC}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "pyodide").mkdir(exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copyfile(pyodide / name, out_dir / "pyodide" / name)
+    build_wheel(out_dir)
+    for name in PAGE_FILES:
+        if name != "sw.js":
+            shutil.copyfile(WEB_SRC / name, out_dir / name)
+
+    assets = ["./", *PAGE_FILES, WHEEL_NAME, *(f"pyodide/{n}" for n in PYODIDE_FILES)]
+    digest = hashlib.sha256()
+    for name in sorted(assets[1:]):
+        if name != "sw.js":
+            digest.update(name.encode() + b"\0" + (out_dir / name).read_bytes())
+    version = digest.hexdigest()[:16]
+    manifest = {"version": version, "wheel": WHEEL_NAME, "assets": assets}
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    # The service worker names its cache after the content hash, so a rebuilt page replaces
+    # the cached one instead of mixing old and new files.
+    sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
+    sw = sw.replace("__ASSETS__", json.dumps(assets))
+    (out_dir / "sw.js").write_text(sw)
+
+    files = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()))
+    total = sum((out_dir / f).stat().st_size for f in files)
+    return BuildResult(out_dir, files, total, version)
+
+
+def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
+    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".wasm": "application/wasm",   # needed for WebAssembly.instantiateStreaming
+            ".mjs": "text/javascript",
+            ".js": "text/javascript",
+            ".json": "application/json",
+            ".whl": "application/zip",
+            ".zip": "application/zip",
+            ".svg": "image/svg+xml",
+        }
+
+        def end_headers(self) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+            # Revalidate every time: the service worker is the offline cache, and a stale
+            # HTTP cache must not pin an old build under it.
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # a request log would only repeat the browser's own network panel
+
+    handler = functools.partial(Handler, directory=str(root))
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
+            pyodide_dir: str | None, out: TextIO) -> int:
+    """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
+    import tempfile
+
+    pyodide = Path(pyodide_dir) if pyodide_dir else None
+    if build_dir is not None:
+        result = build(Path(build_dir), pyodide_dir=pyodide)
+        out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
+                  f"in {result.out_dir}\n")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
+        root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
+        server = make_server(root, port)
+        host, bound = server.server_address[:2]
+        out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
+                  "Served on this machine only; the page sends nothing anywhere.\n")
+        out.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return 0

@@ -1,0 +1,278 @@
+// ecr-doctor's offline page: the Python core (the same code as the CLI) runs in Pyodide.
+// Everything is loaded from this origin; nothing typed or dropped here is sent anywhere.
+// All text from Python reaches the DOM through textContent, never innerHTML.
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const $ = (id) => document.getElementById(id);
+const state = { api: null, fixed: "", redacted: "", busy: false };
+// For tests and the benchmark: milestones of this page load, in ms since navigation.
+window.ecrDoctor = { ready: false, marks: {} };
+
+function mark(name) {
+  window.ecrDoctor.marks[name] = performance.now();
+}
+
+function setStatus(text, percent, kind = "") {
+  $("status-text").textContent = text;
+  if (percent !== null) $("progress").value = percent;
+  $("status").className = `status ${kind}`;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+async function boot() {
+  mark("boot");
+  try {
+    setStatus("Loading the Python runtime (WebAssembly, about 13 MB the first time)…", 10);
+    const base = new URL("./", window.location.href);
+    const manifest = await (await fetch(new URL("manifest.json", base))).json();
+    const pyodide = await loadPyodide({
+      indexURL: new URL("pyodide/", base).href,
+      stdout: () => {},
+      stderr: () => {},
+    });
+    mark("pyodide");
+    setStatus("Loading the ecr-doctor core…", 75);
+    // A same-origin wheel built from src/ by `ecr-doctor web --build`: no micropip, no CDN.
+    await pyodide.loadPackage(new URL(manifest.wheel, base).href, { messageCallback: () => {} });
+    const webapi = pyodide.pyimport("ecr_doctor.webapi");
+    const info = JSON.parse(webapi.ready());
+    state.api = webapi;
+    mark("ready");
+    $("version").textContent = `v${info.version}`;
+    setStatus(`Ready. ${info.rules} rules loaded; runs entirely in this tab.`, 100, "ok");
+    if (!info.redaction) {
+      $("redact-note").textContent = "Redaction unavailable in this build (the redaction module is not bundled yet).";
+    }
+    for (const example of JSON.parse(webapi.examples())) {
+      $("example").append(el("option", { value: example.name }, example.name.replace(/^\d+-/, "").replaceAll("-", " ")));
+      state[`example:${example.name}`] = example.text;
+    }
+    for (const id of ["diagnose", "explain", "example"]) $(id).disabled = false;
+    window.ecrDoctor.ready = true;
+    document.body.dataset.state = "ready";  // tests wait on this selector (CSP forbids eval)
+    registerServiceWorker();
+    if ($("config").value.trim()) diagnose();
+  } catch (err) {
+    setStatus(`The page could not start: ${err && err.message ? err.message : err}`, null, "bad");
+    window.ecrDoctor.error = String(err);
+    document.body.dataset.state = "failed";
+  }
+}
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(() => {
+    // Offline use is a bonus: without a worker the page still works while online.
+  });
+}
+
+const SEVERITIES = ["critical", "high", "medium", "low", "info"];
+
+function renderFindings(result) {
+  const list = $("findings");
+  list.replaceChildren();
+  const total = result.findings.length;
+  const summary = $("summary");
+  summary.replaceChildren();
+  summary.className = "summary";
+  if (total === 0) {
+    summary.append(el("span", { class: "badge sev-ok" }, "no findings"),
+      " Docker will use this config as intended for every registry it names.");
+  } else {
+    summary.append(`${total} finding${total === 1 ? "" : "s"}: `);
+    for (const sev of SEVERITIES) {
+      const n = result.counts[sev] || 0;
+      if (n) summary.append(el("span", { class: `badge sev-${sev}` }, `${n} ${sev}`), " ");
+    }
+  }
+  for (const f of result.findings) {
+    const rule = f.rule;
+    const head = el("div", { class: "finding-head" },
+      el("span", { class: `badge sev-${f.severity}` }, f.severity),
+      el("code", { class: "rule-id" }, f.rule_id),
+      el("span", { class: "loc" }, `${f.path}:${f.line}:${f.col}`));
+    const body = el("p", { class: "message" }, f.message);
+    const item = el("li", { class: "finding" }, head, body);
+    if (f.fix) {
+      item.append(el("p", { class: "fixline" },
+        el("span", { class: `fixclass ${f.fix.applicability}` }, `${f.fix.applicability} fix`), " ", f.fix.description));
+    }
+    if (rule) {
+      const page = el("details", { class: "rule" },
+        el("summary", {}, `Rule ${rule.id} ${rule.name}: ${rule.summary}`),
+        el("h4", {}, "What it does"), el("p", {}, rule.what),
+        el("h4", {}, "Why it matters"), el("p", {}, rule.why),
+        el("h4", {}, "How to fix"), el("p", {}, rule.fix));
+      if (rule.example) page.append(el("pre", { class: "code small-code" }, rule.example));
+      if (rule.references.length) {
+        page.append(el("h4", {}, "Sources"),
+          el("ul", { class: "refs" }, ...rule.references.map((r) => el("li", {}, el("code", {}, r)))));
+      }
+      item.append(page);
+    }
+    list.append(item);
+  }
+}
+
+function renderDiff(diff) {
+  const pre = $("diff");
+  pre.replaceChildren();
+  if (!diff) {
+    pre.textContent = "No change needed.";
+    return;
+  }
+  for (const line of diff.split("\n")) {
+    let cls = "";
+    if (line.startsWith("+++") || line.startsWith("---")) cls = "meta";
+    else if (line.startsWith("@@")) cls = "hunk";
+    else if (line.startsWith("+")) cls = "add";
+    else if (line.startsWith("-")) cls = "del";
+    pre.append(el("span", { class: cls }, line), "\n");
+  }
+}
+
+function renderFix(fix) {
+  state.fixed = fix.after;
+  $("fixed").textContent = fix.after;
+  renderDiff(fix.diff);
+  const parts = [];
+  if (fix.applied.length) parts.push(`Applied fixes for ${[...new Set(fix.applied)].join(", ")}.`);
+  else parts.push("No automatic fix applies.");
+  if (fix.unsafe_skipped.length) {
+    parts.push(`${fix.unsafe_skipped.length} unsafe fix${fix.unsafe_skipped.length === 1 ? "" : "es"} (${[...new Set(fix.unsafe_skipped.map((f) => f.rule_id))].join(", ")}) not applied: tick “Apply unsafe fixes” to include them.`);
+  }
+  parts.push("Then run ecr-doctor fix --write on the machine, or replace the file with this one.");
+  $("fix-summary").textContent = parts.join(" ");
+  $("fix-summary").className = "";
+  for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = false;
+}
+
+function renderRedacted(redacted) {
+  if (!redacted.available) {
+    state.redacted = "";
+    $("redacted").textContent = "Redaction unavailable in this build.";
+    for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = true;
+    return;
+  }
+  state.redacted = redacted.text;
+  $("redacted").textContent = redacted.text;
+  for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = false;
+}
+
+function diagnose() {
+  if (!state.api) return;
+  const text = $("config").value;
+  const started = performance.now();
+  const result = JSON.parse(state.api.analyse(text, $("unsafe").checked));
+  window.ecrDoctor.lastAnalyseMs = performance.now() - started;
+  if (!window.ecrDoctor.marks.firstResult) mark("firstResult");
+  renderRedacted(result.redacted);
+  const error = $("error");
+  if (!result.ok) {
+    error.hidden = false;
+    error.textContent = `This is not a config Docker can read: ${result.error}`;
+    $("findings").replaceChildren();
+    $("summary").textContent = "";
+    return;
+  }
+  error.hidden = true;
+  renderFindings(result);
+  renderFix(result.fix);
+  document.body.dataset.result = "ready";
+}
+
+function explain() {
+  if (!state.api) return;
+  const out = $("explain-out");
+  out.replaceChildren();
+  const result = JSON.parse(state.api.explain($("error-text").value, $("config").value));
+  if (!result.signatures.length && !result.causes.length) {
+    out.append(el("p", { class: "muted" }, "No known Docker or ECR authentication error in this text."));
+    return;
+  }
+  if (result.signatures.length) {
+    out.append(el("p", { class: "recognised" }, "Recognised: ",
+      ...result.signatures.map((s, i) => el("span", {}, i ? "; " : "", el("strong", {}, s.label)))));
+  }
+  const list = el("ol", { class: "causes" });
+  for (const cause of result.causes) {
+    const item = el("li", { class: "cause" },
+      el("div", { class: "cause-head" }, el("strong", {}, cause.title),
+        cause.seen_here ? el("span", { class: "badge sev-high" }, "seen in your config") : null),
+      el("p", {}, cause.why),
+      el("p", { class: "check-line" }, el("span", { class: "label" }, "Check: "), cause.check));
+    if (cause.rule_ids.length) item.append(el("p", { class: "muted" }, `Rules: ${cause.rule_ids.join(", ")}`));
+    list.append(item);
+  }
+  out.append(list);
+}
+
+async function copy(text, button) {
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Copy failed";
+  }
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+function download(text, name) {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const link = el("a", { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function loadFile(file) {
+  if (!file) return;
+  $("config").value = await file.text();
+  diagnose();
+}
+
+function wire() {
+  $("diagnose").addEventListener("click", diagnose);
+  $("explain").addEventListener("click", explain);
+  $("config").addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); diagnose(); }
+  });
+  $("error-text").addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); explain(); }
+  });
+  $("unsafe").addEventListener("change", () => { if (state.fixed) diagnose(); });
+  $("example").addEventListener("change", (e) => {
+    const text = state[`example:${e.target.value}`];
+    if (text) { $("config").value = text; diagnose(); }
+  });
+  $("file").addEventListener("change", (e) => loadFile(e.target.files[0]));
+  const area = $("config");
+  area.addEventListener("dragover", (e) => { e.preventDefault(); area.classList.add("dragging"); });
+  area.addEventListener("dragleave", () => area.classList.remove("dragging"));
+  area.addEventListener("drop", (e) => {
+    e.preventDefault();
+    area.classList.remove("dragging");
+    loadFile(e.dataTransfer.files[0]);
+  });
+  $("copy-fixed").addEventListener("click", (e) => copy(state.fixed, e.currentTarget));
+  $("copy-redacted").addEventListener("click", (e) => copy(state.redacted, e.currentTarget));
+  $("download-fixed").addEventListener("click", () => download(state.fixed, "config.json"));
+  $("download-redacted").addEventListener("click", () => download(state.redacted, "config.redacted.json"));
+}
+
+wire();
+boot();
