@@ -256,7 +256,6 @@ def parse_helper_log(path: str, text: str) -> HelperLog:
     last_error: str | None = None
     last_time: str | None = None
     fell_back = False
-    run_started = False
     for line in text.splitlines():
         if 'level=' not in line:
             continue
@@ -266,14 +265,14 @@ def parse_helper_log(path: str, text: str) -> HelperLog:
         # A run starts with "Retrieving credentials"; reset the per-run fallback flag there.
         if message == "Retrieving credentials":
             fell_back = False
-            run_started = True
         if "Falling back to cached token" in message:
             fell_back = True
-        if level in ("error", "fatal", "panic") or (level == "warning" and "error" in fields):
+        # The fallback itself is logged at info level with the API error attached, so any
+        # line carrying an error field counts, whatever its level.
+        if level in ("error", "fatal", "panic") or "error" in fields:
             detail = fields.get("error", "")
             last_error = redact_log_text(f"{message}: {detail}" if detail else message)
             last_time = fields.get("time")
-    del run_started
     return HelperLog(path, True, last_error, last_time, fell_back)
 
 
