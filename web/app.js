@@ -178,6 +178,15 @@ function diagnose() {
   const result = JSON.parse(state.api.analyse(text, $("unsafe").checked));
   window.ecrDoctor.lastAnalyseMs = performance.now() - started;
   if (!window.ecrDoctor.marks.firstResult) mark("firstResult");
+  try {
+    render(result);
+  } finally {
+    // Tests and the benchmark wait on this counter (CSP rules out eval-based waiting).
+    document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
+  }
+}
+
+function render(result) {
   renderRedacted(result.redacted);
   const error = $("error");
   if (!result.ok) {
@@ -190,7 +199,6 @@ function diagnose() {
   error.hidden = true;
   renderFindings(result);
   renderFix(result.fix);
-  document.body.dataset.result = "ready";
 }
 
 function explain() {

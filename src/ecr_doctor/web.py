@@ -188,12 +188,14 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
         if name != "sw.js":
             shutil.copyfile(WEB_SRC / name, out_dir / name)
 
-    assets = ["./", *PAGE_FILES, WHEEL_NAME, *(f"pyodide/{n}" for n in PYODIDE_FILES)]
+    assets = ["./", "manifest.json", *PAGE_FILES, WHEEL_NAME,
+              *(f"pyodide/{n}" for n in PYODIDE_FILES)]
     digest = hashlib.sha256()
-    for name in sorted(assets[1:]):
+    for name in sorted(assets[2:]):
         if name != "sw.js":
             digest.update(name.encode() + b"\0" + (out_dir / name).read_bytes())
     version = digest.hexdigest()[:16]
+    # The manifest is written after hashing (it holds the hash); the SW caches it like the rest.
     manifest = {"version": version, "wheel": WHEEL_NAME, "assets": assets}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     # The service worker names its cache after the content hash, so a rebuilt page replaces

@@ -1,0 +1,322 @@
+"""The offline page in real headless Chromium: the same core, same answers, no other origin.
+
+The page is built once per module (`ecr-doctor web --build`), served on 127.0.0.1:0 by the
+same server `ecr-doctor web` uses, and driven by Playwright with the system Chromium. Every
+request the browser makes (the page's and its service worker's) goes through one route that
+records it and aborts anything not for the page's own origin; the last test fails if any such
+request was even attempted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ECR, IN_CI, expired_auth, require_binary
+from ecr_doctor import web
+from ecr_doctor.engine import diagnose_text, fix_text
+from ecr_doctor.environment import unknown_environment
+from ecr_doctor.explain import explain_error
+
+EXAMPLES = sorted((Path(web.PACKAGE_DIR) / "examples").glob("*.json"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOAD_TIMEOUT_MS = 30_000
+
+
+def _need(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI: .ci/run installs it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> web.BuildResult:
+    try:
+        web.find_pyodide()
+    except web.BuildError as exc:
+        _need(False, str(exc))
+    return web.build(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def origin(site: web.BuildResult) -> Iterator[str]:
+    server = web.make_server(site.out_dir, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host!s}:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+class Browser:
+    """One Chromium profile and page for the module, with every request recorded."""
+
+    def __init__(self, context: Any, page: Any, origin: str) -> None:
+        self.context, self.page, self.origin = context, page, origin
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.runs = 0
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if url == self.origin or url.startswith(self.origin + "/"):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def load(self) -> None:
+        self.page.goto(self.origin + "/")
+        self.page.wait_for_selector("body[data-state]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        assert self.page.get_attribute("body", "data-state") == "ready", \
+            self.page.text_content("#status-text")
+        self.runs = 0
+
+    def diagnose(self, text: str, *, unsafe: bool = False) -> None:
+        page = self.page
+        page.fill("#config", text)
+        if page.is_checked("#unsafe") != unsafe:
+            page.click("#unsafe")  # re-diagnoses on change; counted by data-runs
+            self.runs += 1
+        page.click("#diagnose")
+        self.runs += 1
+        page.wait_for_selector(f'body[data-runs="{self.runs}"]', state="attached")
+
+
+@pytest.fixture(scope="module")
+def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    chromium = require_binary("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _need(False, "playwright (pip) not installed")
+    with sync_playwright() as pw:
+        # A persistent context on a fresh profile: no state from earlier runs, and the flags
+        # keep Chromium from phoning home on its own (which would muddy the origin check).
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")), executable_path=chromium,
+            args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 900},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        b = Browser(context, page, origin)
+        context.route("**/*", b.route)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        b.load()
+        yield b
+        context.close()
+    assert not errors, errors
+
+
+def cli_fix(text: str, *, unsafe: bool = False) -> str:
+    return fix_text(text, "config.json", unknown_environment(), unsafe=unsafe).after
+
+
+# --- the build and the server, no browser needed --------------------------------------------
+
+
+def test_bundle_is_the_core_without_cli_edges(site: web.BuildResult) -> None:
+    with zipfile.ZipFile(site.out_dir / web.WHEEL_NAME) as wheel:
+        names = set(wheel.namelist())
+    assert "ecr_doctor/engine.py" in names and "ecr_doctor/webapi.py" in names
+    for edge in ("cli", "commands", "fileio", "web", "demo", "__main__"):
+        assert f"ecr_doctor/{edge}.py" not in names
+    # Only what loadPyodide fetches: no source maps, no npm leftovers.
+    assert sorted(p.name for p in (site.out_dir / "pyodide").iterdir()) == sorted(web.PYODIDE_FILES)
+
+
+def test_build_is_reproducible(site: web.BuildResult, tmp_path: Path) -> None:
+    again = web.build(tmp_path / "again")
+    assert again.version == site.version
+    assert (again.out_dir / web.WHEEL_NAME).read_bytes() == \
+        (site.out_dir / web.WHEEL_NAME).read_bytes()
+
+
+def test_headers_csp_and_mime_types(origin: str) -> None:
+    with urllib.request.urlopen(origin + "/") as response:
+        headers = response.headers
+        html = response.read().decode()
+    csp = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'",
+                      "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace("wasm-unsafe-eval'", "")
+    assert 'http-equiv="Content-Security-Policy"' in html and "default-src 'self'" in html
+    # No absolute URL anywhere in the page: everything is relative to its own origin.
+    assert "http://" not in html and "https://" not in html
+    for path, mime in (("/pyodide/pyodide.asm.wasm", "application/wasm"),
+                       ("/pyodide/pyodide.mjs", "text/javascript"), ("/app.js", "text/javascript")):
+        with urllib.request.urlopen(origin + path) as response:
+            assert response.headers["Content-Type"].startswith(mime), path
+            assert "Content-Security-Policy" in response.headers
+
+
+def test_cli_builds_and_serves_on_loopback(site: web.BuildResult, tmp_path: Path) -> None:
+    from ecr_doctor.cli import main
+
+    assert main(["web", "--build", str(tmp_path / "out")], stdout=open("/dev/null", "w")) == 0
+    assert (tmp_path / "out" / "index.html").is_file()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ecr_doctor", "web", "--port", "0", "--serve", str(site.out_dir)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "http://127.0.0.1:" in line, line
+        url = line.split()[3]
+        with urllib.request.urlopen(url) as response:
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --- the page in Chromium ---------------------------------------------------------------------
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_page_fix_equals_cli_fix(browser: Browser, example: Path, unsafe: bool) -> None:
+    text = example.read_text()
+    browser.diagnose(text, unsafe=unsafe)
+    page = browser.page
+    expected_ids = [f.rule_id for f in diagnose_text(text, "config.json", unknown_environment()).findings]
+    shown_ids = [t.strip() for t in page.locator("#findings .rule-id").all_text_contents()]
+    assert shown_ids == expected_ids and shown_ids
+    # Byte for byte: textContent keeps tabs and newlines exactly.
+    assert page.text_content("#fixed") == cli_fix(text, unsafe=unsafe)
+    assert page.locator("#findings details.rule").count() == len(expected_ids)
+
+
+@pytest.mark.real
+def test_paste_broken_config_shows_findings_rule_pages_and_fix(browser: Browser) -> None:
+    token = expired_auth(seed=7)
+    config = json.dumps({"auths": {f"https://{ECR}": {"auth": token}}}, indent="\t") + "\n"
+    browser.diagnose(config)
+    page = browser.page
+    assert "CFG001" in page.locator("#findings .rule-id").all_text_contents()
+    details = page.locator("#findings details.rule").first
+    details.locator("summary").click()
+    assert "What it does" in details.inner_text() and "How to fix" in details.inner_text()
+    fixed = page.text_content("#fixed")
+    assert fixed == cli_fix(config)
+    assert json.loads(fixed or "")["credHelpers"] == {ECR: "ecr-login"}
+    diff = page.text_content("#diff") or ""
+    assert "+" in diff and token not in diff  # the diff masks credentials, as the CLI's does
+
+
+@pytest.mark.real
+def test_unparsable_config_shows_the_position(browser: Browser) -> None:
+    browser.diagnose('{\n  "auths": {,\n}\n')
+    error = browser.page.locator("#error")
+    assert error.is_visible()
+    assert "config.json:2:" in (error.text_content() or "")
+
+
+@pytest.mark.real
+def test_redacted_version_has_no_planted_secret(browser: Browser) -> None:
+    token = expired_auth(seed=11)
+    account = "987654321098"
+    host = f"{account}.dkr.ecr.ap-southeast-2.amazonaws.com"
+    config = json.dumps({"auths": {host: {"auth": token}},
+                         "credHelpers": {"registry.corp-secret-name.example": "desktop"}},
+                        indent="\t")
+    browser.diagnose(config)
+    redacted = browser.page.text_content("#redacted") or ""
+    if web._module_file("ecr_doctor.redaction") is None:
+        # Built before redaction.py landed: the page must say so rather than show the input.
+        assert "unavailable" in redacted and token not in redacted
+        return
+    assert redacted.strip()
+    for planted in (token, token[:40], account, "corp-secret-name"):
+        assert planted not in redacted
+    assert "amazonaws.com" in redacted or "ECR" in redacted.upper()
+
+
+@pytest.mark.real
+def test_explain_ranks_the_same_causes_as_the_cli(browser: Browser) -> None:
+    page = browser.page
+    error = ("Error response from daemon: Head \"https://%s/v2/app/manifests/latest\": "
+             "no basic auth credentials" % ECR)
+    page.fill("#error-text", error)
+    page.click("#explain")
+    page.wait_for_selector("#explain-out .cause")
+    expected = explain_error(error, diagnose_text(page.input_value("#config"), "config.json",
+                                                  unknown_environment()).findings)
+    titles = [t.strip() for t in page.locator("#explain-out .cause-head strong").all_text_contents()]
+    assert titles == [c.title for c in expected.causes]
+
+
+@pytest.mark.real
+def test_keyboard_only(browser: Browser) -> None:
+    page = browser.page
+    page.fill("#config", "")
+    page.focus("#config")
+    page.keyboard.insert_text(EXAMPLES[0].read_text())
+    page.keyboard.press("Control+Enter")
+    browser.runs += 1
+    page.wait_for_selector(f'body[data-runs="{browser.runs}"]', state="attached")
+    assert page.locator("#findings .finding").count() > 0
+    # Every control is reachable with Tab and labelled.
+    for control in ("#config", "#diagnose", "#file", "#example", "#unsafe", "#error-text",
+                    "#explain", "#copy-fixed", "#download-fixed"):
+        assert page.eval_on_selector(control, "e => e.tabIndex >= 0"), control
+        label = page.eval_on_selector(
+            control, "e => (e.labels && e.labels.length ? e.labels[0].textContent : '') "
+            "+ (e.getAttribute('aria-label') || '') + (e.textContent || '')")
+        assert label.strip(), control
+
+
+@pytest.mark.real
+def test_readable_on_a_phone(browser: Browser) -> None:
+    page = browser.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        browser.diagnose(EXAMPLES[0].read_text())
+        # No sideways scrolling of the page itself; long lines scroll inside their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.real
+def test_works_offline_once_loaded(browser: Browser) -> None:
+    page = browser.page
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    browser.context.set_offline(True)
+    try:
+        browser.load()
+        browser.diagnose(EXAMPLES[1].read_text())
+        assert page.text_content("#fixed") == cli_fix(EXAMPLES[1].read_text())
+    finally:
+        browser.context.set_offline(False)
+
+
+@pytest.mark.real
+def test_csp_blocks_other_origins_and_none_was_requested(browser: Browser) -> None:
+    # The policy itself stops a connection attempt before it becomes a request...
+    outcome = browser.page.evaluate(
+        "fetch('http://203.0.113.7/collect').then(() => 'sent', e => 'blocked: ' + e)")
+    assert outcome.startswith("blocked")
+    # ...and over the whole session (load, every paste, explain, service worker, offline
+    # reload) every request went to the page's own origin.
+    assert browser.requests, "the route recorded nothing: the check would prove nothing"
+    assert browser.foreign == [], browser.foreign
+    assert all(url.startswith(browser.origin + "/") for url in browser.requests)
