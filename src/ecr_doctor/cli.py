@@ -50,6 +50,9 @@ def _configure_fix(parser: argparse.ArgumentParser) -> None:
                       help="apply the change")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply fixes that change behaviour beyond the defect")
+    from .enterprise_cli import add_fix_flags  # only `fix` pays for it
+
+    add_fix_flags(parser)
 
 
 def _configure_explain(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +92,18 @@ def _configure_nothing(parser: argparse.ArgumentParser) -> None:
     pass
 
 
+def _configure_policy(parser: argparse.ArgumentParser) -> None:
+    from .enterprise_cli import configure_policy
+
+    configure_policy(parser)
+
+
+def _configure_ci(parser: argparse.ArgumentParser) -> None:
+    from .enterprise_cli import configure_ci
+
+    configure_ci(parser)
+
+
 # name -> (one-line help, description, configure)
 SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
     "diagnose": (
@@ -122,6 +137,18 @@ SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]
     ),
     "rules": ("list every rule", "List every rule with its severity and fix class.",
               _configure_rules),
+    "policy": (
+        "print a least-privilege IAM policy (iam) or a conftest Rego policy (rego)",
+        "Print generated policies: `policy iam` least-privilege IAM JSON for ECR pull/push, "
+        "`policy rego` an OPA Rego v1 policy for conftest. Nothing is read or sent.",
+        _configure_policy,
+    ),
+    "ci": (
+        "print the canonical CI job for ECR (github) or its OIDC trust policy",
+        "Print the canonical GitHub Actions job for ECR with OIDC and no stored keys, or "
+        "with --trust-policy the IAM trust policy for its role.",
+        _configure_ci,
+    ),
     "demo": (
         "diagnose and fix bundled examples of the classic breakages",
         "Run diagnose, fix and diff on bundled example configs against a synthetic machine. "
@@ -205,6 +232,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             from .commands import run_rules
 
             return run_rules(args, out)
+        if args.command == "policy":
+            from .enterprise_cli import run_policy
+
+            return run_policy(args, out)
+        if args.command == "ci":
+            from .enterprise_cli import run_ci
+
+            return run_ci(args, out)
         if args.command == "demo":
             from .demo import run_demo
 

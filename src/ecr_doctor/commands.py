@@ -112,6 +112,9 @@ def _config_dict(loaded: Loaded) -> dict[str, object]:
 
 def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     _fail_on(args)
+    from .enterprise_cli import fix_extras
+
+    extras = fix_extras(args)  # --profile / --account x --region hosts join --registry
     _check_registries(args.registry)
     mode = args.mode or "diff"
     loaded = load(args.config, args.registry)
@@ -119,9 +122,12 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     plan = fix_text(text, loaded.location.path, loaded.env, extra_registries=args.registry,
                     unsafe=args.unsafe_fixes, file_mode=loaded.file.mode,
                     location=loaded.location)
+    plan = extras.apply(plan, loaded.env, loaded.env.home)
     # The fixed text must itself be a config Docker can read; if not, write nothing.
     parse_config(plan.after, loaded.location.path)
     written, backup = False, None
+    if mode == "write":
+        extras.install()  # wrappers first: the config must never name a missing helper
     if mode == "write" and plan.changed:
         from .fileio import WriteError, write_atomic
 
@@ -137,8 +143,9 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
         out.write(dumps(fix_dict(plan, mode=mode, written=written, backup=backup)))
     else:
         _render_fix_text(out, plan, mode, written, backup, args)
+        extras.report(out, mode)
     if mode == "check":
-        return EXIT_FINDINGS if plan.changed else EXIT_OK
+        return EXIT_FINDINGS if plan.changed or extras.wrappers_pending else EXIT_OK
     return EXIT_OK
 
 

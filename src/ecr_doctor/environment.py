@@ -119,6 +119,9 @@ class Environment(NamedTuple):
     #: AWS credential chain, SSO token cache, ECR helper cache and log (ecr_doctor.forensics);
     #: None when not read.
     forensics: Forensics | None = None
+    #: (helper name, AWS profile) for each `ecr-login-*` helper on PATH that is an ecr-doctor
+    #: profile wrapper (`ecr-doctor fix --profile`); read from the wrapper file itself.
+    helper_profiles: tuple[tuple[str, str], ...] = ()
 
     def helper(self, name: str) -> HelperBinary | None:
         for binary in self.helpers:
@@ -187,6 +190,7 @@ def capture(
         if name in to_probe and binary.executable and binary.path is not None:
             binary = _probe_version(binary, env, probe_timeout)
         helpers.append(binary)
+    helper_profiles = _wrapper_profiles(helpers)
 
     auth_config_text = get("DOCKER_AUTH_CONFIG")
     aws = _aws_sources(get, home_dir)
@@ -214,7 +218,23 @@ def capture(
         home=home_dir,
         now=moment,
         forensics=_forensics(get, home_dir, aws, moment),
+        helper_profiles=helper_profiles,
     )
+
+
+def _wrapper_profiles(helpers: Iterable[HelperBinary]) -> tuple[tuple[str, str], ...]:
+    found = [b for b in helpers if b.name.startswith("ecr-login-") and b.found and b.path]
+    if not found:
+        return ()
+    from ecr_doctor.wrapperio import read_wrapper_profile
+
+    pairs = []
+    for binary in found:
+        assert binary.path is not None
+        profile = read_wrapper_profile(binary.path)
+        if profile is not None:
+            pairs.append((binary.name, profile))
+    return tuple(pairs)
 
 
 def _detect_platform(sys_platform: str) -> Platform:
