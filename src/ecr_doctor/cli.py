@@ -104,6 +104,29 @@ def _configure_ci(parser: argparse.ArgumentParser) -> None:
     configure_ci(parser)
 
 
+def _configure_redact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", default="-", metavar="FILE",
+                        help="config, JSON or log to redact; - or nothing reads stdin")
+    parser.add_argument("--map", metavar="MAPFILE",
+                        help="write the placeholder map here (mode 0600) so `unredact` can "
+                        "restore the original; never share it")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the redacted text here instead of stdout")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing map file")
+    parser.add_argument("--kind", choices=("auto", "config", "json", "text"), default="auto",
+                        help="how to read the input (default: auto, a Docker config if it "
+                        "looks like one)")
+
+
+def _configure_unredact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="redacted text (an answer about it); - for "
+                        "stdin")
+    parser.add_argument("--map", metavar="MAPFILE", required=True,
+                        help="the map `ecr-doctor redact --map` wrote")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the restored text here instead of stdout")
+
+
 # name -> (one-line help, description, configure)
 SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
     "diagnose": (
@@ -148,6 +171,20 @@ SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]
         "Print the canonical GitHub Actions job for ECR with OIDC and no stored keys, or "
         "with --trust-policy the IAM trust policy for its role.",
         _configure_ci,
+    ),
+    "redact": (
+        "make a config, JSON or log safe to share (reversible with a local map)",
+        "Replace AWS account IDs, registry hosts, tokens, keys, ARNs, emails, private keys and "
+        "other high-entropy strings by consistent placeholders. A Docker config stays valid "
+        "and diagnoses the same way. With --map, `ecr-doctor unredact` restores the original "
+        "byte for byte. Works offline: nothing is sent anywhere.",
+        _configure_redact,
+    ),
+    "unredact": (
+        "put the originals back into redacted text, using the map",
+        "Replace the placeholders of `ecr-doctor redact` by the originals from MAPFILE and print "
+        "the result exactly. Works offline: nothing is sent anywhere.",
+        _configure_unredact,
     ),
     "demo": (
         "diagnose and fix bundled examples of the classic breakages",
@@ -240,6 +277,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             from .enterprise_cli import run_ci
 
             return run_ci(args, out)
+        if args.command == "redact":
+            from .redact_cli import run_redact
+
+            return run_redact(args, out, err)
+        if args.command == "unredact":
+            from .redact_cli import run_unredact
+
+            return run_unredact(args, out)
         if args.command == "demo":
             from .demo import run_demo
 
