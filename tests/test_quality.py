@@ -14,7 +14,7 @@ SRC = Path(__file__).parent.parent / "src" / "ecr_doctor"
 # and each other. fileio, environment.capture, commands and cli are the edges.
 CORE = ["model", "secret", "jsonspan", "dockerconfig", "registries", "tokens", "resolution",
         "fixer", "explain", "engine", "rules/__init__", "rules/base", "rules/config",
-        "rules/machine"]
+        "rules/machine", "rules/aws", "forensics"]
 
 
 def _imports(path: Path) -> set[str]:

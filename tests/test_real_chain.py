@@ -143,3 +143,17 @@ def test_verify_helper_missing(chain: dict[str, Any]) -> None:
     report = verify_report(chain, "verify-helper-missing")
     assert report["helper_found"] is False and report["ran"] is False
     assert "not on PATH" in report["reason"]
+
+
+def test_diagnose_and_explain_use_the_helpers_own_evidence(chain: dict[str, Any]) -> None:
+    case = chain["verify-stale-cache"]
+    findings = {f["rule_id"]: f for f in json.loads(case["diagnose"]["out"])["findings"]}
+    # The expired cache entry, and that the helper's last run fell back to it.
+    assert findings["ENV008"]["severity"] == "high"
+    assert "fall back" in findings["ENV008"]["message"]
+    assert "connection refused" in findings["ENV009"]["message"]
+    first_cause = case["explain"]["out"].split("\n1. ", 1)[1].splitlines()[0]
+    assert "expired cached token" in first_cause and "this machine shows it" in first_cause
+    no_aws = {f["rule_id"] for f in json.loads(chain["verify-no-aws"]["diagnose"]["out"])[
+        "findings"]}
+    assert {"ENV007", "ENV009"} <= no_aws

@@ -228,6 +228,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "cli/config/credentials/native_store.go · getCredentialsFromStore).",
         "Run `echo <host> | docker-credential-ecr-login get >/dev/null; echo exit=$?` as the "
         "same user, then `tail -n 50 ~/.ecr/log/ecr-login.log` (or $AWS_ECR_CACHE_DIR/log).",
+        ("ENV009",),
     ),
     _c(
         "no-aws-credentials",
@@ -249,7 +250,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(awslabs/amazon-ecr-credential-helper#229, #1027).",
         "`aws sso login --profile <profile>`, then `aws sts get-caller-identity --profile "
         "<profile>`.",
-        ("ENV008",),
+        ("ENV008", "ENV011"),
     ),
     _c(
         "expired-aws-session",
@@ -457,7 +458,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(ecr-login/ecr.go · shouldIgnoreCredsStorage; awslabs/amazon-ecr-credential-helper#922).",
         "`docker-credential-ecr-login -v` (≥ 0.9.0) and `echo $AWS_ECR_IGNORE_CREDS_STORAGE` in "
         "the shell that runs docker login.",
-        ("ENV002",),
+        ("ENV002", "ENV012"),
     ),
     _c(
         "iam-missing-action",

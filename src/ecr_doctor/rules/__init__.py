@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import config, enterprise, machine  # noqa: F401  (registration side effect)
+from . import aws, config, enterprise, machine  # noqa: F401  (registration side effect)
 from .base import RULES, Context, Rule, RuleDoc
 
 __all__ = ["RULES", "Context", "Rule", "RuleDoc", "all_rules", "get_rule"]
