@@ -304,14 +304,15 @@ def read(
     env_chain: tuple[AwsChainLink, ...],
 ) -> Forensics:
     """Read the SSO token cache, the helper cache and the helper log. Never raises."""
-    import hashlib
     import os
 
     # Which SSO token file belongs to the selected profile (ssocreds · StandardCachedTokenFilepath).
     profile_sso_state: str | None = None
     missing_session: str | None = None
     own_file: str | None = None
-    if profile is not None:
+    if profile is not None and ("sso_session" in profile or "sso_start_url" in profile):
+        import hashlib  # only for SSO profiles: it costs start-up time
+
         session = profile.get("sso_session", "").strip()
         start_url = profile.get("sso_start_url", "").strip()
         if session:
