@@ -14,7 +14,10 @@ SRC = Path(__file__).parent.parent / "src" / "ecr_doctor"
 # and each other. fileio, environment.capture, commands and cli are the edges.
 CORE = ["model", "secret", "jsonspan", "dockerconfig", "registries", "tokens", "resolution",
         "fixer", "explain", "engine", "rules/__init__", "rules/base", "rules/config",
-        "rules/machine", "rules/aws", "forensics"]
+        "rules/machine", "rules/aws", "forensics",
+        # enterprise set-ups: wrapper naming and text, generated policies and workflows
+        "profiles", "rules/enterprise", "policy/__init__", "policy/iam", "policy/iamcheck",
+        "policy/rego", "policy/ci"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -145,7 +145,11 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         "credentials`. `docker build` only asks helpers it knows about, so base images in "
         "registries without an entry fail too (amazon-ecr-credential-helper #251).",
         fix='Add `"<host>": "ecr-login"` to `credHelpers`. Register every ECR host your team '
-        "uses up front, including pull-through cache registries.",
+        "uses up front, including pull-through cache registries: `ecr-doctor fix --write "
+        "--account ID --region R [--region R2 ...] [--public]` adds one entry per account and "
+        "region (and ECR Public). Pull-through cache images are pulled as "
+        "`<host>/<rule prefix>/<image>` (e.g. `<host>/docker-hub/library/alpine`), so the "
+        "private host's entry covers them too (`--pull-through` prints the names).",
         example='{"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"}}',
         references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore",),
     ),
