@@ -215,7 +215,7 @@ _REGION_SUFFIXES = (
     ("us-iso-", "c2s.ic.gov"),
     ("eusc-", "amazonaws.eu"),
 )
-_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]", re.ASCII)
+_REGION_RE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]+", re.ASCII)
 _ACCOUNT_RE = re.compile(r"[0-9]{12}", re.ASCII)
 
 

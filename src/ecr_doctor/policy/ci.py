@@ -24,7 +24,7 @@ from ..registries import RegistryKind, classify
 ROLE_ARN = re.compile(
     r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::"
     r"([0-9]{12}):role/[A-Za-z0-9+=,.@_/-]{1,512}", re.ASCII)
-REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]", re.ASCII)
+REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]+", re.ASCII)
 GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", re.ASCII)
 # git check-ref-format, minus anything that is a wildcard in an IAM StringLike condition.
 BRANCH = re.compile(r"(?!.*\.\.)(?!/)(?!.*//)[A-Za-z0-9._/-]{1,200}(?<![/.])", re.ASCII)

@@ -49,7 +49,7 @@ PUBLIC_PUSH = (
 _NAME = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*(?:[a-z0-9]+(?:[._-][a-z0-9]+)*|\*)(?:/\*)?"
 PRIVATE_ARN = re.compile(
     r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):ecr:"
-    r"([a-z]{2}(?:-[a-z]+)+-[0-9]):([0-9]{12}):repository/(" + _NAME + ")",
+    r"([a-z]{2,4}(?:-[a-z]+)+-[0-9]+):([0-9]{12}):repository/(" + _NAME + ")",
     re.ASCII,
 )
 PUBLIC_ARN = re.compile(r"arn:aws:ecr-public::([0-9]{12}):repository/(" + _NAME + ")", re.ASCII)
