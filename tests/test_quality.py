@@ -13,6 +13,7 @@ SRC = Path(__file__).parent.parent / "src" / "ecr_doctor"
 # The core runs unchanged in Pyodide: these modules may import only the standard library
 # and each other. fileio, environment.capture, commands and cli are the edges.
 CORE = ["model", "secret", "jsonspan", "dockerconfig", "registries", "tokens", "resolution",
+        "redaction",
         "fixer", "explain", "engine", "rules/__init__", "rules/base", "rules/config",
         "rules/machine", "rules/aws", "forensics",
         # enterprise set-ups: wrapper naming and text, generated policies and workflows
