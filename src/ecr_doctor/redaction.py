@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 import math
 import re
@@ -77,10 +78,12 @@ _IPV4 = re.compile(r"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}"
                    r"(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?![0-9.])")
 # `key = value` / `key: value` / `"key": "value"` / `--password value` in logs and env dumps.
 _ASSIGNMENT = re.compile(
-    r"(?i)(?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
-    r"sessiontoken|secret|password|passwd|token|api[_-]?key|authorization:\s*(?:basic|bearer))"
-    r"[\"']?(?:\s*[=:]\s*|\s+)[\"']?([^\s\"',;]{6,})"
+    r"(?i)(?:(?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
+    r"sessiontoken|secret|password|passwd|token|api[_-]?key)[\"']?\s*[=:]\s*"
+    r"|authorization:\s*(?:basic|bearer)\s+)[\"']?([^\s\"',;]{6,})"
 )
+# The user name in a home directory path names a person.
+_HOME_USER = re.compile(r"(?:/home/|/Users/|[A-Za-z]:\\Users\\)([A-Za-z0-9._-]+)")
 _LOGIN_PASSWORD = re.compile(r"(?:\s-p|--password)[= ]+([^\s\"']{6,})")
 _STD_B64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}")
 _RUN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
@@ -121,12 +124,13 @@ _TENANT_SUFFIXES = {
     "herokuapp.com": "TENANT", "appspot.com": "TENANT", "run.app": "TENANT",
     "amazoncognito.com": "TENANT", "okta.com": "TENANT", "onmicrosoft.com": "TENANT",
 }
+# Top-level domains that name hosts; ones that double as file extensions (.sh, .so, .pl, .cc,
+# .py, .md, .rs, .ts) are left out, so `entrypoint.sh` stays a file name.
 _TLDS = frozenset({
-    "com", "net", "org", "io", "dev", "app", "cloud", "co", "ai", "us", "eu", "uk", "de", "fr",
-    "nl", "se", "no", "fi", "dk", "ch", "at", "be", "es", "it", "pl", "cz", "ie", "ca", "au",
-    "nz", "jp", "kr", "cn", "in", "br", "mx", "ru", "tech", "biz", "info", "me", "xyz", "site",
-    "online", "internal", "local", "lan", "corp", "home", "intra", "private", "test", "invalid",
-    "gov", "edu", "mil", "int", "sh", "ly", "to", "tv", "cc", "gg", "so",
+    "com", "net", "org", "io", "dev", "app", "cloud", "uk", "de", "fr", "nl", "ch", "ie", "au",
+    "nz", "jp", "kr", "cn", "br", "mx", "ru", "tech", "biz", "info", "xyz", "site", "online",
+    "internal", "local", "lan", "corp", "home", "intra", "private", "test", "invalid", "gov",
+    "edu", "mil", "int",
 })
 
 
@@ -180,13 +184,23 @@ class _Collector:
         self.text = text
         self.spans: list[_Span] = []
         self.config_style = config_style
+        # Claimed intervals kept sorted (starts and ends apart) so an overlap test is a
+        # bisect, not a scan: a large log can hold thousands of secrets.
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s.start or start >= s.end for s in self.spans)
+        i = bisect.bisect_right(self._starts, start)
+        if i > 0 and self._ends[i - 1] > start:
+            return False
+        return not (i < len(self._starts) and self._starts[i] < end)
 
     def claim(self, start: int, end: int, category: str, shape: str = "") -> None:
         if start < end and self.free(start, end):
             self.spans.append(_Span(start, end, category, shape))
+            i = bisect.bisect_right(self._starts, start)
+            self._starts.insert(i, start)
+            self._ends.insert(i, end)
 
     def gaps(self) -> Iterator[tuple[int, int]]:
         pos = 0
@@ -270,6 +284,9 @@ class _Collector:
             self.claim(m.start(1), m.end(1), "SECRET")
         for m in _LOGIN_PASSWORD.finditer(text):
             self.claim(m.start(1), m.end(1), "SECRET")
+        for m in _HOME_USER.finditer(text):
+            if m.group(1) not in ("runner", "ubuntu", "ec2-user", "root", "user", "admin"):
+                self.claim(m.start(1), m.end(1), "USER")
         for m in _UUID.finditer(text):
             if m.group().strip("0-"):
                 self.claim(m.start(), m.end(), "ID")
