@@ -111,3 +111,27 @@ def docker_sends(
                    capture_output=True, text=True, timeout=30, check=False)
     users = {sent_user(h) for h in seen} - {None}
     return users or {None}
+
+
+SKOPEO_ERROR = "<error>"
+
+
+def skopeo_sends(
+    skopeo: str, config_dir: Path, host: str, ca: Path, bin_dir: Path, seen: list[str | None],
+) -> set[str | None]:
+    """Usernames skopeo sent for `host` ({None}: anonymous), or {SKOPEO_ERROR} when the
+    credential lookup itself failed (skopeo then sends nothing and exits)."""
+    seen.clear()
+    (config_dir / "run").mkdir(exist_ok=True)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(config_dir),
+           "DOCKER_CONFIG": str(config_dir), "SSL_CERT_FILE": str(ca),
+           # containers/image reads $XDG_RUNTIME_DIR/containers/auth.json first: keep it empty.
+           "XDG_RUNTIME_DIR": str(config_dir / "run"), "XDG_CONFIG_HOME": str(config_dir / "xdg")}
+    proc = subprocess.run([skopeo, "inspect", "--retry-times", "0", f"docker://{host}/app:v1"],
+                          env=env, capture_output=True, text=True, timeout=30, check=False)
+    if "error getting credentials" in proc.stderr or "getting username and password" in proc.stderr:
+        return {SKOPEO_ERROR}
+    # Anonymous, skopeo still answers a Basic challenge, with an empty user and password
+    # (containers/image docker/docker_client.go · setupRequestAuth): that is "no credential".
+    users = {sent_user(h) for h in seen} - {None, ""}
+    return users or {None}

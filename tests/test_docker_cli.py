@@ -15,10 +15,18 @@ from typing import Any
 
 import pytest
 from conftest import require_binary
-from realdocker import HELPER_USER, basic, docker_sends, install_helpers, tls_registry
+from realdocker import (
+    HELPER_USER,
+    SKOPEO_ERROR,
+    basic,
+    docker_sends,
+    install_helpers,
+    skopeo_sends,
+    tls_registry,
+)
 
 from ecr_doctor.dockerconfig import parse_config
-from ecr_doctor.resolution import Source, resolve
+from ecr_doctor.resolution import Source, _containers_image_usable, resolve
 
 pytestmark = pytest.mark.real
 
@@ -26,10 +34,12 @@ pytestmark = pytest.mark.real
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     docker = require_binary("docker")
+    skopeo = require_binary("skopeo")
     root = tmp_path_factory.mktemp("docker-rig")
     install_helpers(root / "bin", root / "helper-calls.log")
     with tls_registry(root) as (host, seen, ca):
-        yield {"docker": docker, "root": root, "host": host, "seen": seen, "ca": ca}
+        yield {"docker": docker, "skopeo": skopeo, "root": root, "host": host, "seen": seen,
+               "ca": ca}
 
 
 def predicted_users(text: str, host: str) -> set[str | None]:
@@ -60,6 +70,30 @@ def observed(rig: dict[str, Any], text: str, name: str) -> set[str | None]:
     config_dir.mkdir()
     (config_dir / "config.json").write_text(text)
     return docker_sends(rig["docker"], config_dir, rig["host"], rig["ca"], rig["root"] / "bin",
+                        rig["seen"])
+
+
+def skopeo_predicted(text: str, host: str) -> set[str | None]:
+    """What the model says skopeo sends for `host/app` (SKOPEO_ERROR: the lookup fails)."""
+    config = parse_config(text, "config.json", strict=False)
+    resolution = resolve(config, host, client="skopeo", repository="app")
+    if resolution.source is Source.CRED_HELPER:
+        return {"fake": {HELPER_USER}, "notfound": {None}}.get(resolution.helper or "",
+                                                                 {SKOPEO_ERROR})
+    keys = resolution.ambiguous_auths or ((resolution.auth_key,) if resolution.auth_key else ())
+    by_key = {e.key: e for e in config.auths}
+    users: set[str | None] = {None} if not keys else set()
+    for key in keys:
+        entry = by_key[key]
+        users.add(entry.decoded_username if _containers_image_usable(entry) else None)
+    return users
+
+
+def skopeo_observed(rig: dict[str, Any], text: str, name: str) -> set[str | None]:
+    config_dir = rig["root"] / f"skopeo-{name}"
+    config_dir.mkdir()
+    (config_dir / "config.json").write_text(text)
+    return skopeo_sends(rig["skopeo"], config_dir, rig["host"], rig["ca"], rig["root"] / "bin",
                         rig["seen"])
 
 
@@ -101,6 +135,22 @@ def test_model_matches_docker(rig: dict[str, Any], name: str, build: Any) -> Non
     assert observed(rig, text, name) <= predicted_users(text, rig["host"])
 
 
+SKOPEO_CASES = [*CASES,
+    ("repository-scoped-auths-key", lambda h: {"auths": {f"{h}/app": auth("repouser"),
+                                                           h: auth("hostuser")}}),
+    ("empty-helper-value-fails", lambda h: {"auths": {h: auth("fileuser")},
+                                            "credHelpers": {h: ""}}),
+    ("exact-empty-entry-beats-legacy",
+     lambda h: {"auths": {h: {}, f"https://{h}": auth("legacyuser")}}),
+]
+
+
+@pytest.mark.parametrize(("name", "build"), SKOPEO_CASES, ids=[c[0] for c in SKOPEO_CASES])
+def test_model_matches_skopeo(rig: dict[str, Any], name: str, build: Any) -> None:
+    text = json.dumps(build(rig["host"]), indent="\t")
+    assert skopeo_observed(rig, text, name) <= skopeo_predicted(text, rig["host"])
+
+
 def test_duplicate_helper_objects_merge(rig: dict[str, Any]) -> None:
     h = rig["host"]
     text = ('{"auths": {"%s": %s}, "credHelpers": {"%s": "fake"}, "credHelpers": {"x.example": "y"}}'
@@ -136,20 +186,25 @@ def generated_config(rng: random.Random, host: str) -> dict[str, Any]:
 GENERATED = 500
 
 
-def test_generated_configs_agree(rig: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("client", ["docker", "skopeo"])
+def test_generated_configs_agree(rig: dict[str, Any], capsys: pytest.CaptureFixture[str],
+                                 client: str) -> None:
+    # The same seeded configs for both clients; each is compared with the model for that client.
     rng = random.Random(20261126)
+    watch, predict = ((observed, predicted_users) if client == "docker"
+                      else (skopeo_observed, skopeo_predicted))
     disagreements = []
     for index in range(GENERATED):
         text = json.dumps(generated_config(rng, rig["host"]), indent="\t")
-        got = observed(rig, text, f"gen{index}")
-        expected = predicted_users(text, rig["host"])
+        got = watch(rig, text, f"gen{index}")
+        expected = predict(text, rig["host"])
         if not got <= expected:
             disagreements.append((text, got, expected))
     rate = 1 - len(disagreements) / GENERATED
     with capsys.disabled():
-        print(f"\nresolution model vs docker CLI: {GENERATED - len(disagreements)}/{GENERATED} "
+        print(f"\nresolution model vs {client}: {GENERATED - len(disagreements)}/{GENERATED} "
               f"agree ({rate:.1%})")
-    report = Path(rig["root"]) / "disagreements.json"
+    report = Path(rig["root"]) / f"disagreements-{client}.json"
     report.write_text(json.dumps([(t, sorted(map(str, g)), sorted(map(str, e)))
                                   for t, g, e in disagreements], indent=1))
     assert not disagreements, f"{len(disagreements)} disagreements, see {report}"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from .dockerconfig import AuthEntry, DockerConfig
 from .registries import convert_to_hostname, lookup_key
+
+#: Which client's rules to apply: the Docker CLI, or containers/image (skopeo, podman, buildah).
+Client = Literal["docker", "skopeo"]
 
 
 class Source(enum.Enum):
@@ -57,13 +60,26 @@ def _auths_for_host(config: DockerConfig, key: str) -> tuple[AuthEntry | None, l
     return exact, legacy
 
 
-def resolve(config: DockerConfig, key: str, env_auth_keys: Iterable[str] = ()) -> Resolution:
-    """Resolve the source for a lookup key exactly as docker/cli does.
+def resolve(
+    config: DockerConfig,
+    key: str,
+    env_auth_keys: Iterable[str] = (),
+    *,
+    client: Client = "docker",
+    repository: str | None = None,
+) -> Resolution:
+    """Resolve the source for a lookup key exactly as docker/cli does (or skopeo, see below).
 
     `key` is the lookup key (see `registries.lookup_key`); `env_auth_keys` are the `auths`
     keys present in `$DOCKER_AUTH_CONFIG` (CLI >= 28.3: a memory store consulted first for
     exact keys, falling back to the normal store; cli/config/memorystore).
+
+    `client="skopeo"` models containers/image instead (skopeo, podman, buildah reading
+    ~/.docker/config.json); `repository` is the image path below the host ("team/app"),
+    which only that client uses.
     """
+    if client == "skopeo":
+        return _resolve_containers_image(config, key, repository)
     exact, legacy = _auths_for_host(config, key)
     holding = [e for e in ([exact] if exact else []) + legacy if e.has_credential]
     # What the file store would answer (exact key, else any legacy key): the helper-error
@@ -146,3 +162,81 @@ def resolve_host(
 ) -> Resolution:
     """Resolve for whatever a user typed (`https://H/v2/`, `H`, `docker.io`)."""
     return resolve(config, lookup_key(convert_to_hostname(key_or_host)), env_auth_keys)
+
+
+# --- containers/image (skopeo, podman, buildah) ---------------------------------------------------
+# containers/image · pkg/docker/config/config.go · getCredentialsWithHomeDir,
+# findCredentialsInFile, authKeysForKey, normalizeAuthFileKey, decodeDockerAuth (v5.23, as in
+# skopeo 1.9). Differences from the Docker CLI, each checked against the real skopeo by
+# tests/test_docker_cli.py:
+# - `credsStore` is not read at all (dockerConfigFile has only `auths` and `credHelpers`), and
+#   neither is DOCKER_AUTH_CONFIG;
+# - an exact `credHelpers[host]` wins and its answer is final for that file: "not found" means
+#   anonymous, and an error (helper missing, even the "" value Docker reads as an opt-out) fails
+#   the whole command instead of falling back to `auths`;
+# - `auths` keys may name a repository or namespace (`host/team/app`, most specific first);
+# - only the `auth` field is read: `username`/`password` fields are ignored, and an entry that
+#   decodes to no user or no password counts as nothing;
+# - other keys match after stripping `http(s)://` and, only then, the path.
+
+
+def _containers_image_key(key: str) -> str:
+    stripped = key.removeprefix("http://").removeprefix("https://")
+    if stripped != key:
+        stripped = stripped.split("/", 1)[0]
+    # normalizeRegistry: Docker Hub's aliases.
+    return "index.docker.io" if stripped in ("registry-1.docker.io", "docker.io") else stripped
+
+
+def _resolve_containers_image(
+    config: DockerConfig, key: str, repository: str | None
+) -> Resolution:
+    helpers = {h.key: h.helper for h in config.cred_helpers}
+    if key in helpers:
+        helper = helpers[key]
+        what = (f"skopeo runs docker-credential-{helper}; 'not found' means anonymous and an "
+                "error fails the command (auths is not consulted)") if helper else (
+                "skopeo runs `docker-credential-` (an empty name), which fails the command")
+        return Resolution(key, Source.CRED_HELPER, f'credHelpers["{key}"]: {what}',
+                          helper=helper)
+    by_key = {e.key: e for e in config.auths}
+    # authKeysForKey: the repository path, each parent namespace, then the host.
+    candidates = []
+    if repository:
+        name = f"{key}/{repository.strip('/')}"
+        while "/" in name:
+            candidates.append(name)
+            name = name.rsplit("/", 1)[0]
+    candidates.append(key)
+    for candidate in candidates:
+        if candidate in by_key:
+            entry = by_key[candidate]
+            return _containers_image_entry(key, entry, f'auths["{candidate}"] (exact key)', ())
+    wanted = _containers_image_key(key)
+    legacy = [e for e in config.auths if _containers_image_key(e.key) == wanted]
+    if legacy:
+        # Go map order: any one of them may be used.
+        ambiguous = tuple(e.key for e in legacy) if len(legacy) > 1 else ()
+        holding = [e for e in legacy if _containers_image_usable(e)]
+        chosen = holding[0] if holding else legacy[0]
+        return _containers_image_entry(key, chosen, f'auths["{chosen.key}"] (normalised key)',
+                                       ambiguous, legacy=True)
+    return Resolution(key, Source.NONE, "skopeo finds nothing in credHelpers or auths for this "
+                      "host (credsStore is ignored): anonymous")
+
+
+def _containers_image_usable(entry: AuthEntry) -> bool:
+    # decodeDockerAuth: user and password from `auth` only; both must be non-empty.
+    return bool(entry.auth and entry.decoded_username and entry.decoded_password)
+
+
+def _containers_image_entry(
+    key: str, entry: AuthEntry, where: str, ambiguous: tuple[str, ...], *, legacy: bool = False
+) -> Resolution:
+    if _containers_image_usable(entry):
+        source = Source.AUTHS_LEGACY if legacy else Source.AUTHS
+        return Resolution(key, source, f"{where} holds an `auth` credential", auth_key=entry.key,
+                          ambiguous_auths=ambiguous)
+    return Resolution(key, Source.NONE, f"{where} has no usable `auth` (skopeo ignores "
+                      "username/password fields): anonymous", auth_key=entry.key,
+                      ambiguous_auths=ambiguous)
