@@ -311,6 +311,15 @@ def test_same_value_same_placeholder() -> None:
     ("sha256:" + "ab12" * 16, "sha256:" + "ab12" * 16),
     ("docker-credential-ecr-login AWS_ECR_DISABLE_CACHE /usr/local/bin/docker",
      "docker-credential-ecr-login AWS_ECR_DISABLE_CACHE /usr/local/bin/docker"),
+    # Look-alikes that are not secrets stay readable.
+    ("ecr:GetAuthorizationToken because no policy allows it; run ./entrypoint.sh",
+     "ecr:GetAuthorizationToken because no policy allows it; run ./entrypoint.sh"),
+    ("see /home/alice/.docker/config.json", "see /home/<USER_1>/.docker/config.json"),
+    ("HTTPS_PROXY=http://bob:hunter22@proxy.corp.com:3128",
+     "HTTPS_PROXY=http://<USER_1>:<PASSWORD_1>@<HOST_1>:3128"),
+    ("Authorization: Bearer abcdef123456", "Authorization: Bearer <SECRET_1>"),
+    ("id 123e4567-e89b-12d3-a456-426614174000 nil 00000000-0000-0000-0000-000000000000",
+     "id <ID_1> nil 00000000-0000-0000-0000-000000000000"),
 ])
 def test_each_kind_of_value(text: str, placeholder: str) -> None:
     result = redact(text, kind="text")

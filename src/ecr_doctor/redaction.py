@@ -82,6 +82,8 @@ _ASSIGNMENT = re.compile(
     r"sessiontoken|secret|password|passwd|token|api[_-]?key)[\"']?\s*[=:]\s*"
     r"|authorization:\s*(?:basic|bearer)\s+)[\"']?([^\s\"',;]{6,})"
 )
+# user:password@ in a URL (proxies, registry mirrors).
+_URL_CREDENTIAL = re.compile(r"://([^:/\s@\"'<>]+):([^@/\s\"'<>]+)@")
 # The user name in a home directory path names a person.
 _HOME_USER = re.compile(r"(?:/home/|/Users/|[A-Za-z]:\\Users\\)([A-Za-z0-9._-]+)")
 _LOGIN_PASSWORD = re.compile(r"(?:\s-p|--password)[= ]+([^\s\"']{6,})")
@@ -89,7 +91,7 @@ _STD_B64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}")
 _RUN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
-_HOST = re.compile(r"(?<![A-Za-z0-9_.@-])((?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\.)+"
+_HOST = re.compile(r"(?<![A-Za-z0-9_.-])((?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\.)+"
                    r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![A-Za-z0-9_@-])(?!\.[A-Za-z0-9])")
 _ECR_HOST = re.compile(r"([^.]+)\.dkr[.-]ecr(?:-fips)?\.([^.]+)\.(?:amazonaws\.(?:com(?:\.cn)?|eu)"
                        r"|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov"
@@ -268,6 +270,9 @@ class _Collector:
             kind = re.match(r"[a-z-]+[/:]", resource)
             offset = kind.end() if kind else 0
             self.claim(m.start(5) + offset, m.end(5), "ARN_RESOURCE")
+        for m in _URL_CREDENTIAL.finditer(text):
+            self.claim(m.start(1), m.end(1), "USER")
+            self.claim(m.start(2), m.end(2), "PASSWORD")
         for m in _STD_B64.finditer(text):
             if _b64_hides_secret(m.group()):
                 self.claim(m.start(), m.end(), "AKID_CHECKSUM")
