@@ -124,6 +124,10 @@ def test_verify_stale_cached_token_with_api_down(chain: dict[str, Any]) -> None:
     report = verify_report(chain, "verify-stale-cache")
     assert report["outcome"] == "credentials" and report["token_state"] == "expired"
     assert report["fell_back_to_cache"] is True
+    assert report["cache_state"] == "expired"
+    chain_links = json.loads(case["verify"]["out"])["aws_credential_chain"]
+    assert [link["source"] for link in chain_links][:2] == ["environment", "shared-profile"]
+    assert chain_links[0]["present"] is True and "disabled" in chain_links[-1]["detail"]
     assert "connection refused" in report["helper_log_error"]
     assert "expired" in case["text"]["out"]
     # The legacy cache key holds the access key id in clear: no output may show it.
@@ -136,6 +140,7 @@ def test_verify_serves_a_fresh_pre_seeded_cache_without_network(chain: dict[str,
     assert chain["verify-fresh-cache"]["verify"]["rc"] == 0
     report = verify_report(chain, "verify-fresh-cache")
     assert report["usable"] and report["token_state"] == "live"
+    assert report["cache_state"] == "fresh"
 
 
 def test_verify_helper_missing(chain: dict[str, Any]) -> None:

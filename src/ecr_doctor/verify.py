@@ -51,6 +51,9 @@ class Check(NamedTuple):
     helper_log_error: str | None = None
     fell_back_to_cache: bool = False
     probe: Probe | None = None
+    #: The helper's cache entry for this registry: fresh, stale (past half its lifetime: the
+    #: helper will call ECR), expired, or None when it holds none.
+    cache_state: str | None = None
 
 
 def _token_expiry(secret: Secret, now: datetime) -> tuple[datetime | None, str]:
@@ -193,6 +196,18 @@ def probe(host: str, username: str, secret: Secret, timeout: float) -> Probe:
         return Probe(url, None, str(reason))
 
 
+def _cache_state(env: Environment, host: str) -> str | None:
+    cache = env.forensics.helper_cache if env.forensics is not None else None
+    if cache is None:
+        return None
+    states = [e.state for e in cache.entries if e.registry == host]
+    # Several entries (one per access key): the best one is what the helper can use.
+    for state in ("fresh", "stale", "expired", "unknown"):
+        if state in states:
+            return state
+    return None
+
+
 def _targets(args: argparse.Namespace) -> tuple[str, list[tuple[Registry, Resolution | None]],
                                                    Environment]:
     from .commands import _check_registries, _header, load
@@ -218,6 +233,8 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     checks: list[Check] = []
     for registry, resolution in pairs:
         check = check_registry(registry, resolution, env, args.timeout, now=env.now)
+        # The cache as it was before this run (the run may have refreshed it).
+        check = check._replace(cache_state=_cache_state(env, check.registry))
         if args.probe and check.ran and check.fingerprint is not None:
             # Run again rather than keep the secret in the report value.
             result = run_get(check.helper_path or "", check.registry, _helper_env(), args.timeout)
@@ -234,13 +251,13 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         import json
 
-        out.write(json.dumps(_json(header, checks, code), indent=2) + "\n")
+        out.write(json.dumps(_json(header, checks, code, env), indent=2) + "\n")
     else:
         out.write(_text(header, checks, env))
     return code
 
 
-def _json(header: str, checks: list[Check], code: int) -> dict[str, object]:
+def _json(header: str, checks: list[Check], code: int, env: Environment) -> dict[str, object]:
     def one(c: Check) -> dict[str, object]:
         d: dict[str, object] = {k: v for k, v in c._asdict().items()
                                 if k not in ("probe", "token_expires_at")}
@@ -248,8 +265,11 @@ def _json(header: str, checks: list[Check], code: int) -> dict[str, object]:
         d["probe"] = c.probe._asdict() if c.probe else None
         return d
 
+    chain = env.forensics.aws_chain if env.forensics is not None else ()
     return {"schema_version": "verify-1", "config": header, "exit_code": code,
-            "registries": [one(c) for c in checks]}
+            "registries": [one(c) for c in checks],
+            # Presence and kind only, in the AWS SDK's order; never a value.
+            "aws_credential_chain": [link._asdict() for link in chain]}
 
 
 def _text(header: str, checks: list[Check], env: Environment) -> str:
@@ -277,12 +297,19 @@ def _text(header: str, checks: list[Check], env: Environment) -> str:
             else:
                 status = expiry_status(c.token_expires_at, env.now)
                 lines.append(f"  token:   {status.describe()}")
+        if c.cache_state is not None:
+            lines.append(f"  cache:   helper cache entry is {c.cache_state} (before this run)")
         if c.fell_back_to_cache:
             lines.append("  cache:   the helper fell back to its cached token (API call failed)")
         if c.probe is not None:
             extra = f" — {c.probe.message}" if c.probe.message else ""
             lines.append(f"  probe:   GET {c.probe.url} → {c.probe.status or 'no answer'}{extra}")
         lines.append(f"  result:  {c.reason}")
+    if env.forensics is not None and env.forensics.aws_chain:
+        lines.append("\nAWS credentials the helper's SDK would try, in order (values never shown):")
+        for link in env.forensics.aws_chain:
+            mark = "yes" if link.present else "no "
+            lines.append(f"  {mark} {link.source:<18} {link.detail}")
     return "\n".join(lines) + "\n"
 
 
