@@ -179,6 +179,9 @@ def _b64_hides_secret(run: str) -> bool:
     return _AKID_BYTES.search(raw) is not None or raw.startswith(b"AWS:")
 
 
+_KEEP = ""  # a claimed span left as it is
+
+
 class _Collector:
     """Claims non-overlapping spans of one string; earlier detectors win."""
 
@@ -293,8 +296,9 @@ class _Collector:
             if m.group(1) not in ("runner", "ubuntu", "ec2-user", "root", "user", "admin"):
                 self.claim(m.start(1), m.end(1), "USER")
         for m in _UUID.finditer(text):
-            if m.group().strip("0-"):
-                self.claim(m.start(), m.end(), "ID")
+            # The nil UUID is ACR's token user name: public, and kept whole (KEEP) so its
+            # last 12 zeros are not taken for an account ID.
+            self.claim(m.start(), m.end(), "ID" if m.group().strip("0-") else _KEEP)
         for m in _IPV4.finditer(text):
             if not m.group().startswith(("127.", "0.", "169.254.")):
                 self.claim(m.start(), m.end(), "IP")
@@ -311,6 +315,7 @@ class _Collector:
                     self.claim(m.start(), m.end(), "AKID_CHECKSUM")
                 elif _looks_random(run):
                     self.claim(m.start(), m.end(), "SECRET")
+        self.spans = [span for span in self.spans if span.category != _KEEP]
 
 
 # --- JSON-aware scanning -----------------------------------------------------------------------
