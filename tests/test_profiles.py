@@ -200,6 +200,10 @@ def test_fix_profile_replaces_a_static_token_and_keeps_json_output_valid(home: P
     assert code == 0
     document = json.loads(out)
     assert {f["rule_id"] for f in document["applied"]} >= {"CFG001", "CFG020"}
+    import jsonschema
+
+    schema = Path(__file__).parent.parent / "src" / "ecr_doctor" / "schemas" / "fix-v1.json"
+    jsonschema.validate(document, json.loads(schema.read_text()))
 
 
 def test_fix_profile_map_and_helper_dir_and_conflicts(home: Path, tmp_path: Path) -> None:
@@ -214,6 +218,9 @@ def test_fix_profile_map_and_helper_dir_and_conflicts(home: Path, tmp_path: Path
                        "--helper-dir", str(bin_dir))
     assert code == 2 and "not an ecr-doctor wrapper" in err
     assert config.read_text() == "{}"  # nothing written
+    flags = ("--config", str(config), "--profile-map", str(mapping), "--helper-dir", str(bin_dir))
+    code, out, _ = run("fix", "--check", *flags)
+    assert code == 1 and "not overwritten" in out
     (bin_dir / "docker-credential-ecr-login-prod").unlink()
     code, out, err = run("fix", "--write", "--config", str(config), "--profile-map",
                          str(mapping), "--helper-dir", str(bin_dir))

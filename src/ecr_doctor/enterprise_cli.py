@@ -103,7 +103,8 @@ class FixExtras:
 
     @property
     def wrappers_pending(self) -> bool:
-        return any(p.action in ("create", "update") for p in self.plans)
+        """For --check: a wrapper is missing, outdated, or blocked by a foreign file."""
+        return any(p.action != "ok" for p in self.plans)
 
     def install(self) -> None:
         """Before the config is written: a config must never name a wrapper that is absent."""
