@@ -9,6 +9,7 @@ request was even attempted.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ECR, IN_CI, expired_auth, require_binary
+
 from ecr_doctor import web
 from ecr_doctor.engine import diagnose_text, fix_text
 from ecr_doctor.environment import unknown_environment
@@ -170,7 +171,9 @@ def test_headers_csp_and_mime_types(origin: str) -> None:
 def test_cli_builds_and_serves_on_loopback(site: web.BuildResult, tmp_path: Path) -> None:
     from ecr_doctor.cli import main
 
-    assert main(["web", "--build", str(tmp_path / "out")], stdout=open("/dev/null", "w")) == 0
+    out = io.StringIO()
+    assert main(["web", "--build", str(tmp_path / "out")], stdout=out) == 0
+    assert "built" in out.getvalue()
     assert (tmp_path / "out" / "index.html").is_file()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecr_doctor", "web", "--port", "0", "--serve", str(site.out_dir)],

@@ -36,12 +36,13 @@ async function boot() {
   try {
     setStatus("Loading the Python runtime (WebAssembly, about 13 MB the first time)…", 10);
     const base = new URL("./", window.location.href);
-    const manifest = await (await fetch(new URL("manifest.json", base))).json();
-    const pyodide = await loadPyodide({
+    const manifestP = fetch(new URL("manifest.json", base)).then((r) => r.json());
+    const pyodideP = loadPyodide({
       indexURL: new URL("pyodide/", base).href,
       stdout: () => {},
       stderr: () => {},
     });
+    const [manifest, pyodide] = await Promise.all([manifestP, pyodideP]);
     mark("pyodide");
     setStatus("Loading the ecr-doctor core…", 75);
     // A same-origin wheel built from src/ by `ecr-doctor web --build`: no micropip, no CDN.
@@ -269,6 +270,8 @@ function wire() {
   });
   $("file").addEventListener("change", (e) => loadFile(e.target.files[0]));
   const area = $("config");
+  // A paste is the usual way in: diagnose it at once (after the value has updated).
+  area.addEventListener("paste", () => setTimeout(diagnose, 0));
   area.addEventListener("dragover", (e) => { e.preventDefault(); area.classList.add("dragging"); });
   area.addEventListener("dragleave", () => area.classList.remove("dragging"));
   area.addEventListener("drop", (e) => {
