@@ -105,6 +105,9 @@ GOLDEN_CASES = {
         "--branch", "release/v2"),
     "github-trust-policy.json": ("ci", "github", "--trust-policy", "--role-arn", ROLE,
                                  "--repo", "acme/app", "--branch", "main"),
+    "gitlab-ci.yml": ("ci", "gitlab", "--role-arn", ROLE, "--region", "eu-west-1"),
+    "gitlab-trust-policy.json": ("ci", "gitlab", "--trust-policy", "--role-arn", ROLE,
+                                 "--project", "acme/platform/app", "--branch", "main"),
 }
 
 
@@ -338,6 +341,38 @@ def test_workflow_is_clean_under_ecr_doctors_own_scan(tmp_path: Path) -> None:
         return
     code, out, err = run("scan", str(tmp_path))
     assert code == 0, out + err
+
+
+def test_generated_shell_is_valid_sh(tmp_path: Path) -> None:
+    """Every run/script block the generators emit parses as POSIX sh (`sh -n`)."""
+    import subprocess
+
+    blocks: list[str] = []
+    for name in ("github-workflow.yml", "github-workflow-self-hosted.yml"):
+        blocks += [s["run"] for s in load_workflow(run(*GOLDEN_CASES[name])[1])["jobs"]["image"]
+                   ["steps"] if "run" in s]
+    job = load_workflow(run(*GOLDEN_CASES["gitlab-ci.yml"])[1])["ecr-image"]
+    blocks += job["script"] + job["after_script"]
+    assert len(blocks) >= 5
+    for block in blocks:
+        result = subprocess.run(["sh", "-n"], input=block, capture_output=True, text=True)
+        assert result.returncode == 0, (block, result.stderr)
+
+
+def test_gitlab_job_uses_id_token_and_helper_without_login() -> None:
+    job = load_workflow(run(*GOLDEN_CASES["gitlab-ci.yml"])[1])["ecr-image"]
+    assert job["id_tokens"]["AWS_ID_TOKEN"]["aud"] == "sts.amazonaws.com"
+    assert job["variables"]["AWS_ROLE_ARN"] == ROLE
+    assert job["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
+    script = job["script"][0]
+    assert "docker login" not in script and "AWS_WEB_IDENTITY_TOKEN_FILE" in script
+    config = re.search(r"'(\{.*\})'", script)
+    assert config and json.loads(config.group(1)) == {
+        "credHelpers": {"123456789012.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"}}
+    policy = json.loads(run(*GOLDEN_CASES["gitlab-trust-policy.json"])[1])
+    assert policy["Statement"][0]["Condition"]["StringEquals"] == {
+        "gitlab.com:aud": "sts.amazonaws.com",
+        "gitlab.com:sub": "project_path:acme/platform/app:ref_type:branch:ref:main"}
 
 
 def test_trust_policy_is_scoped_to_repo_and_branch() -> None:

@@ -224,12 +224,52 @@ def configure_ci(parser: argparse.ArgumentParser) -> None:
                     help="the branch that pushes and may assume the role (default: main)")
     gh.add_argument("--account", metavar="ID", help="account for --trust-policy without "
                     "--role-arn")
+    gl = sub.add_parser("gitlab", help="GitLab CI job: ID token, credential helper, push",
+                        description="Print a GitLab CI job that pushes to ECR with an ID token "
+                        "(id_tokens) and the ECR credential helper assuming the role (no stored "
+                        "keys, no registry token on disk), or with --trust-policy the IAM trust "
+                        "policy for the role.")
+    gl.add_argument("--role-arn", metavar="ARN", help="the IAM role the job assumes")
+    gl.add_argument("--region", metavar="REGION", help="AWS region of the registry")
+    gl.add_argument("--registry", metavar="HOST",
+                    help="ECR registry host (default: the role's account in --region)")
+    gl.add_argument("--image", metavar="NAME", default="app",
+                    help="repository to push (default: app)")
+    gl.add_argument("--branch", metavar="BRANCH", default="main",
+                    help="the branch that pushes and may assume the role (default: main)")
+    gl.add_argument("--trust-policy", action="store_true",
+                    help="print the role's trust policy instead")
+    gl.add_argument("--project", metavar="GROUP/PROJECT",
+                    help="GitLab project path (--trust-policy)")
+    gl.add_argument("--gitlab-host", metavar="HOST", default="gitlab.com",
+                    help="GitLab instance host name (--trust-policy; default gitlab.com)")
+    gl.add_argument("--account", metavar="ID", help="account for --trust-policy without "
+                    "--role-arn")
 
 
 def run_ci(args: argparse.Namespace, out: TextIO) -> int:
-    from .policy.ci import CiError, github_trust_policy, github_workflow, target
+    from .policy.ci import (
+        CiError,
+        github_trust_policy,
+        github_workflow,
+        gitlab_job,
+        gitlab_trust_policy,
+        target,
+    )
 
     try:
+        if args.ci_kind == "gitlab":
+            if args.trust_policy:
+                if not args.project:
+                    raise CiError("--trust-policy needs --project GROUP/PROJECT")
+                out.write(gitlab_trust_policy(args.role_arn, args.account, args.project,
+                                              args.branch, args.gitlab_host))
+                return EXIT_OK
+            if not args.role_arn or not args.region:
+                raise CiError("ci gitlab needs --role-arn ARN and --region REGION")
+            out.write(gitlab_job(target(args.role_arn, args.region, args.registry),
+                                 image=args.image, branch=args.branch))
+            return EXIT_OK
         if args.trust_policy:
             if not args.repo:
                 raise CiError("--trust-policy needs --repo OWNER/NAME")
