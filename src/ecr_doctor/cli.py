@@ -88,6 +88,18 @@ def _configure_web(parser: argparse.ArgumentParser) -> None:
                         help="the pyodide npm package (default: web/node_modules/pyodide)")
 
 
+def _configure_scan(parser: argparse.ArgumentParser) -> None:
+    from .scan.cli import configure_scan  # only `scan` pays for it
+
+    configure_scan(parser)
+
+
+def _configure_audit(parser: argparse.ArgumentParser) -> None:
+    from .scan.cli import configure_audit
+
+    configure_audit(parser)
+
+
 def _configure_nothing(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -186,6 +198,23 @@ SUBCOMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]
         "the result exactly. Works offline: nothing is sent anywhere.",
         _configure_unredact,
     ),
+    "scan": (
+        "scan repositories and CI files for registry credentials and risky ECR logins",
+        "Scan files and directories (honouring .gitignore; binaries, huge files and symlinks "
+        "out of the tree skipped) for Docker configs with static credentials, ECR tokens, "
+        "`aws ecr get-login`, `docker login -p`, and CI patterns that leave tokens on runners "
+        "(rules SCN001-SCN008). Output text, json or sarif; --baseline accepts known findings. "
+        "scan never touches the network and never prints a secret.",
+        _configure_scan,
+    ),
+    "audit": (
+        "check this host's Docker configs, helper caches and environment (runner gate)",
+        "Check every Docker config on the host ($DOCKER_CONFIG, each home's "
+        "~/.docker/config.json, root's, --path work dirs), each ecr-login cache and "
+        "DOCKER_AUTH_CONFIG; exit 1 on a static ECR credential or a broken helper set-up "
+        "(per --fail-on) and say what could not be read. audit never touches the network.",
+        _configure_audit,
+    ),
     "demo": (
         "diagnose and fix bundled examples of the classic breakages",
         "Run diagnose, fix and diff on bundled example configs against a synthetic machine. "
@@ -259,6 +288,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return run_fix(args, out)
         if args.command == "explain":
             from .commands import run_explain
+            from .scan import rules as _scan_rules  # registers the SCN pages
 
             return run_explain(args, out, sys.stdin)
         if args.command == "verify":
@@ -267,6 +297,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return run_verify(args, out)
         if args.command == "rules":
             from .commands import run_rules
+            from .scan import rules as _scan_rules  # noqa: F401  (registers SCN pages)
 
             return run_rules(args, out)
         if args.command == "policy":
@@ -285,6 +316,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             from .redact_cli import run_unredact
 
             return run_unredact(args, out)
+        if args.command == "scan":
+            from .scan.cli import run_scan
+
+            return run_scan(args, out, err)
+        if args.command == "audit":
+            from .scan.cli import run_audit
+
+            return run_audit(args, out, err)
         if args.command == "demo":
             from .demo import run_demo
 

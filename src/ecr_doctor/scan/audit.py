@@ -1,0 +1,149 @@
+"""`ecr-doctor audit`: the runner-bootstrap gate over one host's Docker configs and caches.
+
+It checks `$DOCKER_CONFIG`, every home's `~/.docker/config.json` and ecr-login `~/.ecr/cache.json`
+(homes from `<root>/etc/passwd`, `<root>/home/*` and `<root>/root`), the runner work directories
+named with `--path`, and the `DOCKER_AUTH_CONFIG` variable. Static credentials come from the
+scan detectors; broken helper set-ups from the same rules `diagnose` runs (medium and above).
+What it cannot read is reported, never silently skipped. Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from ..model import Finding, Severity
+from .detect import DOCKER_CONFIG_NAMES, scan_bytes
+from .walk import Skipped
+
+MAX_DEPTH = 8
+ROOT_HINT = "permission denied (other users' homes need root: run audit with sudo)"
+
+
+class AuditReport(NamedTuple):
+    findings: tuple[Finding, ...]
+    checked: tuple[str, ...]
+    unreadable: tuple[Skipped, ...]
+
+
+def _under(root: str, path: str) -> str:
+    """`path` as seen from the audited root (a mounted image or a test directory)."""
+    if root in ("", "/"):
+        return path
+    return os.path.join(root, path.lstrip("/"))
+
+
+def _homes(root: str, unreadable: list[Skipped]) -> list[str]:
+    homes: list[str] = []
+    try:
+        with open(_under(root, "/etc/passwd"), encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                fields = line.rstrip("\n").split(":")
+                if len(fields) >= 6 and fields[5].startswith("/") and fields[5] != "/":
+                    homes.append(_under(root, fields[5]))
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        unreadable.append(Skipped(_under(root, "/etc/passwd"), exc.strerror or str(exc)))
+    homes.append(_under(root, "/root"))
+    home_dir = _under(root, "/home")
+    try:
+        homes.extend(e.path for e in os.scandir(home_dir) if e.is_dir(follow_symlinks=False))
+    except FileNotFoundError:
+        pass
+    except PermissionError:
+        unreadable.append(Skipped(home_dir, ROOT_HINT))
+    if root in ("", "/"):
+        homes.append(os.path.expanduser("~"))
+    seen: dict[str, None] = {}
+    for h in homes:
+        seen.setdefault(os.path.normpath(h), None)
+    return list(seen)
+
+
+def _work_dir_files(top: str, unreadable: list[Skipped]) -> Iterator[str]:
+    def onerror(exc: OSError) -> None:
+        unreadable.append(Skipped(exc.filename or top, exc.strerror or str(exc)))
+
+    base = top.rstrip(os.sep).count(os.sep)
+    for folder, dirs, files in os.walk(top, onerror=onerror):  # never follows symlinks
+        if folder.count(os.sep) - base >= MAX_DEPTH:
+            dirs[:] = []
+        for name in files:
+            if name.lower() in DOCKER_CONFIG_NAMES or name == "cache.json":
+                yield os.path.join(folder, name)
+
+
+def candidate_files(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
+                    unreadable: list[Skipped]) -> list[str]:
+    paths: list[str] = []
+    if environ.get("DOCKER_CONFIG"):
+        paths.append(os.path.join(_under(root, environ["DOCKER_CONFIG"]), "config.json"))
+    if environ.get("AWS_ECR_CACHE_DIR"):
+        paths.append(os.path.join(_under(root, environ["AWS_ECR_CACHE_DIR"]), "cache.json"))
+    for home in _homes(root, unreadable):
+        paths += [os.path.join(home, ".docker", "config.json"),
+                  os.path.join(home, ".ecr", "cache.json")]
+    for work in work_dirs:
+        if not os.path.isdir(work):
+            unreadable.append(Skipped(work, "not a directory"))
+            continue
+        paths.extend(_work_dir_files(work, unreadable))
+    seen: dict[str, None] = {}
+    for p in paths:
+        seen.setdefault(os.path.normpath(p), None)
+    return list(seen)
+
+
+def _diagnose(path: str, data: bytes, environ: Mapping[str, str]) -> list[Finding]:
+    """Broken helper set-ups: the diagnose rules at medium and above (CFG001 is SCN001's twin)."""
+    from ..dockerconfig import ConfigError, parse_config
+    from ..engine import diagnose_config
+    from ..environment import capture
+
+    try:
+        config = parse_config(data, path, strict=False)
+    except ConfigError:
+        return []
+    helpers = {h.helper for h in config.cred_helpers if h.helper} | {"ecr-login"}
+    if config.creds_store is not None and config.creds_store.value:
+        helpers.add(config.creds_store.value)
+    env = capture(environ, helper_names=sorted(helpers))
+    diagnosis = diagnose_config(config, env)
+    return [f for f in diagnosis.findings
+            if f.severity >= Severity.MEDIUM and f.rule_id != "CFG001"]
+
+
+def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
+               now: datetime | None = None) -> AuditReport:
+    from .yamlio import load_yaml
+
+    moment = now or datetime.now(UTC)
+    unreadable: list[Skipped] = []
+    findings: list[Finding] = []
+    checked: list[str] = []
+    for path in candidate_files(root, work_dirs, environ, unreadable):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(16 * 1024 * 1024)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except PermissionError:
+            unreadable.append(Skipped(path, ROOT_HINT))
+            continue
+        except OSError as exc:
+            unreadable.append(Skipped(path, exc.strerror or str(exc)))
+            continue
+        checked.append(path)
+        findings.extend(scan_bytes(path, data, yaml_loader=load_yaml, now=moment))
+        if os.path.basename(path).lower() == "config.json":
+            findings.extend(_diagnose(path, data, environ))
+    dac = environ.get("DOCKER_AUTH_CONFIG")
+    if dac:
+        checked.append("env:DOCKER_AUTH_CONFIG")
+        text = f"DOCKER_AUTH_CONFIG={dac}".encode("utf-8", "surrogateescape")
+        findings.extend(scan_bytes("env:DOCKER_AUTH_CONFIG", text, now=moment))
+    findings.sort(key=lambda f: (-f.severity, f.location.path, f.location.line))
+    return AuditReport(tuple(findings), tuple(checked), tuple(unreadable))

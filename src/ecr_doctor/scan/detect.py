@@ -1,0 +1,547 @@
+"""Detectors for `ecr-doctor scan`: one file's bytes in, findings out. Standard library only.
+
+Each file first passes a cheap literal pre-filter (`bytes in bytes` runs at memory speed); only
+files that mention a trigger are decoded and parsed. Every detector decodes before it fires:
+an ECR token must decode to the observed `payload`/`datakey` structure, a Docker config must
+parse as JSON with credentials in `auths`, so look-alike strings stay silent.
+
+A finding never holds a secret: only `Secret.fingerprint` (short) and a salted-free SHA-256
+hash of the secret for baselines (the hash of a 2 KB random token reveals nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from ..dockerconfig import ConfigError, parse_config
+from ..model import Finding, Location, Severity
+from ..registries import classify
+from ..rules.base import Rule
+from ..secret import Secret
+from ..tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
+from . import rules as R
+
+# --- YAML, as the loader at the edge hands it over --------------------------------------------
+
+
+class YNode(NamedTuple):
+    """A YAML node with its position: PyYAML lives at the edge (`yamlio`), this core never
+    imports it. `pairs` holds a mapping's members, `items` a sequence's."""
+
+    kind: str  # "map" | "seq" | "scalar"
+    line: int  # 1-based line where the node starts
+    value: str = ""  # a scalar's text (unescaped, as YAML reads it)
+    pairs: tuple[tuple[YNode, YNode], ...] = ()
+    items: tuple[YNode, ...] = ()
+    block: bool = False  # literal/folded scalar: its first content line is line + 1
+
+    def get(self, key: str) -> YNode | None:
+        for k, v in self.pairs:
+            if k.value == key:
+                return v
+        return None
+
+    def content_line(self, index: int) -> int:
+        """The file line of the `index`-th line of a scalar's text."""
+        return self.line + index + (1 if self.block else 0)
+
+
+YamlLoader = Callable[[str], list[YNode]]
+
+# --- Pre-filter --------------------------------------------------------------------------------
+
+# Substrings without which no detector can fire. `auths"` also matches the escaped `\"auths\"`.
+TRIGGERS: tuple[bytes, ...] = (b'auths"', b"AUTH_CONFIG", b"QVdTOmV5", b"eyJwYXlsb2Fk", b"login",
+                               b"dockerc", b"dkr.ecr", b"credentials")
+
+_SHELL_NAMES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile",
+                          "justfile", "procfile"})
+_SHELL_EXTS = (".sh", ".bash", ".zsh", ".ksh", ".mk", ".ps1", ".bat", ".cmd", ".env",
+               ".dockerfile", ".groovy")
+DOCKER_CONFIG_NAMES = frozenset({"config.json", "auth.json", ".dockercfg", ".dockerconfigjson",
+                                 "dockerconfig.json"})
+
+
+def file_kind(path: str, head: bytes = b"") -> str:
+    """How to read a file, from its name (and a shebang): decides which detectors run."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if name in DOCKER_CONFIG_NAMES:
+        return "dockerconfig"
+    if name == "cache.json":
+        return "ecrcache"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".yml", ".yaml")):
+        return "yaml"
+    if name.endswith(".toml"):
+        return "toml"
+    if (name in _SHELL_NAMES or name.endswith(_SHELL_EXTS) or name.startswith("dockerfile.")
+            or (head.startswith(b"#!") and b"sh" in head[:80].split(b"\n", 1)[0])):
+        return "shell"
+    return "text"
+
+
+def worth_reading(data: bytes, kind: str) -> bool:
+    return kind in ("dockerconfig", "ecrcache") or any(t in data for t in TRIGGERS)
+
+
+# --- Findings ----------------------------------------------------------------------------------
+
+
+def hash_value(*parts: str) -> str:
+    """The baseline/SARIF key: SHA-256 over the rule and the secret (or the matched text)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:40]
+
+
+def _finding(rule: Rule, message: str, loc: Location, *, secret: str | None = None,
+             snippet: str = "", severity: Severity | None = None, registry: str | None = None,
+             extra: Iterable[tuple[str, str]] = ()) -> Finding:
+    details: list[tuple[str, str]] = []
+    if secret is not None:
+        details.append(("secret", Secret(secret).fingerprint))
+    details.append(("hash", hash_value(rule.id, secret if secret is not None else snippet)))
+    details.extend(extra)
+    return rule.finding(message, loc, severity=severity, registry=registry, details=details)
+
+
+class _Scan:
+    """One file's scan state: its text, findings, and secrets already reported (for dedup)."""
+
+    def __init__(self, path: str, text: str, now: datetime) -> None:
+        self.path = path
+        self.text = text
+        self.now = now
+        self.findings: list[Finding] = []
+        self.reported: set[str] = set()  # hashes of secrets already in a finding
+
+    def line_of(self, offset: int) -> Location:
+        line = self.text.count("\n", 0, offset) + 1
+        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return Location(self.path, line, col)
+
+    def add(self, finding: Finding, secret: str | None = None) -> None:
+        if secret is not None:
+            self.reported.add(hash_value(secret))
+        self.findings.append(finding)
+
+
+# --- SCN001: Docker config documents ----------------------------------------------------------
+
+
+def _legacy_dockercfg(doc: str) -> str | None:
+    """`.dockercfg` (pre-1.7 and Kubernetes `kubernetes.io/dockercfg`) has registries at the top
+    level; re-wrap it as `{"auths": …}` so the one parser reads both (positions are lost)."""
+    try:
+        obj = json.loads(doc)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict) or any(str(k).lower() == "auths" for k in obj):
+        return None
+    if not any(isinstance(v, dict) and ("auth" in v or "password" in v) for v in obj.values()):
+        return None
+    return json.dumps({"auths": obj})
+
+
+def config_document(scan: _Scan, doc: str, via: str, anchor: YNode | None = None,
+                    anchor_line: int | None = None) -> bool:
+    """Report static credentials in one Docker config JSON document; False if it is not one."""
+    positional = True
+    try:
+        config = parse_config(doc, scan.path, strict=False)
+    except ConfigError:
+        return False
+    if not config.auths:
+        legacy = _legacy_dockercfg(doc)
+        if legacy is None:
+            return False
+        config = parse_config(legacy, scan.path, strict=False)
+        positional = False
+    for entry in config.auths:
+        if not entry.has_credential:
+            continue
+        if anchor is not None:
+            inner = entry.location.line - 1 if (anchor.block and positional) else 0
+            loc = Location(scan.path, anchor.line + inner + (1 if anchor.block else 0), 1)
+        elif anchor_line is not None:
+            loc = Location(scan.path, anchor_line, 1)
+        else:
+            loc = entry.location if positional else Location(scan.path, 1, 1)
+        _credential_entry(scan, entry.key, entry.decoded_username or entry.username,
+                          entry.decoded_password or entry.password
+                          or entry.identitytoken or entry.registrytoken or entry.auth,
+                          via, loc)
+    return True
+
+
+def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secret | None,
+                      via: str, loc: Location) -> None:
+    registry = classify(key)
+    value = secret.reveal() if secret is not None else key
+    token = decode_ecr_password(secret) if secret is not None else None
+    extra: list[tuple[str, str]] = [("registry_kind", registry.kind.value), ("via", via)]
+    if token is not None:
+        status = expiry_status(token.expires_at, scan.now)
+        if registry.account:
+            extra += [("account", registry.account)]
+        if registry.region:
+            extra += [("region", registry.region)]
+        if token.expires_at is not None:
+            extra.append(("expires_at", token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
+        where = (f" (account {registry.account}, {registry.region})"
+                 if registry.account and registry.region else "")
+        severity = Severity.CRITICAL if status.state == "live" else Severity.HIGH
+        message = (f"static ECR token for {registry.host}{where} in {via}: {status.describe()}")
+    elif registry.is_ecr:
+        severity = Severity.HIGH
+        message = f"static credential for ECR registry {registry.host} in {via}"
+    else:
+        severity = Severity.MEDIUM
+        message = f"static credential for {registry.host} ({registry.kind.value}) in {via}"
+    if username:
+        message += f", user {username!r}" if username != "AWS" else ""
+    scan.add(_finding(R.SCN001, message, loc, secret=value, severity=severity,
+                      registry=registry.host, extra=extra), value)
+
+
+# --- SCN002: bare ECR tokens ------------------------------------------------------------------
+
+_B64 = r"[A-Za-z0-9+/]"
+# base64("AWS:eyJ...") and base64('{"payload"...'); the lookbehind keeps us from starting
+# inside a longer base64 run, the length floor from firing on a bare prefix.
+_ECR_AUTH_RE = re.compile(r"(?<![A-Za-z0-9+/])QVdTOmV5" + _B64 + r"{200,}={0,2}")
+_ECR_PASSWORD_RE = re.compile(r"(?<![A-Za-z0-9+/])eyJwYXlsb2Fk" + _B64 + r"{200,}={0,2}")
+
+
+def bare_tokens(scan: _Scan, via: str) -> None:
+    text = scan.text
+    for regex, prefix, is_auth in ((_ECR_AUTH_RE, "QVdTOmV5", True),
+                                   (_ECR_PASSWORD_RE, "eyJwYXlsb2Fk", False)):
+        if prefix not in text:  # skip the regex entirely when its literal prefix is absent
+            continue
+        for match in regex.finditer(text):
+            raw = match.group(0)
+            password: Secret | None
+            if is_auth:
+                try:
+                    basic = decode_auth(raw)
+                except AuthDecodeError:
+                    continue
+                password = basic.password if basic.username == "AWS" else None
+            else:
+                password = Secret(raw)
+            token = decode_ecr_password(password) if password is not None else None
+            if token is None or password is None:
+                continue  # a look-alike: right prefix, wrong structure
+            if hash_value(raw) in scan.reported or hash_value(password.reveal()) in scan.reported:
+                continue
+            status = expiry_status(token.expires_at, scan.now)
+            form = "authorization token (base64 AWS:password)" if is_auth else "registry password"
+            severity = Severity.CRITICAL if status.state == "live" else Severity.HIGH
+            extra = [("form", "auth" if is_auth else "password"), ("via", via)]
+            if token.expires_at is not None:
+                extra.append(("expires_at", token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
+            scan.add(_finding(R.SCN002, f"ECR {form} in {via}: {status.describe()}",
+                              scan.line_of(match.start()), secret=password.reveal(),
+                              severity=severity, extra=extra), raw)
+            scan.reported.add(hash_value(password.reveal()))
+
+
+# --- SCN003, SCN005: shell lines -------------------------------------------------------------
+
+_GET_LOGIN_V1 = re.compile(r"\baws\b[^\n|;&#]*?\becr\s+get-login(?![-\w])")
+_DOCKER_LOGIN = re.compile(r"\b(?:docker|podman|nerdctl)\s+login\b(?P<args>[^\n|;&]*)")
+_PASSWORD_ARG = re.compile(r"(?:^|\s)(?:-p|--password)(?:\s+|=)(?P<val>\S+)")
+_LOGIN_PIPE = re.compile(r"get-login-password\b[^\n]*\|\s*(?:sudo\s+)?(?:docker|podman)\s+login")
+_LOGOUT = re.compile(r"\b(?:docker|podman)\s+logout\b")
+_VARIABLE = re.compile(r"""^["']?(?:\$|%|\$\{\{)""")
+
+
+def _is_comment(line: str) -> bool:
+    stripped = line.lstrip()
+    return stripped.startswith(("#", "//", "REM ", "rem "))
+
+
+def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None:
+    for lineno, line in lines:
+        if "login" not in line or _is_comment(line):
+            continue
+        match = _GET_LOGIN_V1.search(line)
+        if match:
+            scan.add(_finding(R.SCN003, f"`aws ecr get-login` (AWS CLI v1 only) in {via}",
+                              Location(scan.path, lineno, match.start() + 1),
+                              snippet=match.group(0)))
+        for login in _DOCKER_LOGIN.finditer(line):
+            arg = _PASSWORD_ARG.search(login.group("args"))
+            if arg is None:
+                continue
+            value = arg.group("val").strip("\"'")
+            literal = not _VARIABLE.match(arg.group("val")) and not value.startswith("$(")
+            severity = Severity.HIGH if literal else Severity.MEDIUM
+            what = "a literal password" if literal else "a password variable"
+            scan.add(_finding(R.SCN005, f"`docker login` with {what} on the command line in {via}",
+                              Location(scan.path, lineno, login.start() + 1),
+                              secret=value if literal else None,
+                              snippet="" if literal else line.strip(), severity=severity),
+                     value if literal else None)
+
+
+def _numbered(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    for i, line in enumerate(text.split("\n")):
+        yield first_line + i, line
+
+
+# --- DOCKER_AUTH_CONFIG in free text (shell, .env, TOML) ---------------------------------------
+
+_DAC_RE = re.compile(r"DOCKER_AUTH_CONFIG[\"']?\s*[=:]\s*[\"']?(?=\{|\\\{)")
+
+
+def _json_at(text: str, start: int) -> str | None:
+    """The JSON object starting at `start`, raw or with escaped quotes (`{\\"auths\\": …}`)."""
+    decoder = json.JSONDecoder()
+    for candidate in (text[start:], text[start:].replace('\\"', '"').replace("\\\\", "\\")):
+        try:
+            obj, _end = decoder.raw_decode(candidate)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            return json.dumps(obj)
+    return None
+
+
+def dac_in_text(scan: _Scan, via: str) -> None:
+    for match in _DAC_RE.finditer(scan.text):
+        doc = _json_at(scan.text, match.end())
+        if doc is not None:
+            config_document(scan, doc, f"DOCKER_AUTH_CONFIG in {via}",
+                            anchor_line=scan.line_of(match.start()).line)
+
+
+# --- YAML: CI files and Kubernetes Secrets -----------------------------------------------------
+
+_SHELL_KEYS = frozenset({"run", "script", "before_script", "after_script", "command", "commands",
+                         "bash", "sh", "pwsh", "powershell", "inlineScript", "steps"})
+_DOCKERCFG_KEYS = frozenset({".dockerconfigjson", ".dockercfg"})
+
+
+def _b64_json(value: str) -> str | None:
+    import binascii
+
+    try:
+        raw = binascii.a2b_base64("".join(value.split()).encode("ascii"), strict_mode=True)
+        text = raw.decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+    return text if text.lstrip().startswith("{") else None
+
+
+def _walk(node: YNode, keys: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], YNode]]:
+    yield keys, node
+    for k, v in node.pairs:
+        yield from _walk(v, (*keys, k.value))
+    for item in node.items:
+        yield from _walk(item, keys)
+
+
+def _scalars(node: YNode) -> Iterator[YNode]:
+    if node.kind == "scalar":
+        yield node
+    for item in node.items:
+        yield from _scalars(item)
+
+
+def _scalar_lines(node: YNode) -> Iterator[tuple[int, str]]:
+    for scalar in _scalars(node):
+        for i, line in enumerate(scalar.value.split("\n")):
+            yield scalar.content_line(i), line
+
+
+def _truthy(node: YNode | None, value: str) -> bool:
+    return node is not None and node.kind == "scalar" and node.value.strip().lower() == value
+
+
+def yaml_document(scan: _Scan, root: YNode, via: str, self_hosted_file: bool) -> None:
+    shell: list[tuple[int, str]] = []
+    for keys, node in _walk(root):
+        last = keys[-1] if keys else ""
+        if last in _DOCKERCFG_KEYS and node.kind == "scalar":
+            doc = node.value if node.value.lstrip().startswith("{") else _b64_json(node.value)
+            if doc is not None:
+                config_document(scan, doc, f"a Kubernetes {last}", anchor=node)
+        elif last == "DOCKER_AUTH_CONFIG":
+            value = node.get("value") if node.kind == "map" else node
+            if value is not None and value.kind == "scalar" and "{" in value.value:
+                start = value.value.index("{")
+                doc = _json_at(value.value, start)
+                if doc is not None:
+                    config_document(scan, doc, f"DOCKER_AUTH_CONFIG in {via}",
+                                    anchor_line=value.line)
+        elif node.kind == "map" and _truthy(node.get("name"), "docker_auth_config"):
+            value = node.get("value")
+            if value is not None and value.kind == "scalar" and "{" in value.value:
+                doc = _json_at(value.value, value.value.index("{"))
+                if doc is not None:
+                    config_document(scan, doc, f"DOCKER_AUTH_CONFIG in {via}",
+                                    anchor_line=value.line)
+        elif node.kind == "scalar" and node.value.startswith("DOCKER_AUTH_CONFIG="):
+            doc = _json_at(node.value, len("DOCKER_AUTH_CONFIG="))
+            if doc is not None:
+                config_document(scan, doc, f"DOCKER_AUTH_CONFIG in {via}", anchor_line=node.line)
+        if last in _SHELL_KEYS and node.kind in ("scalar", "seq") and (
+                node.kind == "scalar" or all(i.kind == "scalar" for i in node.items)):
+            shell.extend(_scalar_lines(node))
+    shell_lines(scan, shell, via)
+    jobs = root.get("jobs")
+    if jobs is not None and jobs.kind == "map" and root.get("on") is not None:
+        _github_workflow(scan, root, jobs, via)
+    else:
+        _generic_self_hosted(scan, root, shell, via, self_hosted_file)
+
+
+_ECR_USE = re.compile(r"amazon-ecr-login|get-login|dkr\.ecr")
+# A credential helper stores nothing in config.json (the action name amazon-ecr-login is no helper).
+_HELPER = re.compile(
+    r"docker-credential-ecr-login|amazon-ecr-credential-helper|credHelpers|credsStore")
+_AKIA = re.compile(r"^(?:AKIA|ASIA)[A-Z0-9]{16}$")
+
+
+def _runs_on_self_hosted(job: YNode) -> bool:
+    runs_on = job.get("runs-on")
+    if runs_on is None:
+        return False
+    return any("self-hosted" in s.value for _k, s in _walk(runs_on) if s.kind == "scalar")
+
+
+def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
+    text = scan.text
+    uses_ecr = bool(_ECR_USE.search(text))
+    has_logout = bool(_LOGOUT.search(text)) or bool(_HELPER.search(text))
+    for _name, job in jobs.pairs:
+        if job.kind != "map":
+            continue
+        _container_credentials(scan, job, via)
+        self_hosted = _runs_on_self_hosted(job)
+        steps = job.get("steps")
+        for step in steps.items if steps is not None else ():
+            if step.kind != "map":
+                continue
+            uses = step.get("uses")
+            with_ = step.get("with")
+            action = uses.value.split("@")[0].lower() if uses is not None else ""
+            if action == "aws-actions/amazon-ecr-login" and with_ is not None:
+                mask = with_.get("mask-password")
+                if _truthy(mask, "false") and mask is not None:
+                    scan.add(_finding(R.SCN006, f"amazon-ecr-login with mask-password: false in "
+                                      f"{via}", Location(scan.path, mask.line, 1),
+                                      snippet="mask-password"))
+                skip = with_.get("skip-logout")
+                if self_hosted and _truthy(skip, "true") and skip is not None and not has_logout:
+                    scan.add(_finding(R.SCN004, "amazon-ecr-login with skip-logout: true on a "
+                                      f"self-hosted runner leaves the token in {via}",
+                                      Location(scan.path, skip.line, 1), snippet="skip-logout"))
+            if action == "aws-actions/configure-aws-credentials" and with_ is not None:
+                key = with_.get("aws-access-key-id")
+                if key is not None and with_.get("role-to-assume") is None and uses_ecr:
+                    _long_lived_key(scan, key, via)
+            run = step.get("run")
+            if self_hosted and run is not None and not has_logout:
+                for lineno, line in _scalar_lines(run):
+                    if _LOGIN_PIPE.search(line):
+                        scan.add(_finding(R.SCN004, "`get-login-password | docker login` on a "
+                                          f"self-hosted runner with no `docker logout` in {via}",
+                                          Location(scan.path, lineno, 1), snippet=line.strip()))
+    if uses_ecr and "role-to-assume" not in text:
+        for keys, node in _walk(root):
+            if keys and keys[-1] == "AWS_ACCESS_KEY_ID" and len(keys) >= 2 and keys[-2] == "env":
+                _long_lived_key(scan, node, via)
+
+
+def _long_lived_key(scan: _Scan, node: YNode, via: str) -> None:
+    literal = node.kind == "scalar" and bool(_AKIA.match(node.value.strip()))
+    scan.add(_finding(R.SCN008, ("a literal AWS access key" if literal else
+                                 "long-lived AWS access keys") + f" used for ECR in {via}; "
+                      "use OIDC (role-to-assume)", Location(scan.path, node.line, 1),
+                      secret=node.value.strip() if literal else None,
+                      snippet="" if literal else f"{node.line}:{node.value}",
+                      severity=Severity.HIGH if literal else None))
+
+
+def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
+    containers: list[YNode] = []
+    container = job.get("container")
+    if container is not None:
+        containers.append(container)
+    services = job.get("services")
+    if services is not None:
+        containers.extend(v for _k, v in services.pairs)
+    for c in containers:
+        creds = c.get("credentials") if c.kind == "map" else None
+        password = creds.get("password") if creds is not None else None
+        if password is None or password.kind != "scalar" or not password.value.strip():
+            continue
+        if "${{" in password.value:
+            continue
+        scan.add(_finding(R.SCN007, f"hard-coded container credentials.password in {via}",
+                          Location(scan.path, password.line, 1), secret=password.value),
+                 password.value)
+
+
+def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]], via: str,
+                         self_hosted_file: bool) -> None:
+    """Buildkite agents are always self-hosted; a GitLab job with `tags:` picks its runner."""
+    self_hosted = self_hosted_file or any(
+        k.value == "tags" for _keys, node in _walk(root) for k, _v in node.pairs)
+    if not self_hosted or _LOGOUT.search(scan.text) or _HELPER.search(scan.text):
+        return
+    for lineno, line in shell:
+        if _LOGIN_PIPE.search(line):
+            scan.add(_finding(R.SCN004, "`get-login-password | docker login` on a self-hosted "
+                              f"runner with no `docker logout` in {via}",
+                              Location(scan.path, lineno, 1), snippet=line.strip()))
+
+
+# --- Entry point --------------------------------------------------------------------------------
+
+
+def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
+               now: datetime | None = None) -> list[Finding]:
+    """Every finding in one file. `path` is how findings name it (relative to the scan root)."""
+    kind = file_kind(path, data[:128])
+    if not worth_reading(data, kind):
+        return []
+    text = data.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    scan = _Scan(path, text, now or datetime.now(UTC))
+    low = path.lower()
+    if kind in ("dockerconfig", "json") and (kind == "dockerconfig" or b'auths"' in data):
+        config_document(scan, text, "a Docker config file")
+    if kind == "yaml" and yaml_loader is not None:
+        try:
+            documents = yaml_loader(text)
+        except ValueError:
+            documents = []
+        self_hosted = ".buildkite/" in low or low.startswith("buildkite") or "/buildkite" in low
+        for doc in documents:
+            yaml_document(scan, doc, "this CI/YAML file", self_hosted)
+    elif kind == "shell" or kind == "toml" or (kind == "yaml" and yaml_loader is None):
+        shell_lines(scan, _numbered(text), "this script")
+    if kind != "yaml" and b"AUTH_CONFIG" in data:
+        via = "a GitLab runner config.toml" if kind == "toml" else "this file"
+        dac_in_text(scan, via)
+    if b"QVdTOmV5" in data or b"eyJwYXlsb2Fk" in data:
+        bare_tokens(scan, "the ecr-login helper cache" if kind == "ecrcache" else "this file")
+    scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
+    return scan.findings
+
+
+__all__ = ["TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value", "scan_bytes",
+           "worth_reading"]
