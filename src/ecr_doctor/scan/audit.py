@@ -118,8 +118,6 @@ def _diagnose(path: str, data: bytes, environ: Mapping[str, str]) -> list[Findin
 
 def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
                now: datetime | None = None) -> AuditReport:
-    from .yamlio import load_yaml
-
     moment = now or datetime.now(UTC)
     unreadable: list[Skipped] = []
     findings: list[Finding] = []
@@ -137,7 +135,7 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
             unreadable.append(Skipped(path, exc.strerror or str(exc)))
             continue
         checked.append(path)
-        findings.extend(scan_bytes(path, data, yaml_loader=load_yaml, now=moment))
+        findings.extend(scan_bytes(path, data, now=moment))  # configs and caches: no YAML
         if os.path.basename(path).lower() == "config.json":
             findings.extend(_diagnose(path, data, environ))
     dac = environ.get("DOCKER_AUTH_CONFIG")

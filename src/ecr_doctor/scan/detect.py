@@ -290,8 +290,7 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             scan.add(_finding(R.SCN005, f"`docker login` with {what} on the command line in {via}",
                               Location(scan.path, lineno, login.start() + 1),
                               secret=value if literal else None,
-                              snippet="" if literal else line.strip(), severity=severity),
-                     value if literal else None)
+                              snippet="" if literal else line.strip(), severity=severity))
 
 
 def _numbered(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
@@ -347,8 +346,8 @@ def _walk(node: YNode, keys: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
     yield keys, node
     for k, v in node.pairs:
         yield from _walk(v, (*keys, k.value))
-    for item in node.items:
-        yield from _walk(item, keys)
+    for item in node.items:  # "[]": a list item is not the value of its parent's key
+        yield from _walk(item, (*keys, "[]"))
 
 
 def _scalars(node: YNode) -> Iterator[YNode]:

@@ -1,0 +1,307 @@
+"""Scan detectors SCN001-SCN008: true positives, look-alikes that must stay silent, positions.
+
+Fixtures follow the forms named on the rule pages: path-suffixed `auths` keys (docker/cli
+legacy lookup), escaped DOCKER_AUTH_CONFIG JSON in GitLab CI YAML and a GitLab runner
+config.toml (trufflehog's docker detector, glsec GL066), Kubernetes `.dockerconfigjson` /
+`.dockercfg` Secrets (Trivy's only form), zizmor's hard-coded container credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from conftest import ECR, NOW, expired_auth, live_auth
+
+from ecr_doctor.model import Finding, Severity
+from ecr_doctor.scan.detect import file_kind, scan_bytes
+from ecr_doctor.scan.yamlio import load_yaml
+from ecr_doctor.tokens import make_ecr_password
+
+
+def scan(path: str, text: str | bytes) -> list[Finding]:
+    data = text.encode() if isinstance(text, str) else text
+    return scan_bytes(path, data, yaml_loader=load_yaml, now=NOW)
+
+
+def ids(findings: list[Finding]) -> list[str]:
+    return [f.rule_id for f in findings]
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+PASSWORD = make_ecr_password(NOW + timedelta(hours=5), seed=7)
+AUTH = b64("AWS:" + PASSWORD)
+
+
+# SCN001: Docker config documents -----------------------------------------------------------
+
+@pytest.mark.parametrize("key", [ECR, f"https://{ECR}", f"https://{ECR}/v2/", f"{ECR}/v1/"])
+def test_path_suffixed_keys_are_decoded_as_ecr(key: str) -> None:
+    text = json.dumps({"auths": {key: {"auth": expired_auth()}}}, indent="\t")
+    (f,) = scan("team/.docker/config.json", text)
+    assert f.rule_id == "SCN001" and f.severity is Severity.HIGH
+    assert f.detail("account") == "123456789012" and f.detail("region") == "us-east-1"
+    assert "expired" in f.message and f.location.line == 3
+
+
+def test_live_ecr_token_is_critical() -> None:
+    (f,) = scan("config.json", json.dumps({"auths": {ECR: {"auth": live_auth()}}}))
+    assert f.severity is Severity.CRITICAL and "live" in f.message
+
+
+def test_other_registries_are_reported_as_medium() -> None:
+    doc = {"auths": {"ghcr.io": {"auth": b64("octo:ghp_notreal")},
+                     "https://index.docker.io/v1/": {"username": "bob", "password": "hunter2"}}}
+    found = scan("auth.json", json.dumps(doc, indent=2))
+    assert ids(found) == ["SCN001", "SCN001"]
+    assert {f.severity for f in found} == {Severity.MEDIUM}
+    assert {f.registry for f in found} == {"ghcr.io", "index.docker.io"}
+
+
+def test_empty_placeholders_and_helpers_do_not_fire() -> None:
+    doc = {"auths": {ECR: {}, "ghcr.io": {"auth": ""}}, "credHelpers": {ECR: "ecr-login"}}
+    assert scan("config.json", json.dumps(doc)) == []
+
+
+def test_json_files_only_fire_with_credentials_in_auths() -> None:
+    assert scan("package.json", '{"name": "x", "auths": "not an object"}') == []
+    assert scan("data/tokens.json", json.dumps({"auths": {ECR: {"auth": AUTH}}}))[0].rule_id \
+        == "SCN001"
+
+
+def test_legacy_dockercfg_without_auths_wrapper() -> None:
+    (f,) = scan("home/.dockercfg", json.dumps({f"https://{ECR}": {"auth": AUTH, "email": "x"}}))
+    assert f.rule_id == "SCN001" and f.severity is Severity.CRITICAL
+
+
+def test_kubernetes_secret_base64_dockerconfigjson() -> None:
+    inner = json.dumps({"auths": {ECR: {"auth": AUTH}}})
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n"
+            "type: kubernetes.io/dockerconfigjson\ndata:\n"
+            f"  .dockerconfigjson: {b64(inner)}\n")
+    (f,) = scan("k8s/regcred.yaml", text)
+    assert f.rule_id == "SCN001" and f.location.line == 7 and "Kubernetes" in f.message
+
+
+def test_kubernetes_string_data_and_legacy_dockercfg() -> None:
+    text = ("kind: Secret\nstringData:\n  .dockerconfigjson: |\n"
+            f'    {{"auths": {{"ghcr.io": {{"auth": "{b64("u:p")}"}}}}}}\n---\n'
+            "kind: Secret\ndata:\n"
+            f"  .dockercfg: {b64(json.dumps({ECR: {'auth': AUTH}}))}\n")
+    found = scan("secrets.yml", text)
+    assert ids(found) == ["SCN001", "SCN001"]
+    assert found[0].location.line == 4 and found[1].location.line == 8
+
+
+def test_kubernetes_templated_secret_does_not_fire() -> None:
+    text = "kind: Secret\ndata:\n  .dockerconfigjson: {{ .Values.dockerconfig | b64enc }}\n"
+    assert scan("chart/templates/secret.yaml", text) == []
+
+
+def test_escaped_docker_auth_config_in_gitlab_ci() -> None:
+    escaped = json.dumps(json.dumps({"auths": {ECR: {"auth": AUTH}}}))
+    text = f"variables:\n  GIT_DEPTH: 1\n  DOCKER_AUTH_CONFIG: {escaped}\nbuild:\n  script: [make]\n"
+    (f,) = scan(".gitlab-ci.yml", text)
+    assert f.rule_id == "SCN001" and f.location.line == 3 and "DOCKER_AUTH_CONFIG" in f.message
+
+
+def test_docker_auth_config_variable_reference_does_not_fire() -> None:
+    text = "variables:\n  DOCKER_AUTH_CONFIG: $ECR_AUTH_JSON\njob:\n  script: [echo hi]\n"
+    assert scan(".gitlab-ci.yml", text) == []
+
+
+def test_gitlab_runner_config_toml_escaped_environment() -> None:
+    value = json.dumps({"auths": {ECR: {"auth": AUTH}}}).replace('"', '\\"')
+    text = ('concurrent = 4\n[[runners]]\n  name = "shared"\n'
+            f'  environment = ["DOCKER_AUTH_CONFIG={value}"]\n')
+    (f,) = scan("etc/gitlab-runner/config.toml", text)
+    assert f.rule_id == "SCN001" and f.location.line == 4 and "config.toml" in f.message
+
+
+def test_docker_auth_config_in_shell_and_k8s_env() -> None:
+    sh = f"#!/bin/sh\nexport DOCKER_AUTH_CONFIG='{json.dumps({'auths': {ECR: {'auth': AUTH}}})}'\n"
+    assert ids(scan("ci/setup", sh)) == ["SCN001"]
+    pod = ("env:\n  - name: DOCKER_AUTH_CONFIG\n"
+           f"    value: '{json.dumps({'auths': {'ghcr.io': {'auth': b64('a:b')}}})}'\n")
+    assert ids(scan("pod.yaml", pod)) == ["SCN001"]
+
+
+# SCN002: bare ECR tokens --------------------------------------------------------------------
+
+def test_bare_auth_and_password_in_a_log() -> None:
+    text = f"step 1\ntoken={AUTH}\nlogin with {PASSWORD} done\n"
+    found = scan("build.log", text)
+    assert ids(found) == ["SCN002"]  # the password inside AUTH is the same secret: reported once
+    assert found[0].location.line == 2 and found[0].severity is Severity.CRITICAL
+
+
+def test_password_alone() -> None:
+    (f,) = scan("notes.txt", f"pw: {PASSWORD}\n")
+    assert f.rule_id == "SCN002" and f.detail("form") == "password"
+
+
+def test_helper_cache_json() -> None:
+    cache = {"Registries": {"us-east-1-abc-123456789012": {
+        "AuthorizationToken": AUTH, "RequestedAt": "2026-11-26T07:00:00Z",
+        "ExpiresAt": "2026-11-26T19:00:00Z", "ProxyEndpoint": f"https://{ECR}",
+        "Service": "ecr"}}, "Version": "1.0"}
+    (f,) = scan("home/ci/.ecr/cache.json", json.dumps(cache, indent=2))
+    assert f.rule_id == "SCN002" and "helper cache" in f.message
+
+
+@pytest.mark.parametrize("decoy", [
+    "QVdTOmV5" + "A" * 300,  # right prefix, decodes to garbage
+    "eyJwYXlsb2Fk" + "QUJD" * 80,  # '{"payload' then not JSON
+    b64("AWS:" + b64(json.dumps({"payload": "x"}))) + "A" * 200,  # no datakey
+    b64(json.dumps({"payload": "p" * 200, "version": "2"})),  # JSON without datakey
+    "QVdTOmV5SndZWGxzYjJGa",  # the bare prefix a blog post quotes
+])
+def test_token_look_alikes_do_not_fire(decoy: str) -> None:
+    assert scan("docs/readme.md", f"example: {decoy}\n") == []
+
+
+# SCN003 / SCN005: shell lines ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "text", "line"), [
+    ("deploy.sh", "#!/bin/bash\nset -e\n$(aws ecr get-login --no-include-email --region eu-west-1)\n", 3),
+    ("Makefile", "login:\n\teval $$(aws --region us-east-1 ecr get-login)\n", 2),
+    ("Dockerfile", "FROM alpine\nRUN $(aws ecr get-login --region us-east-1) && make\n", 2),
+    (".github/workflows/b.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+     "      - run: |\n          echo hi\n          $(aws ecr get-login)\n", 8),
+    (".circleci/config.yml", "jobs:\n  b:\n    steps:\n      - run:\n          command: "
+     "eval $(aws ecr get-login --no-include-email)\n", 5),
+])
+def test_get_login_v1(path: str, text: str, line: int) -> None:
+    (f,) = [f for f in scan(path, text) if f.rule_id == "SCN003"]
+    assert f.location.line == line
+
+
+@pytest.mark.parametrize("text", [
+    "aws ecr get-login-password --region us-east-1 | docker login -u AWS --password-stdin h\n",
+    "# old: $(aws ecr get-login)\n",
+    "aws ecr-public get-login-password | docker login --username AWS --password-stdin p\n",
+])
+def test_get_login_look_alikes(text: str) -> None:
+    assert scan("x.sh", text) == []
+
+
+def test_docker_login_password_flag() -> None:
+    text = ("docker login -u AWS -p $TOKEN h\n"
+            "docker login --username bob --password=Sup3rSecretValue registry.example.com\n"
+            "echo $PW | docker login -u bob --password-stdin h\n")
+    found = scan("login.sh", text)
+    assert ids(found) == ["SCN005", "SCN005"]
+    assert [f.severity for f in found] == [Severity.MEDIUM, Severity.HIGH]
+    assert "Sup3rSecretValue" not in repr(found)
+
+
+def test_aws_cli_v1_output_line_fires_twice_without_leaking() -> None:
+    text = f"docker login -u AWS -p {PASSWORD} -e none https://{ECR}\n"
+    found = scan("run.sh", text)
+    assert sorted(ids(found)) == ["SCN002", "SCN005"]
+    assert PASSWORD not in repr(found)
+
+
+# GitHub Actions: SCN004, SCN006, SCN007, SCN008 ---------------------------------------------
+
+WF = """on: push
+jobs:
+  build:
+    runs-on: {runs_on}
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {ecr}
+          docker push {ecr}/app:1
+{extra}"""
+
+
+def test_self_hosted_login_without_logout() -> None:
+    (f,) = scan(".github/workflows/p.yml", WF.format(runs_on="[self-hosted, linux]", ecr=ECR,
+                                                     extra=""))
+    assert f.rule_id == "SCN004" and f.location.line == 8
+
+
+@pytest.mark.parametrize(("runs_on", "extra"), [
+    ("ubuntu-latest", ""),
+    ("self-hosted", "      - if: always()\n        run: docker logout " + ECR + "\n"),
+])
+def test_self_hosted_look_alikes(runs_on: str, extra: str) -> None:
+    assert scan(".github/workflows/p.yml", WF.format(runs_on=runs_on, ecr=ECR, extra=extra)) == []
+
+
+def test_buildkite_and_tagged_gitlab_job_are_self_hosted() -> None:
+    login = f"aws ecr get-login-password | docker login -u AWS --password-stdin {ECR}"
+    bk = f"steps:\n  - label: push\n    command: {login}\n"
+    assert ids(scan(".buildkite/pipeline.yml", bk)) == ["SCN004"]
+    gl = f"push:\n  tags: [shell-runner]\n  script:\n    - {login}\n"
+    assert ids(scan(".gitlab-ci.yml", gl)) == ["SCN004"]
+    assert scan(".gitlab-ci.yml", gl.replace("  tags: [shell-runner]\n", "")) == []
+
+
+def test_ecr_login_action_flags() -> None:
+    text = ("on: push\njobs:\n  b:\n    runs-on: self-hosted\n    steps:\n"
+            "      - uses: aws-actions/amazon-ecr-login@v2\n        with:\n"
+            "          mask-password: 'false'\n          skip-logout: true\n")
+    found = scan(".github/workflows/x.yaml", text)
+    assert ids(found) == ["SCN006", "SCN004"]
+    assert [f.location.line for f in found] == [8, 9]
+    quiet = text.replace("'false'", "'true'").replace("skip-logout: true", "skip-logout: false")
+    assert scan(".github/workflows/x.yaml", quiet) == []
+
+
+def test_hardcoded_container_credentials() -> None:
+    text = ("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container:\n"
+            "      image: ghcr.io/o/i\n      credentials:\n        username: me\n"
+            "        password: hunter2hunter2\n    services:\n      db:\n        image: x\n"
+            "        credentials:\n          username: me\n"
+            "          password: ${{ secrets.DB_PW }}\n    steps: [{run: make}]\n")
+    (f,) = scan(".github/workflows/t.yml", text)
+    assert f.rule_id == "SCN007" and f.location.line == 9
+    assert "hunter2hunter2" not in repr(f)
+
+
+def test_long_lived_keys_for_ecr() -> None:
+    base = ("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+            "          {creds}\n          aws-region: us-east-1\n"
+            "      - uses: aws-actions/amazon-ecr-login@v2\n")
+    (f,) = scan(".github/workflows/k.yml",
+                base.format(creds="aws-access-key-id: ${{ secrets.AWS_KEY }}"))
+    assert f.rule_id == "SCN008" and f.severity is Severity.LOW and f.location.line == 8
+    (lit,) = scan(".github/workflows/k.yml",
+                  base.format(creds="aws-access-key-id: AKIAIOSFODNN7EXAMPLE"))
+    assert lit.severity is Severity.HIGH and "AKIAIOSFODNN7EXAMPLE" not in repr(lit)
+    oidc = base.format(creds="role-to-assume: arn:aws:iam::123456789012:role/ci")
+    assert scan(".github/workflows/k.yml", oidc) == []
+    no_ecr = base.format(creds="aws-access-key-id: ${{ secrets.K }}").replace(
+        "amazon-ecr-login", "setup-sam")
+    assert scan(".github/workflows/k.yml", no_ecr) == []
+
+
+def test_env_access_key_with_ecr_use() -> None:
+    text = ("on: push\nenv:\n  AWS_ACCESS_KEY_ID: ${{ secrets.K }}\njobs:\n  b:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: aws ecr get-login-password | "
+            f"docker login -u AWS --password-stdin {ECR}\n")
+    assert ids(scan(".github/workflows/e.yml", text)) == ["SCN008"]
+
+
+# Robustness -----------------------------------------------------------------------------------
+
+def test_broken_yaml_and_json_do_not_raise() -> None:
+    assert scan("ci.yml", "on: [push\njobs: {login: ]") == []
+    assert scan("config.json", '{"auths": {') == []
+    assert scan("config.json", b"\xff\xfe\x00garbage") == []
+
+
+def test_file_kinds() -> None:
+    assert file_kind("a/Dockerfile") == file_kind("x.mk") == file_kind("run.sh") == "shell"
+    assert file_kind("bin/deploy", b"#!/usr/bin/env bash\n") == "shell"
+    assert file_kind("a/.docker/config.json") == "dockerconfig"
+    assert file_kind(".ecr/cache.json") == "ecrcache"
+    assert file_kind("README.md") == "text"
