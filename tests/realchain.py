@@ -140,7 +140,9 @@ def image(root: Path, bundle: Path, dest: str, creds: str) -> None:
         must(["umoci", "repack", "--image", f"{layout}:latest", str(root / "bundle")])
     env = {"PATH": os.environ["PATH"], "HOME": str(root), "SSL_CERT_FILE": str(bundle),
            "XDG_RUNTIME_DIR": str(root / "run")}
-    must(["skopeo", "copy", "--dest-creds", creds, f"oci:{layout}:latest",
+    # Docker schema 2 rather than OCI: docker.io 20.10 (CI's fallback client) cannot
+    # `manifest inspect` an OCI manifest.
+    must(["skopeo", "copy", "--format", "v2s2", "--dest-creds", creds, f"oci:{layout}:latest",
           f"docker://{dest}/app:v1"], env=env)
 
 
