@@ -84,7 +84,12 @@ class Plant:
 @st.composite
 def hosts(draw: st.DrawFn, plant: Plant) -> str:
     kind = draw(st.sampled_from(["ecr", "ecr-dual", "public", "hub", "ghcr", "acr", "custom",
-                                 "custom-port"]))
+                                 "custom-port", "looks-redacted"]))
+    if kind == "looks-redacted":
+        # Text that already reads like our placeholders: new ones must not collide with it.
+        return draw(st.sampled_from(["000000000001.dkr.ecr.REGION_1.amazonaws.com",
+                                     "111111110001.dkr.ecr.us-east-1.amazonaws.com",
+                                     "<HOST_1>:5000", "<REGISTRY_1>.azurecr.io"]))
     if kind == "ecr":
         return f"{plant.name(draw(accounts))}.dkr.ecr.{draw(regions)}.amazonaws.com"
     if kind == "ecr-dual":
@@ -132,7 +137,7 @@ def planted_secret(draw: st.DrawFn, plant: Plant) -> str:
     return plant.secret(draw(ecr_auths))
 
 
-FILLER = ["Error response from daemon:", "denied: Your authorization token has expired.",
+FILLER = ["<ACCOUNT_1>", "<SECRET_1>", "REGION_1", "Error response from daemon:", "denied: Your authorization token has expired.",
           "no basic auth credentials", "Pulling from", "Get", "https://", "unauthorized",
           "docker login -u AWS -p", "--password-stdin", "credential helper", "region", "ok", ":",
           "AWS_PROFILE=dev", "/home/runner/.docker/config.json", "retrying in 5s", "\n", "\t"]
@@ -157,53 +162,70 @@ def texts(draw: st.DrawFn) -> tuple[str, Plant]:
     return sep.join(parts), plant
 
 
-def _entry(draw: st.DrawFn, plant: Plant) -> dict[str, str]:
+def _entry(draw: st.DrawFn, plant: Plant) -> list[tuple[str, object]]:
     kind = draw(st.sampled_from(["ecr", "basic", "invalid", "password", "identity", "empty"]))
+    auth = draw(st.sampled_from(["auth", "Auth", "AUTH"]))
     if kind == "ecr":
-        return {"auth": plant.secret(draw(ecr_auths))}
+        return [(auth, plant.secret(draw(ecr_auths)))]
     if kind == "basic":
         password = plant.secret(draw(secret_keys))
-        return {"auth": base64.b64encode(f"{draw(labels)}:{password}".encode()).decode()}
+        return [(auth, base64.b64encode(f"{draw(labels)}:{password}".encode()).decode())]
     if kind == "invalid":
-        return {"auth": plant.secret(draw(secret_keys)) + "!"}
+        return [(auth, plant.secret(draw(secret_keys)) + "!")]
     if kind == "password":
-        return {"username": "AWS", "password": plant.secret(draw(secret_keys))}
+        return [("username", "AWS"), ("Password", plant.secret(draw(secret_keys)))]
     if kind == "identity":
-        return {"identitytoken": plant.secret(draw(secret_keys)), "email": draw(emails)}
-    return {}
+        return [("identitytoken", plant.secret(draw(secret_keys))), ("email", draw(emails))]
+    return []
+
+
+def dump(value: object, indent: str | None, ascii_only: bool, level: int = 0) -> str:
+    """JSON from (key, value) pair lists, so a document can hold duplicate keys like Go reads."""
+    if not isinstance(value, list):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    if not value:
+        return "{}"
+    inner = "" if indent is None else "\n" + indent * (level + 1)
+    close = "" if indent is None else "\n" + indent * level
+    members = [f"{json.dumps(k, ensure_ascii=ascii_only)}: {dump(v, indent, ascii_only, level + 1)}"
+               for k, v in value]
+    return "{" + inner + ("," + inner).join(members) + close + "}"
 
 
 @st.composite
 def configs(draw: st.DrawFn) -> tuple[str, Plant]:
     plant = Plant()
-    doc: dict[str, object] = {}
-    auths: dict[str, object] = {}
-    helpers: dict[str, str] = {}
+    doc: list[tuple[str, object]] = []
+    auths: list[tuple[str, object]] = []
+    helpers: list[tuple[str, object]] = []
     for _ in range(draw(st.integers(0, 4))):
         host = draw(hosts(plant))
         form = draw(st.sampled_from(["{}", "https://{}", "https://{}/v2/", "http://{}/v1/"]))
         where = draw(st.sampled_from(["auths", "helpers", "both"]))
         if where in ("auths", "both"):
-            auths[form.format(host)] = _entry(draw, plant)
+            auths.append((form.format(host), _entry(draw, plant)))
         if where in ("helpers", "both"):
-            helpers[draw(st.sampled_from(["{}", "https://{}"])).format(host)] = draw(
+            helpers.append((draw(st.sampled_from(["{}", "https://{}"])).format(host), draw(
                 st.sampled_from(["ecr-login", "docker-credential-ecr-login", "desktop", "",
-                                 "ecr_login"]))
+                                 "ecr_login"]))))
+    if auths and draw(st.booleans()):
+        auths.append(auths[0])  # a duplicate key (CFG008), merged as Go merges it
     if auths or draw(st.booleans()):
-        doc["auths"] = auths
+        doc.append((draw(st.sampled_from(["auths", "Auths"])), auths))
     if helpers:
-        doc[draw(st.sampled_from(["credHelpers", "credHelper"]))] = helpers
+        doc.append((draw(st.sampled_from(["credHelpers", "credHelper", "credhelpers"])),
+                    helpers))
     if draw(st.booleans()):
-        doc["credsStore"] = draw(st.sampled_from(["desktop", "ecr-login", "osxkeychain"]))
+        doc.append(("credsStore", draw(st.sampled_from(["desktop", "ecr-login", "osxkeychain"]))))
     if draw(st.booleans()):
-        doc["HttpHeaders"] = {"X-Meta": draw(planted_secret(plant))}
+        doc.append(("HttpHeaders", [("X-Meta", draw(planted_secret(plant)))]))
     if draw(st.booleans()):
-        doc["x-notes"] = draw(planted_secret(plant))
-    indent = draw(st.sampled_from(["\t", None, 2]))
-    text = json.dumps(doc, indent=indent, ensure_ascii=draw(st.booleans()))
+        doc.append(("x-notes", draw(planted_secret(plant))))
+    indent = draw(st.sampled_from(["\t", None, "  "]))
+    text = dump(doc, indent, draw(st.booleans()))
     if draw(st.booleans()):
         text = "\ufeff" + text
-    return text + draw(st.sampled_from(["", "\n"])), plant
+    return text + draw(st.sampled_from(["", "\n", "\n\n"])), plant
 
 
 # --- the checks ------------------------------------------------------------------------------------
@@ -358,6 +380,13 @@ def test_placeholders_never_collide_with_the_input() -> None:
     result = redact(text)
     assert result.text.startswith("<ACCOUNT_1> already here")
     assert "<ACCOUNT_2>" in result.text
+    assert unredact(result.text, result.mapping) == text
+
+
+def test_a_secret_that_reads_like_a_placeholder_still_gets_a_name() -> None:
+    text = "password = <SECRET_1>abc and <SECRET_2>"
+    result = redact(text)
+    assert "<SECRET_1>abc" not in result.text
     assert unredact(result.text, result.mapping) == text
 
 

@@ -520,15 +520,18 @@ class _Namer:
         known = self.by_original.get(key)
         if known is not None:
             return known
-        self.secret_windows |= _windows(original)
-        for n, candidate in self._fresh(span.category):
+        for attempt, (n, candidate) in enumerate(self._fresh(span.category)):
             if span.shape:
                 synthetic = _synthetic(span.shape, original, n, self.salt)
                 if synthetic is not None:
                     candidate = synthetic
             if candidate in self.used or candidate in self.text:
                 continue
-            if span.category == "ACCOUNT" and _windows(candidate) & self.secret_windows:
+            # No 8-character stretch of any value being hidden may show up in a placeholder
+            # (a digit stand-in for an account could otherwise echo part of a key).
+            # Best effort: a hidden value that itself reads like our placeholders ("<SECRET_1>x")
+            # would rule out every name, so after 100 tries only non-collision counts.
+            if attempt < 100 and _windows(candidate) & self.secret_windows:
                 continue
             self.used.add(candidate)
             self.by_original[key] = candidate
@@ -579,6 +582,8 @@ def redact(text: str, *, kind: Kind = "auto") -> Redacted:
     spans.sort()
     for salt in range(8):
         namer = _Namer(text, is_config, salt)
+        for span in spans:  # every hidden value, before any name is chosen
+            namer.secret_windows |= _windows(text[span.start:span.end])
         out: list[str] = []
         mapping: dict[str, str] = {}
         pos = 0
@@ -615,7 +620,8 @@ def dump_map(mapping: Iterable[tuple[str, str]]) -> str:
     doc = {"format": MAP_FORMAT, "version": MAP_VERSION,
            "warning": "This file holds the original secrets. Never share it.",
            "entries": pairs}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # ASCII with \u escapes: a lone surrogate from an API caller survives any file encoding.
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def load_map(data: str) -> tuple[tuple[str, str], ...]:
