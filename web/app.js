@@ -31,6 +31,16 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Rule pages and causes mark code with `backticks`: show those spans as code, the rest as text.
+function rich(text) {
+  const span = document.createElement("span");
+  String(text).split("`").forEach((part, i) => {
+    if (!part) return;
+    span.append(i % 2 ? el("code", {}, part) : document.createTextNode(part));
+  });
+  return span;
+}
+
 async function boot() {
   mark("boot");
   try {
@@ -113,9 +123,9 @@ function renderFindings(result) {
     if (rule) {
       const page = el("details", { class: "rule" },
         el("summary", {}, `Rule ${rule.id} ${rule.name}: ${rule.summary}`),
-        el("h4", {}, "What it does"), el("p", {}, rule.what),
-        el("h4", {}, "Why it matters"), el("p", {}, rule.why),
-        el("h4", {}, "How to fix"), el("p", {}, rule.fix));
+        el("h4", {}, "What it does"), el("p", {}, rich(rule.what)),
+        el("h4", {}, "Why it matters"), el("p", {}, rich(rule.why)),
+        el("h4", {}, "How to fix"), el("p", {}, rich(rule.fix)));
       if (rule.example) page.append(el("pre", { class: "code small-code" }, rule.example));
       if (rule.references.length) {
         page.append(el("h4", {}, "Sources"),
@@ -218,10 +228,10 @@ function explain() {
   const list = el("ol", { class: "causes" });
   for (const cause of result.causes) {
     const item = el("li", { class: "cause" },
-      el("div", { class: "cause-head" }, el("strong", {}, cause.title),
+      el("div", { class: "cause-head" }, el("strong", {}, rich(cause.title)),
         cause.seen_here ? el("span", { class: "badge sev-high" }, "seen in your config") : null),
-      el("p", {}, cause.why),
-      el("p", { class: "check-line" }, el("span", { class: "label" }, "Check: "), cause.check));
+      el("p", {}, rich(cause.why)),
+      el("p", { class: "check-line" }, el("span", { class: "label" }, "Check: "), rich(cause.check)));
     if (cause.rule_ids.length) item.append(el("p", { class: "muted" }, `Rules: ${cause.rule_ids.join(", ")}`));
     list.append(item);
   }
