@@ -1,0 +1,282 @@
+"""`ecr-doctor scan` / `audit` end to end: the walk, output formats, baseline, exit codes.
+
+SARIF is validated against the official SARIF 2.1.0 schema (../shared/data); JSON against
+src/ecr_doctor/schemas/scan-v1.json. A hypothesis property plants tokens and checks that no
+output format ever contains them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ECR, NOW, expired_auth
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecr_doctor.cli import main
+from ecr_doctor.scan.audit import audit_host
+from ecr_doctor.tokens import make_ecr_auth, make_ecr_password
+
+ROOT = Path(__file__).resolve().parent.parent
+SARIF_SCHEMA = ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+SCAN_SCHEMA = ROOT / "src" / "ecr_doctor" / "schemas" / "scan-v1.json"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def config(auth: str) -> str:
+    return json.dumps({"auths": {ECR: {"auth": auth}}}, indent="\t")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / ".docker").mkdir()
+    (tmp_path / ".docker" / "config.json").write_text(config(expired_auth()))
+    (tmp_path / "deploy.sh").write_text("#!/bin/sh\n$(aws ecr get-login --region us-east-1)\n")
+    (tmp_path / "README.md").write_text("Use aws ecr get-login-password.\n")
+    return tmp_path
+
+
+def test_text_output_and_exit_codes(tree: Path) -> None:
+    code, out, _ = run("scan", str(tree))
+    assert code == 1
+    assert "SCN001 [high]" in out and "SCN003 [medium]" in out and "3 file(s) checked" in out
+    assert run("scan", str(tree), "--fail-on", "critical")[0] == 0
+    assert run("scan", str(tree), "--fail-on", "bogus")[0] == 2
+    (tree / ".docker" / "config.json").unlink()
+    (tree / "deploy.sh").unlink()
+    code, out, _ = run("scan", str(tree))
+    assert code == 0 and "no findings" in out
+
+
+def test_help_says_no_network(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("scan", "audit"):
+        code, _, _ = run(command, "--help")  # argparse prints help to sys.stdout
+        assert code == 0 and "never touches the network" in " ".join(capsys.readouterr().out.split())
+
+
+def test_rules_and_explain_know_scan_rules() -> None:
+    _, out, _ = run("rules")
+    assert all(f"SCN00{i}" in out for i in range(1, 9))
+    code, out, _ = run("explain", "SCN001")
+    assert code == 0 and "gitleaks#1301" in out
+
+
+def test_diagnose_never_runs_scan_rules(tmp_path: Path) -> None:
+    from conftest import machine
+
+    from ecr_doctor.engine import diagnose_text
+    from ecr_doctor.scan import rules as _registered  # noqa: F401
+
+    diagnosis = diagnose_text(config(expired_auth()), "c.json", machine())
+    assert not [f for f in diagnosis.findings if f.rule_id.startswith("SCN")]
+
+
+def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
+    code, out, _ = run("scan", str(tree), "--format", "sarif")
+    assert code == 1
+    doc = json.loads(out)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    run_ = doc["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} >= {f"SCN00{i}" for i in range(1, 9)}
+    assert all(r["help"]["markdown"] and r["properties"]["security-severity"] for r in rules)
+    levels = {r["ruleId"]: r["level"] for r in run_["results"]}
+    assert levels == {"SCN001": "error", "SCN003": "warning"}
+    for result in run_["results"]:
+        assert len(result["partialFingerprints"]["ecrDoctorHash/v1"]) == 40
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def test_json_validates_against_its_schema(tree: Path) -> None:
+    code, out, _ = run("scan", str(tree), "--format", "json", "-v")
+    doc = json.loads(out)
+    jsonschema.validate(doc, json.loads(SCAN_SCHEMA.read_text()))
+    assert doc["exit_code"] == code == 1 and doc["summary"]["high"] == 1
+
+
+def test_baseline_accepts_known_findings_by_hash(tree: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    assert run("scan", str(tree), "--write-baseline", str(baseline))[0] == 0
+    text = baseline.read_text()
+    assert "QVdT" not in text and '"hashed_secret"' in text
+    code, out, _ = run("scan", str(tree), "--baseline", str(baseline))
+    assert code == 0 and "2 accepted by the baseline" in out
+    # A new token in the same file is not covered by the old hash.
+    (tree / ".docker" / "config.json").write_text(config(expired_auth(seed=9)))
+    code, out, _ = run("scan", str(tree), "--baseline", str(baseline))
+    assert code == 1 and "SCN001" in out and "1 accepted" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    assert run("scan", str(tree), "--baseline", str(bad))[0] == 2
+
+
+def test_gitignore_is_honoured(tree: Path) -> None:
+    (tree / ".gitignore").write_text("secrets/\n*.log\n!keep.log\n")
+    for name in ("secrets/config.json", "sub/build.log", "sub/keep.log"):
+        (tree / name).parent.mkdir(exist_ok=True)
+    (tree / "secrets" / "config.json").write_text(config(expired_auth(seed=2)))
+    token = f"tok {make_ecr_auth(NOW, seed=3)}\n"
+    (tree / "sub" / "build.log").write_text(token)
+    (tree / "sub" / "keep.log").write_text(token)
+    _, out, _ = run("scan", str(tree))
+    assert "keep.log" in out and "build.log" not in out and "secrets" not in out
+    _, out, _ = run("scan", str(tree), "--no-gitignore")
+    assert "build.log" in out and "secrets" in out
+
+
+def test_symlink_out_of_the_tree_is_not_followed(tree: Path, tmp_path_factory: pytest.TempPathFactory
+                                                 ) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "config.json").write_text(config(expired_auth(seed=4)))
+    (tree / "linked.json").symlink_to(outside / "config.json")
+    (tree / "linkdir").symlink_to(outside, target_is_directory=True)
+    (tree / "inside.json").symlink_to(tree / ".docker" / "config.json")
+    _, out, _ = run("scan", str(tree), "-v")
+    assert "linked.json: symlink leads out of the tree" in out
+    assert "linkdir: symlink leads out of the tree" in out
+    assert str(outside) not in out.replace(str(tree), "")
+    assert "inside.json" in out  # a symlink within the tree is scanned
+
+
+def test_binary_and_huge_files_are_skipped_with_reasons(tree: Path) -> None:
+    token = make_ecr_auth(NOW, seed=5).encode()
+    (tree / "image.bin").write_bytes(b"\x7fELF\x00\x00" + token[:200])
+    (tree / "huge.log").write_bytes(b"x" * 2048 + token)
+    _, out, _ = run("scan", str(tree), "-v", "--max-bytes", "1024")
+    assert "image.bin: binary" in out and "huge.log:" in out and "larger than" in out
+    _, quiet, _ = run("scan", str(tree), "--max-bytes", "1024")
+    assert "skipped (-v lists them)" in quiet and "image.bin" not in quiet
+
+
+def test_many_files_use_the_process_pool(tmp_path: Path) -> None:
+    for i in range(450):
+        (tmp_path / f"f{i}.txt").write_text(f"line {i}\n")
+    (tmp_path / "f7.txt").write_text(f"x {make_ecr_auth(NOW, seed=6)}\n")
+    code, out, _ = run("scan", str(tmp_path), "--jobs", "2")
+    assert code == 1 and "f7.txt:1:3: SCN002" in out and "450 file(s)" in out
+
+
+def test_explicit_files_as_pre_commit_passes_them(tree: Path) -> None:
+    code, out, _ = run("scan", str(tree / "deploy.sh"), str(tree / "README.md"))
+    assert code == 1 and "SCN003" in out and "SCN001" not in out
+
+
+# audit ----------------------------------------------------------------------------------------
+
+def _fake_host(root: Path) -> None:
+    (root / "etc").mkdir()
+    (root / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n"
+                                         "ci:x:1000:1000::/home/ci:/bin/sh\n")
+    for home in ("root", "home/ci", "home/dev"):
+        (root / home / ".docker").mkdir(parents=True)
+    (root / "root" / ".docker" / "config.json").write_text(
+        json.dumps({"credHelpers": {ECR: "ecr-login"}}))
+    (root / "home" / "ci" / ".docker" / "config.json").write_text(config(expired_auth()))
+    (root / "home" / "ci" / ".ecr").mkdir()
+    cache = {"Registries": {"k": {"AuthorizationToken": make_ecr_auth(NOW, seed=8)}},
+             "Version": "1.0"}
+    (root / "home" / "ci" / ".ecr" / "cache.json").write_text(json.dumps(cache))
+    (root / "home" / "dev" / ".docker" / "config.json").write_text("{}")
+
+
+def test_audit_over_a_fake_root(tmp_path: Path) -> None:
+    _fake_host(tmp_path)
+    work = tmp_path / "runner" / "_work" / "job1" / ".docker"
+    work.mkdir(parents=True)
+    (work / "config.json").write_text(config(expired_auth(seed=11)))
+    env = {"PATH": "/nonexistent", "DOCKER_AUTH_CONFIG": config(expired_auth(seed=12))}
+    report = audit_host(str(tmp_path), [str(tmp_path / "runner")], env, now=NOW)
+    paths = {f.location.path for f in report.findings if f.rule_id.startswith("SCN")}
+    assert str(tmp_path / "home/ci/.docker/config.json") in paths
+    assert str(tmp_path / "home/ci/.ecr/cache.json") in paths
+    assert str(work / "config.json") in paths and "env:DOCKER_AUTH_CONFIG" in paths
+    assert len(report.checked) == 6 and not report.unreadable
+    # root's config points at a helper that is not on PATH: a broken helper set-up.
+    assert any(f.location.path.startswith(str(tmp_path / "root")) for f in report.findings)
+
+
+def test_audit_cli_json_and_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_host(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
+    monkeypatch.delenv("DOCKER_AUTH_CONFIG", raising=False)
+    code, out, _ = run("audit", "--root", str(tmp_path), "--format", "json")
+    doc = json.loads(out)
+    jsonschema.validate(doc, json.loads(SCAN_SCHEMA.read_text()))
+    assert code == 1 and doc["command"] == "audit" and doc["summary"]["high"] >= 1
+    code, out, _ = run("audit", "--root", str(tmp_path), "--format", "sarif")
+    jsonschema.validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_audit_says_what_it_could_not_read() -> None:
+    """Unprivileged, another user's config is unreadable. As root (CI) the audit is re-run as
+    nobody with setpriv, as the permission tests elsewhere do; otherwise chmod 0 suffices."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from conftest import require_binary
+
+    root = Path(tempfile.mkdtemp(prefix="ecr-audit-"))  # /tmp itself: traversable by nobody
+    try:
+        _fake_host(root)
+        locked = root / "home" / "ci" / ".docker" / "config.json"
+        for p in [root, *root.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        locked.chmod(0)
+        if os.geteuid() == 0:
+            setpriv = require_binary("setpriv")
+            exe = shutil.which("ecr-doctor", path=os.path.dirname(sys.executable))
+            assert exe is not None
+            result = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     exe, "audit", "--root", str(root)], capture_output=True,
+                                    text=True, env={"PATH": "/usr/bin:/bin"})
+            out = result.stdout + result.stderr
+        else:
+            out = run("audit", "--root", str(root))[1]
+        assert f"could not read {locked}: permission denied" in out and "sudo" in out
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# No output ever contains a planted secret -----------------------------------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 10**6), hours=st.integers(-72, 12),
+       form=st.sampled_from(["config", "log", "login", "k8s", "gitlab"]),
+       fmt=st.sampled_from(["text", "json", "sarif"]))
+def test_no_output_contains_a_planted_secret(tmp_path_factory: pytest.TempPathFactory, seed: int,
+                                             hours: int, form: str, fmt: str) -> None:
+    import base64
+
+    base = tmp_path_factory.mktemp("prop")
+    password = make_ecr_password(NOW + timedelta(hours=hours), seed=seed)
+    auth = base64.b64encode(f"AWS:{password}".encode()).decode()
+    files = {
+        "config": ("c/config.json", config(auth)),
+        "log": ("build.log", f"token {auth}\n"),
+        "login": ("run.sh", f"docker login -u AWS -p {password} {ECR}\n"),
+        "k8s": ("s.yaml", "kind: Secret\ndata:\n  .dockerconfigjson: "
+                + base64.b64encode(config(auth).encode()).decode() + "\n"),
+        "gitlab": (".gitlab-ci.yml", "variables:\n  DOCKER_AUTH_CONFIG: "
+                   + json.dumps(config(auth)) + "\n"),
+    }
+    name, text = files[form]
+    (base / name).parent.mkdir(parents=True, exist_ok=True)
+    (base / name).write_text(text)
+    code, out, err = run("scan", str(base), "--format", fmt)
+    assert code == 1
+    for secret in (password, auth, password[:40], auth[8:48]):
+        assert secret not in out and secret not in err
