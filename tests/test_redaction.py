@@ -255,6 +255,8 @@ def test_text_redaction_hides_every_planted_secret_and_round_trips(case: tuple[s
     result = redact(text)
     assert_nothing_survives(result.text, plant)
     assert unredact(result.text, result.mapping) == text
+    originals = [original for _, original in result.mapping]
+    assert len(set(originals)) == len(originals), "one value got two placeholders"
 
 
 @SETTINGS

@@ -516,7 +516,9 @@ class _Namer:
                 yield n, f"<{category}_{tag}>"
 
     def name(self, span: _Span, original: str) -> str:
-        key = (span.shape or span.category, original)
+        # Same value, same name, whatever detector found it; only values that must keep a
+        # Docker-readable shape (config `auth` / `password`) are named apart.
+        key = (span.shape, original)
         known = self.by_original.get(key)
         if known is not None:
             return known
