@@ -141,6 +141,22 @@ def test_bundle_is_the_core_without_cli_edges(site: web.BuildResult) -> None:
     assert sorted(p.name for p in (site.out_dir / "pyodide").iterdir()) == sorted(web.PYODIDE_FILES)
 
 
+def test_bundle_imports_only_the_standard_library(site: web.BuildResult) -> None:
+    """What runs in Pyodide has no third-party import, lazy ones included."""
+    import ast
+
+    for name, path in web.bundle_modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                roots = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            foreign = roots - set(sys.stdlib_module_names) - {"ecr_doctor"}
+            assert not foreign, f"{name} imports {sorted(foreign)}"
+
+
 def test_build_is_reproducible(site: web.BuildResult, tmp_path: Path) -> None:
     again = web.build(tmp_path / "again")
     assert again.version == site.version

@@ -273,7 +273,7 @@ function wire() {
   $("error-text").addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); explain(); }
   });
-  $("unsafe").addEventListener("change", () => { if (state.fixed) diagnose(); });
+  $("unsafe").addEventListener("change", () => { if ($("config").value.trim()) diagnose(); });
   $("example").addEventListener("change", (e) => {
     const text = state[`example:${e.target.value}`];
     if (text) { $("config").value = text; diagnose(); }
