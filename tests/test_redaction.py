@@ -351,6 +351,11 @@ def test_each_kind_of_value(text: str, placeholder: str) -> None:
     assert unredact(result.text, result.mapping) == text
 
 
+def test_an_ecr_login_pasted_in_a_log_is_named_as_one() -> None:
+    text = f"cat config.json: auth {expired_auth()} (that is AWS:...)"
+    assert redact(text).text == "cat config.json: auth <AUTH_1> (that is AWS:...)"
+
+
 def test_config_tokens_become_synthetic_tokens_of_the_same_kind_and_expiry() -> None:
     expired, live = expired_auth(1), live_auth(2)
     doc = {"auths": {ECR_HOST: {"auth": expired},

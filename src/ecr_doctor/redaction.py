@@ -158,8 +158,8 @@ def _looks_random(run: str) -> bool:
     if classes < 2:
         return False
     ent = _entropy(core)
-    # Random base64 of n chars has an empirical entropy close to min(log2 n, 6); words, paths
-    # and SCREAMING_SNAKE names stay well below it.
+    # n random base64 characters show an empirical entropy a little under log2 n (the alphabet
+    # caps it at 6); words, paths and SCREAMING_SNAKE names stay well below it.
     target = min(math.log2(len(core)), 5.2)
     # Margins measured on 20,000 random base64 strings per length: fewer than 1 in 10,000
     # falls below them, while identifiers and paths sit a full bit or more lower.
@@ -168,15 +168,21 @@ def _looks_random(run: str) -> bool:
     return ent >= target - 0.7
 
 
-def _b64_hides_secret(run: str) -> bool:
-    """True for base64 that decodes to an access key id (ecr-login legacy cache keys, facts 3.3)."""
+def _b64_hidden(run: str) -> str | None:
+    """The category of a secret hidden in base64, or None.
+
+    ecr-login's legacy cache keys are base64 of the access key id and MD5("") (facts 3.3), so
+    they carry the key id in clear to anyone who decodes them; `AWS:` starts an ECR login.
+    """
     data = run.replace("-", "+").replace("_", "/")
     data += "=" * (-len(data) % 4)
     try:
         raw = binascii.a2b_base64(data)
     except (binascii.Error, ValueError):
-        return False
-    return _AKID_BYTES.search(raw) is not None or raw.startswith(b"AWS:")
+        return None
+    if _AKID_BYTES.search(raw) is not None:
+        return "AKID_CHECKSUM"
+    return "AUTH" if raw.startswith(b"AWS:") else None
 
 
 _KEEP = ""  # a claimed span left as it is
@@ -185,10 +191,9 @@ _KEEP = ""  # a claimed span left as it is
 class _Collector:
     """Claims non-overlapping spans of one string; earlier detectors win."""
 
-    def __init__(self, text: str, config_style: bool) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
         self.spans: list[_Span] = []
-        self.config_style = config_style
         # Claimed intervals kept sorted (starts and ends apart) so an overlap test is a
         # bisect, not a scan: a large log can hold thousands of secrets.
         self._starts: list[int] = []
@@ -277,8 +282,9 @@ class _Collector:
             self.claim(m.start(1), m.end(1), "USER")
             self.claim(m.start(2), m.end(2), "PASSWORD")
         for m in _STD_B64.finditer(text):
-            if _b64_hides_secret(m.group()):
-                self.claim(m.start(), m.end(), "AKID_CHECKSUM")
+            hidden = _b64_hidden(m.group())
+            if hidden is not None:
+                self.claim(m.start(), m.end(), hidden)
         for m in _EMAIL.finditer(text):
             self.claim(m.start(), m.end(), "EMAIL")
         for m in _AKID.finditer(text):
@@ -311,8 +317,9 @@ class _Collector:
                 run = m.group()
                 if text[max(0, m.start() - 7):m.start()].lower() == "sha256:":
                     continue  # a content digest or our own fingerprint, not a secret
-                if _b64_hides_secret(run):
-                    self.claim(m.start(), m.end(), "AKID_CHECKSUM")
+                hidden = _b64_hidden(run)
+                if hidden is not None:
+                    self.claim(m.start(), m.end(), hidden)
                 elif _looks_random(run):
                     self.claim(m.start(), m.end(), "SECRET")
         self.spans = [span for span in self.spans if span.category != _KEEP]
@@ -383,7 +390,7 @@ class _JsonScanner:
 
     def string(self, start: int, end: int, *, host_key: bool = False) -> None:
         value, offsets = _raw_offsets(self.text, start, end)
-        col = _Collector(value, self.config)
+        col = _Collector(value)
         if host_key:
             self._key_host(col, value)
         col.scan()
@@ -556,7 +563,7 @@ def _spans_for(text: str, kind: Kind) -> tuple[list[_Span], bool]:
                 raise RedactionError(f"not valid JSON at line {exc.line}, column {exc.col}"
                                      ) from None
     if root is None or (kind == "auto" and root.kind not in ("object", "array")):
-        col = _Collector(text, False)
+        col = _Collector(text)
         col.scan()
         return col.spans, False
     is_config = kind == "config" or (
@@ -570,7 +577,7 @@ def _spans_for(text: str, kind: Kind) -> tuple[list[_Span], bool]:
     # Text after the document (Docker ignores it) is redacted as plain text.
     tail = body_start + root.end
     if tail < len(text):
-        col = _Collector(text[tail:], False)
+        col = _Collector(text[tail:])
         col.scan()
         spans += [s._replace(start=s.start + tail, end=s.end + tail) for s in col.spans]
     return spans, is_config
