@@ -438,3 +438,16 @@ def test_escaped_json_strings_map_back_exactly() -> None:
     result = redact(text, kind="json")
     assert json.loads(result.text)["note"] == "key <ACCESS_KEY_ID_1>\n\U0001f600 <EMAIL_1>"
     assert unredact(result.text, result.mapping) == text
+
+
+def test_redacted_error_text_explains_the_same() -> None:
+    # What a helper receives must still be recognised: every catalogue case of `explain`
+    # gives the same signatures and ranked causes after redaction.
+    from test_explain import CASES
+
+    from ecr_doctor.explain import explain_error
+
+    for _, text, _ in CASES:
+        before, after = explain_error(text), explain_error(redact(text, kind="text").text)
+        assert [s.id for s in after.signatures] == [s.id for s in before.signatures]
+        assert [c.id for c in after.causes] == [c.id for c in before.causes]
