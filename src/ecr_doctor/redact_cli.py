@@ -56,8 +56,7 @@ def run_redact(args: argparse.Namespace, out: TextIO, err: TextIO,
     if args.output:
         _write(args.output, result.text)
     else:
-        out.write(result.text)
-        out.flush()
+        _emit(out, result.text)
     count = len(result.mapping)
     if args.map:
         err.write(f"ecr-doctor: {count} value(s) redacted; the map is in {args.map} (mode 0600). "
@@ -81,12 +80,17 @@ def run_unredact(args: argparse.Namespace, out: TextIO, stdin: BinaryIO | None =
     if args.output:
         _write(args.output, restored)
     else:
-        # Byte for byte: bypass newline translation where the stream allows it.
-        buffer = getattr(out, "buffer", None)
-        if buffer is not None:
-            out.flush()
-            buffer.write(restored.encode("utf-8"))
-            buffer.flush()
-        else:
-            out.write(restored)
+        _emit(out, restored)
     return EXIT_OK
+
+
+def _emit(out: TextIO, text: str) -> None:
+    """Write UTF-8 bytes as they are: no newline translation, no locale encoding, so the
+    file a user redirects to is byte-identical to what unredact must give back."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
