@@ -83,7 +83,8 @@ class Plant:
 
 @st.composite
 def hosts(draw: st.DrawFn, plant: Plant) -> str:
-    kind = draw(st.sampled_from(["ecr", "ecr-dual", "public", "hub", "ghcr", "acr", "custom",
+    kind = draw(st.sampled_from(["ecr", "ecr-dual", "ecr-fips", "ecr-cn", "public", "hub",
+                                 "ghcr", "acr", "custom",
                                  "custom-port", "looks-redacted"]))
     if kind == "looks-redacted":
         # Text that already reads like our placeholders: new ones must not collide with it.
@@ -94,6 +95,10 @@ def hosts(draw: st.DrawFn, plant: Plant) -> str:
         return f"{plant.name(draw(accounts))}.dkr.ecr.{draw(regions)}.amazonaws.com"
     if kind == "ecr-dual":
         return f"{plant.name(draw(accounts))}.dkr-ecr.{draw(regions)}.on.aws"
+    if kind == "ecr-fips":
+        return f"{plant.name(draw(accounts))}.dkr.ecr-fips.us-gov-west-1.amazonaws.com"
+    if kind == "ecr-cn":
+        return f"{plant.name(draw(accounts))}.dkr.ecr.cn-north-1.amazonaws.com.cn"
     if kind == "public":
         return "public.ecr.aws"
     if kind == "hub":
