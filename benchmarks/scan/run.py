@@ -32,14 +32,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-from ecr_doctor.tokens import make_ecr_auth, make_ecr_password  # noqa: E402
+from ecr_doctor.tokens import make_ecr_auth, make_ecr_password
 
 ECR = "{acct}.dkr.ecr.{region}.amazonaws.com"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2")
-WORDS = ("the of and to in is for on that with as by this are from be at or it an "
-         "config build deploy docker image registry login auth token password secret key "
-         "def return import class self value result error client server request response "
-         "func var let const if else for while switch case break continue struct map").split()
+WORDS = ["the", "of", "and", "to", "in", "is", "for", "on", "that", "with", "as", "by",
+         "this", "are", "from", "be", "at", "or", "it", "an", "config", "build", "deploy",
+         "docker", "image", "registry", "login", "auth", "token", "password", "secret",
+         "key", "def", "return", "import", "class", "self", "value", "result", "error",
+         "client", "server", "request", "response", "func", "var", "let", "const", "if",
+         "else", "for", "while", "switch", "case", "break", "continue", "struct", "map"]
 
 
 class Mark(NamedTuple):
@@ -227,7 +229,7 @@ def venv_tool(cache: Path, package: str, exe: str) -> Path:
 
 def run_ecr_doctor(corpus: Path, timeout: float) -> Run:
     exe = shutil.which("ecr-doctor", path=os.path.dirname(sys.executable)) or "ecr-doctor"
-    wall, rss, out, err, _ = timed([exe, "scan", ".", "--format", "json", "--fail-on",
+    wall, rss, out, _err, _ = timed([exe, "scan", ".", "--format", "json", "--fail-on",
                                     "critical"], corpus, timeout)
     doc = json.loads(out)
     return Run(wall, rss, [(f["path"], f["line"]) for f in doc["findings"]],
@@ -245,7 +247,7 @@ def run_ripgrep(corpus: Path, timeout: float) -> Run:
            "--max-filesize", "10M"]
     for p in RG_PATTERNS:
         cmd += ["-e", p]
-    wall, rss, out, _err, _ = timed(cmd + ["."], corpus, timeout)
+    wall, rss, out, _err, _ = timed([*cmd, "."], corpus, timeout)
     hits = []
     for line in out.splitlines():
         path, _, rest = line.partition(":")
@@ -256,7 +258,7 @@ def run_ripgrep(corpus: Path, timeout: float) -> Run:
 
 
 def run_detect_secrets(tool: Path, corpus: Path, timeout: float) -> Run:
-    wall, rss, out, err, code = timed([str(tool), "scan", "--all-files", "."], corpus, timeout)
+    wall, rss, out, _err, _code = timed([str(tool), "scan", "--all-files", "."], corpus, timeout)
     doc = json.loads(out)
     hits = [(os.path.normpath(path), r["line_number"]) for path, results in doc["results"].items()
             for r in results]
@@ -264,7 +266,7 @@ def run_detect_secrets(tool: Path, corpus: Path, timeout: float) -> Run:
 
 
 def run_trufflehog3(tool: Path, corpus: Path, timeout: float, out_file: Path) -> Run:
-    wall, rss, _out, err, _ = timed([str(tool), "--no-history", "-z", "-f", "JSON", "-o",
+    wall, rss, _out, _err, _ = timed([str(tool), "--no-history", "-z", "-f", "JSON", "-o",
                                      str(out_file), "-p", "2", "."], corpus, timeout)
     issues = json.loads(out_file.read_text() or "[]")
     hits = [(os.path.normpath(i.get("path", "")), int(i.get("line") or 0)) for i in issues]
