@@ -456,3 +456,20 @@ def test_redacted_error_text_explains_the_same() -> None:
         before, after = explain_error(text), explain_error(redact(text, kind="text").text)
         assert [s.id for s in after.signatures] == [s.id for s in before.signatures]
         assert [c.id for c in after.causes] == [c.id for c in before.causes]
+
+
+def test_ecr_helper_cache_file_hides_the_key_id_inside_legacy_keys() -> None:
+    checksum = "QUtJQUlPU0ZPRE5ON0VYQU1QTEXUHYzZjwCyBOmACZjs+EJ+"  # AKIAIOSFODNN7EXAMPLE + MD5("")
+    doc = {"Registries": {
+        f"us-east-1-{checksum}-123456789012": {
+            "AuthorizationToken": expired_auth(), "ExpiresAt": "2026-11-23T12:00:00Z",
+            "ProxyEndpoint": f"https://{ECR_HOST}", "Service": "ecr"},
+        f"ecr-public-{checksum}": {"AuthorizationToken": live_auth(), "Service": "ecr-public"}},
+        "Version": "1.0"}
+    text = json.dumps(doc, indent=2)
+    result = redact(text)
+    registries = list(json.loads(result.text)["Registries"])
+    assert registries == ["<REGION_1>-<AKID_CHECKSUM_1>-<ACCOUNT_1>",
+                          "ecr-public-<AKID_CHECKSUM_1>"]
+    assert checksum not in result.text and "123456789012" not in result.text
+    assert unredact(result.text, result.mapping) == text
