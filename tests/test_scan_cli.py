@@ -280,3 +280,26 @@ def test_no_output_contains_a_planted_secret(tmp_path_factory: pytest.TempPathFa
     assert code == 1
     for secret in (password, auth, password[:40], auth[8:48]):
         assert secret not in out and secret not in err
+
+
+def test_progress_bar_goes_to_stderr_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    from ecr_doctor.scan.cli import PROGRESS_THRESHOLD, scan_paths
+
+    for i in range(PROGRESS_THRESHOLD + 10):
+        (tmp_path / f"f{i}.txt").write_text("x\n")
+    result = scan_paths([str(tmp_path)], progress=True, jobs=2)
+    assert result.files_scanned == PROGRESS_THRESHOLD + 10 and not result.findings
+    assert capsys.readouterr().out == ""
+
+
+def test_audit_text_is_one_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_host(tmp_path)
+    for i in range(30):
+        home = tmp_path / "home" / f"u{i}" / ".docker"
+        home.mkdir(parents=True)
+        (home / "config.json").write_text(config(expired_auth(seed=100 + i)))
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
+    monkeypatch.delenv("DOCKER_AUTH_CONFIG", raising=False)
+    code, out, _ = run("audit", "--root", str(tmp_path))
+    assert code == 1 and len(out.splitlines()) <= 20 and "more (-v or --format json" in out

@@ -23,6 +23,8 @@ EXIT_FINDINGS = 1
 POOL_THRESHOLD = 400
 PROGRESS_THRESHOLD = 2000
 CHUNK = 64
+# audit's text output is a one-screen summary: the worst findings first, then counts.
+AUDIT_SCREEN = 15
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
@@ -134,10 +136,12 @@ def _ticking(results: Iterable[ChunkResult], bar: Any, chunks: list[Sequence[Can
 def _progress(total: int) -> Any:
     """A rich progress bar on stderr; `advance(n)`, `advance(-1)` to close. None without rich."""
     try:
+        from rich.console import Console
         from rich.progress import Progress
     except ImportError:
         return None
-    progress = Progress(transient=True)
+    # stderr: stdout carries the report (JSON/SARIF consumers must never see the bar).
+    progress = Progress(console=Console(stderr=True), transient=True)
     progress.start()
     task = progress.add_task("scanning", total=total)
 
@@ -203,10 +207,13 @@ def _emit(fmt: str, findings: Sequence[Finding], out: TextIO, *, command: str, f
                                             unreadable=unreadable, checked=checked),
                              indent=2) + "\n")
         return
-    for f in findings:
+    shown = findings if command == "scan" or verbose else findings[:AUDIT_SCREEN]
+    for f in shown:
         fp = f.detail("secret")
         suffix = f" ({fp})" if fp else ""
         out.write(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}\n")
+    if len(shown) < len(findings):
+        out.write(f"... {len(findings) - len(shown)} more (-v or --format json lists all)\n")
     if verbose:
         for s in skipped:
             out.write(f"skipped {s.path}: {s.reason}\n")

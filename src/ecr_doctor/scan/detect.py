@@ -469,7 +469,7 @@ def _long_lived_key(scan: _Scan, node: YNode, via: str) -> None:
                                  "long-lived AWS access keys") + f" used for ECR in {via}; "
                       "use OIDC (role-to-assume)", Location(scan.path, node.line, 1),
                       secret=node.value.strip() if literal else None,
-                      snippet="" if literal else f"{node.line}:{node.value}",
+                      snippet="" if literal else node.value.strip(),
                       severity=Severity.HIGH if literal else None))
 
 
