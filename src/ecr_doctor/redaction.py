@@ -464,8 +464,11 @@ def _synthetic_ecr_password(n: int, salt: int, expires: datetime | None) -> str:
     parts = [f'"{_escape_all("payload")}":"{_escape_all(f"<REDACTED_{n}_{salt}>")}"',
              f'"{_escape_all("datakey")}":"{_escape_all("<REDACTED>")}"']
     if expires is not None:
-        parts.append(f'"{_escape_all("expiration")}":'
-                     f'"{_escape_all(str(int(expires.timestamp())))}"')
+        # The exact instant, fractions included, so the token is live or expired exactly when
+        # the original is, whenever the redacted file is diagnosed.
+        stamp = expires.timestamp()
+        text = str(int(stamp)) if stamp == int(stamp) else repr(stamp)
+        parts.append(f'"{_escape_all("expiration")}":"{_escape_all(text)}"')
     body = " {" + ",".join(parts) + "}"
     return base64.b64encode(body.encode("ascii")).decode("ascii")
 
