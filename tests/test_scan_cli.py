@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
