@@ -247,6 +247,8 @@ def test_unparsable_config_shows_the_position(browser: Browser) -> None:
     error = browser.page.locator("#error")
     assert error.is_visible()
     assert "config.json:2:" in (error.text_content() or "")
+    assert browser.page.text_content("#fixed") == ""  # no stale fix from the previous paste
+    assert browser.page.is_disabled("#download-fixed")
 
 
 @pytest.mark.real

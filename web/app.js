@@ -210,6 +210,12 @@ function render(result) {
     error.textContent = `This is not a config Docker can read: ${result.error}`;
     $("findings").replaceChildren();
     $("summary").textContent = "";
+    // Never leave an earlier config's fix on screen next to this one's error.
+    state.fixed = "";
+    $("fixed").textContent = "";
+    $("diff").replaceChildren();
+    $("fix-summary").textContent = "Nothing to fix until the JSON parses: see the error above.";
+    for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = true;
     return;
   }
   error.hidden = true;
