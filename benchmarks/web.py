@@ -13,6 +13,7 @@ first result <= 3 s after navigation.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -65,6 +66,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     text = EXAMPLE.read_text()
+    load_before = os.getloadavg()[0]
     cold: list[dict[str, float]] = []
     warm: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,6 +91,10 @@ def main() -> int:
 
     print(f"ecr-doctor web page, {args.runs} runs, medians (site on disk: "
           f"{site.total_bytes / 1e6:.1f} MB in {len(site.files)} files)")
+    # Start-up is CPU-bound (WebAssembly compile, interpreter start): say how busy the machine
+    # was, or a number from a loaded machine reads like a regression.
+    print(f"  machine: {os.cpu_count()} CPUs, load average {load_before:.1f} -> "
+          f"{os.getloadavg()[0]:.1f} during the run")
     for label, rows in (("first visit (empty cache)", cold), ("repeat visit (warm)", warm)):
         print(f"  {label}:")
         print(f"    bytes transferred        {med(rows, 'bytes') / 1e6:8.2f} MB")
