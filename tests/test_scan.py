@@ -305,3 +305,24 @@ def test_file_kinds() -> None:
     assert file_kind("a/.docker/config.json") == "dockerconfig"
     assert file_kind(".ecr/cache.json") == "ecrcache"
     assert file_kind("README.md") == "text"
+
+
+# Forms from the peer scanners' own fixtures, named on the rule pages ----------------------
+
+def test_zizmor_hardcoded_credentials_form() -> None:
+    """The shape of zizmor's tests/integration/test-data/hardcoded-credentials.yml."""
+    text = ("on:\n  push:\n    branches: [master]\n  workflow_dispatch:\npermissions: {}\n"
+            "jobs:\n  test:\n    runs-on: ubuntu-latest\n    container:\n"
+            "      image: fake.example.com/example\n      credentials:\n"
+            "        username: user\n        password: hackme\n"
+            "    steps:\n      - run: echo 'vulnerable!'\n")
+    (f,) = scan(".github/workflows/hardcoded-credentials.yml", text)
+    assert f.rule_id == "SCN007" and f.location.line == 13
+
+
+def test_trivy_docker_secrets_fixture_shape_is_not_a_credential() -> None:
+    """Trivy's pkg/fanal/secret/testdata/docker-secrets.txt form fires its regex on any `ey…`
+    value; ours decodes first, so short placeholders that are no Docker config stay silent."""
+    text = "data1:\n  .dockerconfigjson: eyE1x2a3MpLe\ndata2:\n  .dockercfg: ewE1x2a3MpLe\n"
+    assert scan("docker-secrets.yaml", text) == []
+    assert scan("docker-secrets.txt", text) == []
