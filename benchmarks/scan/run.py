@@ -86,9 +86,10 @@ class Corpus:
         return make_ecr_auth(expiry, seed=seed)
 
     def embed(self, rel: str, before: str, payload_lines: list[str], after: str, kind: str,
-              planted: bool) -> None:
-        """Write prose, then `payload_lines`, then prose; record the first payload line."""
-        line = before.count("\n") + 1
+              planted: bool, at: int = 0) -> None:
+        """Write prose, then `payload_lines`, then prose; record payload line `at` (the line
+        holding the secret, where value-pointing scanners report it)."""
+        line = before.count("\n") + 1 + at
         self.write(rel, before + "\n".join(payload_lines) + "\n" + after)
         (self.planted if planted else self.decoys).append(Mark(rel, line, kind))
 
@@ -130,11 +131,13 @@ def build(root: Path, seed: int, n_files: int) -> Corpus:
         host = c.host()
         doc = json.dumps({"auths": {rng.choice([host, f"https://{host}", f"https://{host}/v2/"]):
                                     {"auth": c.auth(next_seed())}}}, indent="\t").split("\n")
-        c.embed(f"planted/home{i}/.docker/config.json", "", doc, "", "config.json ECR", True)
+        c.embed(f"planted/home{i}/.docker/config.json", "", doc, "", "config.json ECR", True,
+                at=next(n for n, text in enumerate(doc) if '"auth"' in text))
     for i in range(8):
         doc = json.dumps({"auths": {"ghcr.io": {"auth": base64.b64encode(
             f"bot{i}:ghp_{rng.randbytes(18).hex()}".encode()).decode()}}}, indent=2).split("\n")
-        c.embed(f"planted/other{i}/auth.json", "", doc, "", "auth.json ghcr", True)
+        c.embed(f"planted/other{i}/auth.json", "", doc, "", "auth.json ghcr", True,
+                at=next(n for n, text in enumerate(doc) if '"auth"' in text))
     for i in range(10):
         inner = json.dumps({"auths": {c.host(): {"auth": c.auth(next_seed())}}})
         head = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: reg{i}\ndata:\n"
@@ -183,7 +186,8 @@ def build(root: Path, seed: int, n_files: int) -> Corpus:
     for i in range(10):
         doc = json.dumps({"auths": {c.host(): {}}, "credHelpers": {c.host(): "ecr-login"}},
                          indent="\t").split("\n")
-        c.embed(f"decoys/home{i}/.docker/config.json", "", doc, "", "helper-only config", False)
+        c.embed(f"decoys/home{i}/.docker/config.json", "", doc, "", "helper-only config", False,
+                at=2)
     for i in range(5):
         c.embed(f"decoys/chart{i}/templates/secret.yaml", "kind: Secret\ndata:\n",
                 ["  .dockerconfigjson: {{ .Values.dockerconfig | b64enc }}"], "",
@@ -274,6 +278,9 @@ def run_trufflehog3(tool: Path, corpus: Path, timeout: float, out_file: Path) ->
     return Run(wall, rss, hits, f"{len(hits)} findings")
 
 
+HITS: dict[str, list[tuple[str, int]]] = {}
+
+
 def score(run: Run, planted: list[Mark], decoys: list[Mark]) -> dict[str, Any]:
     by_file: dict[str, list[int]] = {}
     for path, line in run.hits:
@@ -286,6 +293,7 @@ def score(run: Run, planted: list[Mark], decoys: list[Mark]) -> dict[str, Any]:
     fps = [m for m in decoys if hit(m)]
     missed_kinds = sorted({m.kind for m in planted if not hit(m)})
     fp_kinds = sorted({m.kind for m in fps})
+    HITS[run.note.split()[0] + ":" + str(len(HITS))] = run.hits
     return {"wall_s": round(run.wall, 3), "peak_rss_mb": round(run.rss_kb / 1024, 1),
             "recall": f"{len(found)}/{len(planted)}",
             "recall_pct": round(100 * len(found) / len(planted), 1),
@@ -365,6 +373,7 @@ def main() -> int:
     (cache / "report.json").write_text(json.dumps({"corpus": {k: meta[k] for k in
                                                               ("files", "bytes")},
                                                    "results": results}, indent=2))
+    (cache / "hits.json").write_text(json.dumps(HITS))  # file:line per tool, no secrets
     print(report)
     return 0
 
