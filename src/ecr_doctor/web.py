@@ -37,7 +37,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
 # Exactly what loadPyodide fetches; the rest of the npm package (source maps, d.ts, consoles)
@@ -250,6 +250,18 @@ def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so the temporary build folder is removed either way."""
+    import contextlib
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave as is
+        signal.signal(signal.SIGTERM, stop)
+
+
 def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
             pyodide_dir: str | None, out: TextIO) -> int:
     """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
@@ -261,6 +273,7 @@ def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
         out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
                   f"in {result.out_dir}\n")
         return 0
+    _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
         root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
         server = make_server(root, port)
