@@ -96,12 +96,16 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     findings: list[Finding] = []
     workers = jobs or os.cpu_count() or 1
     chunks = _chunks(files, CHUNK)
-    bar = _progress(len(files)) if progress and len(files) >= PROGRESS_THRESHOLD else None
+    want_bar = progress and len(files) >= PROGRESS_THRESHOLD
+    bar = None
     if workers > 1 and len(files) >= POOL_THRESHOLD:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with ctx.Pool(workers) as pool:
+            # The bar's refresh thread starts only after the fork: forking a threaded
+            # process can deadlock the child.
+            bar = _progress(len(files)) if want_bar else None
             results: Iterable[ChunkResult] = pool.starmap(
                 _worker, [(c, now_ts) for c in chunks], chunksize=1) if bar is None else (
                 _ticking(pool.imap_unordered(_star_worker, [(c, now_ts) for c in chunks]),
@@ -110,6 +114,7 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                 findings.extend(found)
                 skipped.extend(skip)
     else:
+        bar = _progress(len(files)) if want_bar else None
         for chunk in chunks:
             found, skip = _worker(chunk, now_ts)
             findings.extend(found)
