@@ -46,6 +46,16 @@ async function boot() {
   try {
     setStatus("Loading the Python runtime (WebAssembly, about 13 MB the first time)…", 10);
     const base = new URL("./", window.location.href);
+    // Real milestones, not a timer: the bar moves when the runtime's downloads complete.
+    const seen = new Set();
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.add(entry.name.split("/").pop());
+      if (seen.has("pyodide.asm.wasm") && seen.has("python_stdlib.zip") && !state.api) {
+        setStatus("Compiling WebAssembly and starting Python…", 45);
+        observer.disconnect();
+      }
+    });
+    observer.observe({ type: "resource", buffered: true });
     const manifestP = fetch(new URL("manifest.json", base)).then((r) => r.json());
     const pyodideP = loadPyodide({
       indexURL: new URL("pyodide/", base).href,
