@@ -66,11 +66,11 @@ def main() -> int:
         baseline_cmd = [sys.executable, "-c", "pass"]
         for _ in range(3):  # warm the page cache for both
             timed(baseline_cmd, env)
-            timed(tool + ["diagnose"], env)
+            timed([*tool, "diagnose"], env)
         base, ours = [], []
         for _ in range(args.runs):
             base.append(timed(baseline_cmd, env))
-            ours.append(timed(tool + ["diagnose"], env))
+            ours.append(timed([*tool, "diagnose"], env))
     load = os.getloadavg()[0]
     print(f"{args.runs} alternating runs each; load average {load:.2f} on {os.cpu_count()} CPUs")
     for label, index in (("wall", 0), ("cpu", 1)):
