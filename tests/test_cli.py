@@ -229,3 +229,17 @@ def test_dangling_symlink_config_is_treated_as_missing(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert json.loads((tmp_path / "gone" / "config.json").read_text()) == {
         "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_bare_diagnose_does_not_load_optional_machinery(tmp_path: Path) -> None:
+    # Start-up is budgeted (benchmarks/startup.py): the main job must not pay for argparse,
+    # the fixer's difflib, hashing, or any other command's modules.
+    code = ("import io, sys; from ecr_doctor.cli import main; main(['diagnose'], "
+            "stdout=io.StringIO()); heavy = {'argparse', 'difflib', 'hashlib', 'subprocess', "
+            "'ecr_doctor.fixer', 'ecr_doctor.explain', 'ecr_doctor.scan', 'ecr_doctor.redaction', "
+            "'ecr_doctor.web', 'ecr_doctor.verify', 'yaml', 'rich'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    write_config(tmp_path, {"credHelpers": {ECR: "ecr-login"}, "auths": {"ghcr.io": {}}})
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, timeout=60)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from .dockerconfig import (
     ConfigFile,
@@ -22,6 +21,8 @@ from .model import Finding, Severity
 from .registries import classify
 from .render.style import Style
 
+if TYPE_CHECKING:
+    import argparse  # only for annotations: `ecr-doctor` alone never loads it
 
 class Loaded(NamedTuple):
     location: ConfigLocation
