@@ -68,11 +68,13 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
         "`https://host/v2/` or the `email` form AWS CLI v1 `get-login` left behind.",
         why="ECR tokens expire after 12 hours. When no credential helper applies to the exact "
         "host, Docker keeps sending the stale token and the registry answers `denied: Your "
-        "authorization token has expired`. When a helper does apply, the entry is dead data: "
-        "Docker replaces it with the helper's answer (docker/cli "
-        "cli/config/credentials/native_store.go `Get`) but the secret still sits on disk, "
-        "readable by anything that reads your home directory. A live token grants everything "
-        "the IAM principal that minted it may do in that account and region.",
+        "authorization token has expired`. When a helper does apply, Docker replaces the entry "
+        "with the helper's answer — unless the helper fails outright (binary missing, crash), "
+        "when docker/cli hands the entry back with the error and commands that ignore the "
+        "error send it anyway (cli/config/credentials/native_store.go `Get`). Either way the "
+        "secret sits on disk, readable by anything that reads your home directory. A live "
+        "token grants everything the IAM principal that minted it may do in that account and "
+        "region.",
         fix="Remove the entry and map the bare host to the ECR credential helper in "
         '`credHelpers` (`"<host>": "ecr-login"`), which fetches a fresh token on every use. '
         "The fix is safe when the token is already expired or a helper already serves the "
