@@ -1,6 +1,6 @@
 """`ecr-doctor scan` / `audit` end to end: the walk, output formats, baseline, exit codes.
 
-SARIF is validated against the official SARIF 2.1.0 schema (../shared/data); JSON against
+SARIF is validated against the official SARIF 2.1.0 schema (tests/data); JSON against
 src/ecr_doctor/schemas/scan-v1.json. A hypothesis property plants tokens and checks that no
 output format ever contains them.
 """
@@ -23,7 +23,9 @@ from ecr_doctor.scan.audit import audit_host
 from ecr_doctor.tokens import make_ecr_auth, make_ecr_password
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+# The official OASIS SARIF 2.1.0 schema (errata01), vendored so the test runs in any clone:
+# https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 SCAN_SCHEMA = ROOT / "src" / "ecr_doctor" / "schemas" / "scan-v1.json"
 
 
