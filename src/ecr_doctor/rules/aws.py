@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Finding, Location, Severity
+from ..model import Finding, Severity
 from ..registries import lookup_key
 from .base import Context, Rule, RuleDoc, rule
 
@@ -20,15 +20,6 @@ def _ecr_helper_hosts(ctx: Context) -> list[str]:
     """ECR hosts Docker sends to the ECR helper (or a profile wrapper of it)."""
     return [lookup_key(r.host) for r in ctx.ecr_registries
             if (ctx.resolution(r).helper or "").startswith("ecr-login")]
-
-
-def _where(ctx: Context, host: str) -> Location:
-    for entry in ctx.config.cred_helpers:
-        if entry.key == host:
-            return entry.location
-    if ctx.config.creds_store is not None:
-        return ctx.config.creds_store.location
-    return ctx.at()
 
 
 @rule(
@@ -65,7 +56,7 @@ def expired_sso_or_cache(self: Rule, ctx: Context) -> Iterator[Finding]:
     hosts = _ecr_helper_hosts(ctx)
     if facts is None or not hosts:
         return
-    where = _where(ctx, hosts[0])
+    where = ctx.helper_location(hosts[0])
     profile = ctx.env.aws.profile or "default"
     if facts.profile_sso_state == "expired" and not ctx.env.aws.env_keys:
         yield self.finding(f"the SSO session of AWS profile {profile!r} has expired: the ECR "
@@ -88,7 +79,7 @@ def expired_sso_or_cache(self: Rule, ctx: Context) -> Iterator[Finding]:
         yield self.finding(
             f"the ECR helper's cache holds a token for {entry.registry} that expired {when}; "
             f"the helper returns it (exit 0) whenever it cannot reach ECR{last}",
-            _where(ctx, entry.registry), registry=entry.registry,
+            ctx.helper_location(entry.registry), registry=entry.registry,
             severity=Severity.HIGH if fell_back else Severity.MEDIUM,
             details=(("cache", cache.path), ("key_form", entry.key_form)),
         )
@@ -122,7 +113,7 @@ def helper_log_error(self: Rule, ctx: Context) -> Iterator[Finding]:
         return
     when = f" at {log.last_error_time}" if log.last_error_time else ""
     yield self.finding(f"the ECR helper last logged an error{when}: {log.last_error}",
-                       _where(ctx, hosts[0]), details=(("log", log.path),))
+                       ctx.helper_location(hosts[0]), details=(("log", log.path),))
 
 
 @rule(
@@ -149,7 +140,7 @@ def region_missing(self: Rule, ctx: Context) -> Iterator[Finding]:
         return
     yield self.finding("no AWS region is set (the helper's get takes it from the host name; "
                        "`aws ecr get-login-password` and `docker-credential-ecr-login list` "
-                       "need one)", _where(ctx, hosts[0]))
+                       "need one)", ctx.helper_location(hosts[0]))
 
 
 @rule(
@@ -175,7 +166,7 @@ def sso_session_undefined(self: Rule, ctx: Context) -> Iterator[Finding]:
     profile = ctx.env.aws.profile or "default"
     yield self.finding(f"AWS profile {profile!r} names sso_session "
                        f"{facts.missing_sso_session!r}, which ~/.aws/config does not define",
-                       _where(ctx, hosts[0]))
+                       ctx.helper_location(hosts[0]))
 
 
 @rule(
@@ -204,11 +195,11 @@ def helper_cache_settings(self: Rule, ctx: Context) -> Iterator[Finding]:
     if ctx.env.ecr_cache_disabled:
         yield self.finding("AWS_ECR_DISABLE_CACHE is set: the ECR helper caches no token and "
                            "calls ECR on every pull (any non-empty value disables it)",
-                           _where(ctx, hosts[0]))
+                           ctx.helper_location(hosts[0]))
     binary = ctx.env.helper("ecr-login")
     if (ctx.env.ecr_ignore_creds_storage and binary is not None
             and binary.version_tuple is not None and binary.version_tuple < (0, 9, 0)):
         yield self.finding(f"AWS_ECR_IGNORE_CREDS_STORAGE=true has no effect on "
                            f"docker-credential-ecr-login {binary.version} (needs ≥ 0.9.0)",
-                           _where(ctx, hosts[0]))
+                           ctx.helper_location(hosts[0]))
 

@@ -81,6 +81,15 @@ class Context:
         self.file_mode = file_mode
         self.file_exists = file_exists
 
+    def helper_location(self, host: str) -> Location:
+        """Where the config sends `host` to a helper: its credHelpers key, else credsStore."""
+        for entry in self.config.cred_helpers:
+            if entry.key == host:
+                return entry.location
+        if self.config.creds_store is not None:
+            return self.config.creds_store.location
+        return self.at()
+
     def at(self, offset: int | None = None) -> Location:
         if offset is None:
             return Location(self.config.path, 1, 1)

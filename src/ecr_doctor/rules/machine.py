@@ -127,18 +127,9 @@ def ecr_helper_too_old(self: Rule, ctx: Context) -> Iterator[Finding]:
         yield self.finding(
             f"docker-credential-ecr-login {binary.version} does not recognise {registry.host} "
             f"(needs ≥ {need_text}); it will answer 'not found' and Docker goes anonymous",
-            _helper_location(ctx, registry.host),
+            ctx.helper_location(registry.host),
             registry=registry.host,
         )
-
-
-def _helper_location(ctx: Context, host: str) -> Location:
-    for entry in ctx.config.cred_helpers:
-        if entry.key == host:
-            return entry.location
-    if ctx.config.creds_store is not None:
-        return ctx.config.creds_store.location
-    return ctx.at()
 
 
 @rule(
@@ -163,7 +154,7 @@ def fips_without_endpoint(self: Rule, ctx: Context) -> Iterator[Finding]:
         if registry.fips and ctx.resolution(registry).source is Source.CRED_HELPER:
             yield self.finding(f"{registry.host} is a FIPS registry but AWS_USE_FIPS_ENDPOINT is "
                                "not true: the token comes from the non-FIPS ECR API",
-                               _helper_location(ctx, registry.host), registry=registry.host)
+                               ctx.helper_location(registry.host), registry=registry.host)
 
 
 @rule(
@@ -265,7 +256,7 @@ def no_aws_credentials(self: Rule, ctx: Context) -> Iterator[Finding]:
                    and r.kind is RegistryKind.ECR_PRIVATE]
     if not uses_helper:
         return
-    where = _helper_location(ctx, uses_helper[0].host)
+    where = ctx.helper_location(uses_helper[0].host)
     if aws.profile and aws.profile_defined is False:
         yield self.finding(f"AWS_PROFILE names profile {aws.profile!r}, which no shared config "
                            "or credentials file defines: the ECR helper will fail", where)
