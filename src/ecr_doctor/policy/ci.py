@@ -139,9 +139,8 @@ def github_workflow(t: Target, *, self_hosted: bool = False, image: str = "app",
     return "\n".join(lines) + "\n"
 
 
-def github_trust_policy(role_arn: str | None, account: str | None, repo: str, branch: str
-                        ) -> str:
-    """The OIDC role's trust policy, scoped to one repository and one branch."""
+def _trust_account(role_arn: str | None, account: str | None) -> tuple[str, str]:
+    """(partition, account) for a trust policy: from the role ARN, else from --account."""
     partition = "aws"
     if role_arn is not None:
         m = ROLE_ARN.fullmatch(role_arn)
@@ -150,6 +149,13 @@ def github_trust_policy(role_arn: str | None, account: str | None, repo: str, br
         partition, account = m.group(1), m.group(2)
     if account is None or not re.fullmatch(r"[0-9]{12}", account):
         raise CiError("the trust policy needs the account: --role-arn ARN or --account ID")
+    return partition, account
+
+
+def github_trust_policy(role_arn: str | None, account: str | None, repo: str, branch: str
+                        ) -> str:
+    """The OIDC role's trust policy, scoped to one repository and one branch."""
+    partition, account = _trust_account(role_arn, account)
     if not GITHUB_REPO.fullmatch(repo):
         raise CiError(f"--repo {repo!r} is not owner/name")
     if not BRANCH.fullmatch(branch):
@@ -239,14 +245,7 @@ def gitlab_job(t: Target, *, image: str = "app", branch: str = "main") -> str:
 def gitlab_trust_policy(role_arn: str | None, account: str | None, project: str, branch: str,
                         gitlab_host: str = "gitlab.com") -> str:
     """The role's trust policy for GitLab ID tokens, scoped to one project and one branch."""
-    partition = "aws"
-    if role_arn is not None:
-        m = ROLE_ARN.fullmatch(role_arn)
-        if m is None:
-            raise CiError(f"--role-arn {role_arn!r} is not an IAM role ARN")
-        partition, account = m.group(1), m.group(2)
-    if account is None or not re.fullmatch(r"[0-9]{12}", account):
-        raise CiError("the trust policy needs the account: --role-arn ARN or --account ID")
+    partition, account = _trust_account(role_arn, account)
     if not GITLAB_PROJECT.fullmatch(project):
         raise CiError(f"--project {project!r} is not group/project")
     if not BRANCH.fullmatch(branch):
