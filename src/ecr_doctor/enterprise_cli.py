@@ -201,6 +201,18 @@ def run_policy(args: argparse.Namespace, out: TextIO) -> int:
 # --- ci -----------------------------------------------------------------------------------
 
 
+def _add_job_options(parser: argparse.ArgumentParser) -> None:
+    """What every CI target's job needs: the role, where to push, and the pushing branch."""
+    parser.add_argument("--role-arn", metavar="ARN", help="the IAM role the job assumes")
+    parser.add_argument("--region", metavar="REGION", help="AWS region of the registry")
+    parser.add_argument("--registry", metavar="HOST",
+                        help="ECR registry host (default: the role's account in --region)")
+    parser.add_argument("--image", metavar="NAME", default="app",
+                        help="repository to push (default: app)")
+    parser.add_argument("--branch", metavar="BRANCH", default="main",
+                        help="the branch that pushes and may assume the role (default: main)")
+
+
 def configure_ci(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="ci_kind", metavar="TARGET", required=True)
     gh = sub.add_parser("github", help="GitHub Actions job: OIDC role, ECR login, push",
@@ -209,19 +221,12 @@ def configure_ci(parser: argparse.ArgumentParser) -> None:
                         "role-to-assume, amazon-ecr-login with masking; on self-hosted runners "
                         "a job-scoped credential helper config instead of a stored token), or "
                         "with --trust-policy the IAM trust policy for the OIDC role.")
-    gh.add_argument("--role-arn", metavar="ARN", help="the IAM role the job assumes")
-    gh.add_argument("--region", metavar="REGION", help="AWS region of the registry")
-    gh.add_argument("--registry", metavar="HOST",
-                    help="ECR registry host (default: the role's account in --region)")
-    gh.add_argument("--image", metavar="NAME", default="app",
-                    help="repository to push (default: app)")
+    _add_job_options(gh)
     gh.add_argument("--self-hosted", action="store_true",
                     help="persistent runner: use the ECR credential helper, leave no token")
     gh.add_argument("--trust-policy", action="store_true",
                     help="print the OIDC role's trust policy instead")
     gh.add_argument("--repo", metavar="OWNER/NAME", help="GitHub repository (--trust-policy)")
-    gh.add_argument("--branch", metavar="BRANCH", default="main",
-                    help="the branch that pushes and may assume the role (default: main)")
     gh.add_argument("--account", metavar="ID", help="account for --trust-policy without "
                     "--role-arn")
     gl = sub.add_parser("gitlab", help="GitLab CI job: ID token, credential helper, push",
@@ -229,14 +234,7 @@ def configure_ci(parser: argparse.ArgumentParser) -> None:
                         "(id_tokens) and the ECR credential helper assuming the role (no stored "
                         "keys, no registry token on disk), or with --trust-policy the IAM trust "
                         "policy for the role.")
-    gl.add_argument("--role-arn", metavar="ARN", help="the IAM role the job assumes")
-    gl.add_argument("--region", metavar="REGION", help="AWS region of the registry")
-    gl.add_argument("--registry", metavar="HOST",
-                    help="ECR registry host (default: the role's account in --region)")
-    gl.add_argument("--image", metavar="NAME", default="app",
-                    help="repository to push (default: app)")
-    gl.add_argument("--branch", metavar="BRANCH", default="main",
-                    help="the branch that pushes and may assume the role (default: main)")
+    _add_job_options(gl)
     gl.add_argument("--trust-policy", action="store_true",
                     help="print the role's trust policy instead")
     gl.add_argument("--project", metavar="GROUP/PROJECT",
