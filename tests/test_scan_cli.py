@@ -286,3 +286,23 @@ def test_audit_text_is_one_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("DOCKER_AUTH_CONFIG", raising=False)
     code, out, _ = run("audit", "--root", str(tmp_path))
     assert code == 1 and len(out.splitlines()) <= 20 and "more (-v or --format json" in out
+
+
+def test_scan_flags_broad_iam_policies_but_not_the_generated_one(tmp_path: Path) -> None:
+    broad = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+        {"Sid": "Push", "Effect": "Allow", "Action": ["ecr:PutImage"], "Resource": "*"}]}
+    (tmp_path / "iam").mkdir()
+    (tmp_path / "iam" / "ci-role.json").write_text(json.dumps(broad, indent=2))
+    code, out, _ = run("scan", str(tmp_path), "--format", "sarif")
+    assert code == 1
+    doc = json.loads(out)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["IAM001", "IAM002"]
+    # What `policy iam` generates is least privilege: the scanner must find nothing in it.
+    code, generated, _ = run("policy", "iam", "--push", "--pull", "--repository", "app",
+                             "--registry", ECR)
+    assert code == 0
+    (tmp_path / "iam" / "ci-role.json").write_text(generated)
+    code, out, _ = run("scan", str(tmp_path))
+    assert code == 0 and "no findings" in out, out

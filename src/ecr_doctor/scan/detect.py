@@ -87,6 +87,8 @@ def file_kind(path: str, head: bytes = b"") -> str:
 
 
 def worth_reading(data: bytes, kind: str) -> bool:
+    if kind == "json" and b'"Statement"' in data and b"ecr" in data:
+        return True  # an IAM policy that may grant ECR (IAM001/IAM002)
     return kind in ("dockerconfig", "ecrcache") or any(t in data for t in TRIGGERS)
 
 
@@ -510,6 +512,16 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
 # --- Entry point --------------------------------------------------------------------------------
 
 
+def _iam_policy(text: str, path: str) -> list[Finding]:
+    """IAM001/IAM002 on an IAM policy document (bare, CloudFormation or Terraform JSON), keyed
+    for baselines like every other scan finding: rule, file and the offending action."""
+    from ..policy.iamcheck import check_iam_policy  # only for files that hold a policy
+
+    return [f._replace(details=(*f.details, ("hash", hash_value(
+        f.rule_id, path, f.detail("action") or f.detail("actions") or f.message))))
+        for f in check_iam_policy(text, path)]
+
+
 def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
                now: datetime | None = None) -> list[Finding]:
     """Every finding in one file. `path` is how findings name it (relative to the scan root)."""
@@ -538,6 +550,8 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
         dac_in_text(scan, via)
     if b"QVdTOmV5" in data or b"eyJwYXlsb2Fk" in data:
         bare_tokens(scan, "the ecr-login helper cache" if kind == "ecrcache" else "this file")
+    if kind == "json" and b'"Statement"' in data and b"ecr" in data:
+        scan.findings.extend(_iam_policy(text, path))
     scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
     return scan.findings
 
