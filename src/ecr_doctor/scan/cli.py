@@ -173,10 +173,16 @@ def run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = scan_paths(args.paths, max_bytes=args.max_bytes, use_gitignore=not args.no_gitignore,
                         jobs=args.jobs, progress=err.isatty())
     if args.write_baseline:
+        from ..exits import WriteFailed
+        from ..fileio import WriteError, write_atomic
         from .baseline import dumps as baseline_dumps
 
-        with open(args.write_baseline, "w", encoding="utf-8") as fh:
-            fh.write(baseline_dumps(result.findings))
+        # A baseline is meant to be committed: world-readable, and never left half-written.
+        try:
+            write_atomic(args.write_baseline, baseline_dumps(result.findings).encode("utf-8"),
+                         backup=False, mode=0o644)
+        except WriteError as exc:
+            raise WriteFailed(f"{exc} (the previous baseline is untouched)") from exc
         err.write(f"ecr-doctor: wrote {len(result.findings)} finding(s) to {args.write_baseline}\n")
         return EXIT_OK
     from .baseline import filter_known
