@@ -182,7 +182,12 @@ def test_rules_lists_everything(tmp_path: Path) -> None:
 
 def test_help_says_offline(tmp_path: Path) -> None:
     result = cli("--help", home=tmp_path)
-    assert result.returncode == 0 and "never touch the network" in " ".join(result.stdout.split())
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0 and "only `verify` reaches beyond this machine" in text
+    assert "Every other command is offline" in text
+    for command in ("diagnose", "fix", "explain"):
+        sub = " ".join(cli(command, "--help", home=tmp_path).stdout.split())
+        assert "never touch the network" in sub, command
     assert cli("nonsense-command", home=tmp_path).returncode == 2
 
 
