@@ -3,7 +3,11 @@
 Both commands run alternately (so machine noise hits both alike) with bytecode caching on, as
 an installed package has it. Reports each median and the ratio; the target is <= 1.5.
 
-    python benchmarks/startup.py [--runs 40]
+    .venv/bin/python benchmarks/startup.py [--runs 40]
+
+Run it with the interpreter ecr-doctor is installed in (the README's venv). An interpreter whose
+site-packages imports extra modules at start (some machines add CA-bundle hooks through .pth
+files) makes `python3 -c pass` slower and flatters the ratio.
 """
 
 from __future__ import annotations
