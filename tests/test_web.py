@@ -137,6 +137,17 @@ def test_bundle_is_the_core_without_cli_edges(site: web.BuildResult) -> None:
     assert "ecr_doctor/engine.py" in names and "ecr_doctor/webapi.py" in names
     for edge in ("cli", "commands", "fileio", "web", "demo", "__main__"):
         assert f"ecr_doctor/{edge}.py" not in names
+    # Every core module ships precompiled for the page's CPython (no compile at start-up).
+    sources = {n for n in names if n.endswith(".py")}
+    cached = {n for n in names if n.endswith(".pyc")}
+    assert sources and len(cached) == len(sources)
+    for name in sources:
+        folder, _, file = name.rpartition("/")
+        assert any(c.startswith(f"{folder}/__pycache__/{file[:-3]}.cpython-3") for c in cached)
+    with zipfile.ZipFile(site.out_dir / "pyodide" / "python_stdlib.zip") as stdlib:
+        stdlib_names = set(stdlib.namelist())
+    assert "os.pyc" in stdlib_names and "os.py" in stdlib_names
+    assert all(n + "c" in stdlib_names for n in stdlib_names if n.endswith(".py"))
     # Only what loadPyodide fetches: no source maps, no npm leftovers.
     assert sorted(p.name for p in (site.out_dir / "pyodide").iterdir()) == sorted(web.PYODIDE_FILES)
 
@@ -160,8 +171,8 @@ def test_bundle_imports_only_the_standard_library(site: web.BuildResult) -> None
 def test_build_is_reproducible(site: web.BuildResult, tmp_path: Path) -> None:
     again = web.build(tmp_path / "again")
     assert again.version == site.version
-    assert (again.out_dir / web.WHEEL_NAME).read_bytes() == \
-        (site.out_dir / web.WHEEL_NAME).read_bytes()
+    for name in (web.WHEEL_NAME, "pyodide/python_stdlib.zip"):
+        assert (again.out_dir / name).read_bytes() == (site.out_dir / name).read_bytes()
 
 
 def test_headers_csp_and_mime_types(origin: str) -> None:

@@ -44,7 +44,7 @@ function rich(text) {
 async function boot() {
   mark("boot");
   try {
-    setStatus("Loading the Python runtime (WebAssembly, about 13 MB the first time)…", 10);
+    setStatus("Loading the Python runtime (WebAssembly, about 18 MB the first time)…", 10);
     const base = new URL("./", window.location.href);
     // Real milestones, not a timer: the bar moves when the runtime's downloads complete.
     const seen = new Set();
