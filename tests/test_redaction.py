@@ -395,6 +395,19 @@ def test_placeholders_never_collide_with_the_input() -> None:
     assert unredact(result.text, result.mapping) == text
 
 
+def test_an_account_stand_in_never_spells_out_a_key_id_hidden_in_base64() -> None:
+    # A legacy cache key carries its access key id in base64 only; the digit stand-in for the
+    # account ("22222222" + counter) must not echo a run of that decoded key id either.
+    akid = "AKIA2222222222222222"
+    checksum = base64.b64encode(akid.encode() + hashlib.md5(b"").digest()).decode()
+    text = json.dumps({"credHelpers": {"000000000000.dkr.ecr.us-east-1.amazonaws.com": "x"},
+                       "auths": {"111111110001.dkr.ecr.us-east-1.amazonaws.com": {}},
+                       "HttpHeaders": {"X-Meta": f"us-east-1-{checksum}-000000000000"}})
+    result = redact(text)
+    assert not windows(akid) & windows(result.text)
+    assert unredact(result.text, result.mapping) == text
+
+
 def test_a_secret_that_reads_like_a_placeholder_still_gets_a_name() -> None:
     text = "password = <SECRET_1>abc and <SECRET_2>"
     result = redact(text)
