@@ -20,7 +20,7 @@ from ecr_doctor.tokens import make_ecr_auth
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Property tests: the floor in CI, a quicker pass on a laptop.
-PROPERTY_EXAMPLES = 2000 if IN_CI else 200
+PROPERTY_EXAMPLES = int(os.environ.get("ECR_DOCTOR_PROPERTY_EXAMPLES", 2000 if IN_CI else 200))
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 ECR2 = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
