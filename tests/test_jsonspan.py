@@ -5,6 +5,7 @@ import string
 import time
 
 import pytest
+from conftest import PROPERTY_EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -320,3 +321,27 @@ def test_garbage_never_crashes(raw: bytes) -> None:
         assert 0 <= err.offset <= len(text)
     else:
         assert to_python(node) == json.loads(text)
+
+
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None)
+@given(st.text("0123456789-+.eE ,[]{}\"tfnrul:", max_size=16))
+def test_accepts_and_reads_exactly_what_json_loads_does(text: str) -> None:
+    # Numbers and whitespace are scanned by hand (no `re` at start-up): the standard parser is
+    # the oracle for which texts are JSON and what they mean.
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(JsonSyntaxError):
+            parse(text)
+    else:
+        assert to_python(parse(text)) == expected
+
+
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None)
+@given(st.text(" \t\r\n\u00a0x{", max_size=24))
+def test_indent_is_the_first_indented_line_after_the_first(text: str) -> None:
+    import re
+
+    m = re.search(r"\n([ \t]+)\S", text)
+    expected = "\t" if m is None or m.group(1)[0] == "\t" else " " * len(m.group(1))
+    assert detect_indent(text) == expected

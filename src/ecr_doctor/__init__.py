@@ -5,7 +5,11 @@ The public API is imported lazily so that `ecr-doctor` starts as fast as a bare 
 
 from __future__ import annotations
 
-from typing import Any
+from ecr_doctor.lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
 
 __version__ = "0.1.0"
 

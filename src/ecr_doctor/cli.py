@@ -8,9 +8,9 @@ original file untouched).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, TextIO, cast
+
+from ecr_doctor.lite import TYPE_CHECKING
 
 from . import __version__
 from .exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, WriteFailed
@@ -18,6 +18,8 @@ from .exits import use_color as _color
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable, Sequence
+    from typing import TextIO
 
 NETWORK_NOTE = (
     "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
@@ -288,7 +290,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         # The main job with no options: nothing to parse, so argparse (and the gettext and
         # locale look-ups it makes) stays unloaded — a fifth of the start-up budget.
         defaults = {**COMMON_DEFAULTS, "registry": []}
-        args = cast("argparse.Namespace", SimpleNamespace(command="diagnose", **defaults))
+        args: argparse.Namespace = SimpleNamespace(  # type: ignore[assignment]
+            command="diagnose", **defaults)
         code = _dispatch(args, out, err)
         return EXIT_USAGE if code is None else code
     if args_list and args_list[0] in SUBCOMMANDS:

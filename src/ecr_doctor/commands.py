@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 
 from .dockerconfig import (
     ConfigFile,
@@ -23,6 +24,7 @@ from .render.style import Style
 
 if TYPE_CHECKING:
     import argparse  # only for annotations: `ecr-doctor` alone never loads it
+    from typing import TextIO
 
 class Loaded(NamedTuple):
     location: ConfigLocation

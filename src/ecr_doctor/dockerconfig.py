@@ -28,12 +28,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
-from typing import Literal, NamedTuple
 
 from ecr_doctor.jsonspan import JsonSyntaxError, Member, Node, detect_indent, line_col, parse
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 from ecr_doctor.model import Location
 from ecr_doctor.secret import Secret
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Literal
 
 __all__ = [
     "MAX_CONFIG_BYTES",

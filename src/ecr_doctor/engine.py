@@ -5,8 +5,7 @@ This is the whole core the browser build calls; the CLI adds file and machine I/
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 
 from .dockerconfig import ConfigLocation, DockerConfig, parse_config
 from .environment import Environment
@@ -16,6 +15,8 @@ from .resolution import Resolution
 from .rules import Context, all_rules
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .fixer import FixPlan
 
 # A fix can enable a rule that has its own fix (a renamed `credStore: ecr-login` becomes a

@@ -11,13 +11,20 @@ DOCKER_AUTH_CONFIG credential never enters these values, so reprs and reports ca
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
     from subprocess import Popen
+    from typing import Literal
 
     from .forensics import Forensics
+
+    Platform = Literal["linux", "darwin", "windows", "unknown"]
+    #: How the selected AWS profile gets credentials (presence of settings only, never values).
+    ProfileKind = Literal["static", "assume_role", "web_identity", "sso", "credential_process",
+                          "none"]
 
 __all__ = [
     "DEFAULT_PROBE_TIMEOUT",
@@ -25,16 +32,10 @@ __all__ = [
     "DockerAuthConfigEnv",
     "Environment",
     "HelperBinary",
-    "Platform",
-    "ProfileKind",
     "capture",
     "unknown_environment",
 ]
 
-Platform = Literal["linux", "darwin", "windows", "unknown"]
-
-#: How the selected AWS profile gets credentials (presence of settings only, never their values).
-ProfileKind = Literal["static", "assume_role", "web_identity", "sso", "credential_process", "none"]
 
 DEFAULT_PROBE_TIMEOUT = 3.0
 

@@ -7,7 +7,12 @@ needed); 2 bad usage or unreadable input, nothing written; 3 a write failed, ori
 from __future__ import annotations
 
 import os
-from typing import TextIO
+
+from ecr_doctor.lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
 

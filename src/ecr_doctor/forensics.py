@@ -21,10 +21,15 @@ registry the entry is for and the key's form.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+
+from ecr_doctor.lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from typing import Literal
+    CacheState = Literal["fresh", "stale", "expired", "unknown"]
+    TokenState = Literal["live", "expired", "unknown"]
+
 
 __all__ = [
     "AwsChainLink",
@@ -40,8 +45,6 @@ __all__ = [
     "redact_log_text",
 ]
 
-CacheState = Literal["fresh", "stale", "expired", "unknown"]
-TokenState = Literal["live", "expired", "unknown"]
 
 _MAX_FILE = 1 << 20
 _LOG_TAIL = 256 * 1024

@@ -19,15 +19,18 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
-import re
-from typing import Literal, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Literal
+    NodeKind = Literal["object", "array", "string", "number", "bool", "null"]
+
 
 __all__ = [
     "MAX_DEPTH",
     "JsonSyntaxError",
     "Member",
     "Node",
-    "NodeKind",
     "detect_indent",
     "insert_member",
     "line_col",
@@ -49,7 +52,6 @@ try:
 except ImportError:  # an interpreter without the C accelerator
     from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined,no-redef]
 
-NodeKind = Literal["object", "array", "string", "number", "bool", "null"]
 Scalar = str | int | float | bool | None
 
 
@@ -89,8 +91,52 @@ class Node(NamedTuple):
         return f"Node(kind={self.kind!r}, start={self.start}, end={self.end}{size})"
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_WHITESPACE = frozenset(" \t\n\r")
+_DIGITS = frozenset("0123456789")
+
+
+# Plain scanning rather than `re`: importing re costs more start-up than `ecr-doctor` may
+# spend in all (issue 2), and per call these are as fast as a compiled pattern's match().
+
+def _skip_ws(text: str, pos: int) -> int:
+    """The end of the JSON whitespace run starting at `pos`."""
+    n = len(text)
+    while pos < n and text[pos] in _WHITESPACE:
+        pos += 1
+    return pos
+
+
+def _digits_end(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos] in _DIGITS:
+        pos += 1
+    return pos
+
+
+def _scan_number(text: str, pos: int) -> tuple[int, bool] | None:
+    """(end, is_float) of the longest JSON number at `pos`, or None if there is none.
+
+    The grammar of RFC 8259 §6: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)?, taking the
+    longest prefix that matches, as a regex match would.
+    """
+    n = len(text)
+    i = pos + 1 if text.startswith("-", pos) else pos
+    if i >= n or text[i] not in _DIGITS:
+        return None
+    end = i + 1 if text[i] == "0" else _digits_end(text, i)
+    is_float = False
+    if end + 1 < n and text[end] == "." and text[end + 1] in _DIGITS:
+        end = _digits_end(text, end + 1)
+        is_float = True
+    if end < n and text[end] in "eE":
+        j = end + 1
+        if j < n and text[j] in "+-":
+            j += 1
+        if j < n and text[j] in _DIGITS:
+            end = _digits_end(text, j)
+            is_float = True
+    return end, is_float
+
 _NUMBER_TAIL = frozenset("0123456789.eE+-")
 
 
@@ -186,12 +232,12 @@ class _Parser:
         frame.key = key
         frame.key_start = pos
         frame.key_end = end
-        pos = _WS.match(text, end).end()  # type: ignore[union-attr]
+        pos = _skip_ws(text, end)
         if pos >= self.n:
             raise self.eof(stack)
         if text[pos] != ":":
             raise self.fail(f"expected ':' after object key, found {_describe(text[pos])}", pos)
-        return _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        return _skip_ws(text, pos + 1)
 
     def scalar(self, pos: int, stack: list[_Frame]) -> Node:
         text = self.text
@@ -200,16 +246,14 @@ class _Parser:
             value, end = self.string(pos)
             return Node("string", pos, end, value)
         if ch == "-" or "0" <= ch <= "9":
-            m = _NUMBER.match(text, pos)
-            if m is None:
+            scanned = _scan_number(text, pos)
+            if scanned is None:
                 raise self.fail("invalid number", pos)
-            end = m.end()
+            end, is_float = scanned
             if end < self.n and text[end] in _NUMBER_TAIL:
                 raise self.fail("invalid number (leading zeros, '.', or exponent misplaced)", end)
-            token = m.group()
-            number: int | float = (
-                float(token) if m.group(1) is not None or m.group(2) is not None else int(token)
-            )
+            token = text[pos:end]
+            number: int | float = float(token) if is_float else int(token)
             return Node("number", pos, end, number)
         for word, val in (("true", True), ("false", False)):
             if text.startswith(word, pos):
@@ -257,8 +301,8 @@ def parse(text: str, *, allow_trailing: bool = False) -> Node:
     """
     p = _Parser(text)
     n = p.n
-    ws = _WS.match
-    pos = ws(text, 0).end()  # type: ignore[union-attr]
+    ws = _skip_ws
+    pos = ws(text, 0)
     stack: list[_Frame] = []
     while True:
         # Here a value is expected at `pos` (whitespace already skipped).
@@ -270,7 +314,7 @@ def parse(text: str, *, allow_trailing: bool = False) -> Node:
             if len(stack) >= MAX_DEPTH:
                 raise p.fail(f"nesting too deep (more than {MAX_DEPTH} levels)", pos)
             start = pos
-            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = ws(text, pos + 1)
             close = "}" if ch == "{" else "]"
             if pos < n and text[pos] == close:
                 pos += 1
@@ -288,7 +332,7 @@ def parse(text: str, *, allow_trailing: bool = False) -> Node:
         # A value just ended: attach it to its container, closing containers as they end.
         while True:
             if not stack:
-                end = ws(text, pos).end()  # type: ignore[union-attr]
+                end = ws(text, pos)
                 if end < n and not allow_trailing:
                     raise p.fail("unexpected data after the top-level value", end)
                 return node
@@ -297,12 +341,12 @@ def parse(text: str, *, allow_trailing: bool = False) -> Node:
                 frame.children.append(Member(frame.key, frame.key_start, frame.key_end, node))
             else:
                 frame.items.append(node)
-            pos = ws(text, pos).end()  # type: ignore[union-attr]
+            pos = ws(text, pos)
             if pos >= n:
                 raise p.eof(stack)
             ch = text[pos]
             if ch == ",":
-                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+                pos = ws(text, pos + 1)
                 if frame.is_object:
                     pos = p.key(pos, frame, stack)
                 elif pos < n and text[pos] == "]":
@@ -356,19 +400,23 @@ def to_python(node: Node) -> object:
 
 def detect_indent(text: str) -> str:
     """The file's indent unit: '\\t' (what `docker login` writes), or N spaces; '\\t' if unknown."""
-    for m in re.finditer(r"\n([ \t]+)\S", text):
-        lead = m.group(1)
-        if lead[0] == "\t":
-            return "\t"
-        return " " * len(lead)
+    # The first line after the first that starts with spaces or tabs and holds something else.
+    newline = text.find("\n")
+    while newline != -1:
+        start = newline + 1
+        end = start
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        if end > start and end < len(text) and not text[end].isspace():
+            return "\t" if text[start] == "\t" else " " * (end - start)
+        newline = text.find("\n", start)
     return "\t"
 
 
 def _line_indent(text: str, offset: int) -> str:
     """The leading whitespace of the line holding `offset`."""
     line_start = text.rfind("\n", 0, offset) + 1
-    m = _WS.match(text, line_start)
-    lead = m.group() if m else ""
+    lead = text[line_start:_skip_ws(text, line_start)]
     return lead.replace("\n", "").replace("\r", "")
 
 
@@ -384,6 +432,8 @@ def _is_multiline(text: str, obj: Node) -> bool:
 
 def _separators(text: str) -> tuple[str, str]:
     """(item separator, key separator) as used on one line in this file, e.g. (", ", ": ")."""
+    import re  # fixes only
+
     m = re.search(r'"[ \t]*:([ \t]*)', text)
     colon = ":" + (m.group(1) if m else " ")
     c = re.search(r'[\]}"0-9el],([ \t]*)["\[{0-9tfn-]', text)

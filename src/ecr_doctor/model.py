@@ -5,11 +5,10 @@ Standard library only: this module runs unchanged in Pyodide.
 
 from __future__ import annotations
 
-import enum
-from typing import NamedTuple
+from ecr_doctor.lite import Enum, IntEnum, NamedTuple
 
 
-class Severity(enum.IntEnum):
+class Severity(IntEnum):
     INFO = 0
     LOW = 1
     MEDIUM = 2
@@ -29,7 +28,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (choose from {names})") from None
 
 
-class Applicability(enum.Enum):
+class Applicability(Enum):
     """As in ruff: a safe fix changes nothing but the defect; an unsafe one may change behaviour."""
 
     SAFE = "safe"

@@ -13,9 +13,9 @@ as its agreement with the tools that will read the config:
 
 from __future__ import annotations
 
-import enum
 import re
-from typing import NamedTuple
+
+from ecr_doctor.lite import Enum, NamedTuple
 
 # Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
@@ -66,7 +66,7 @@ _SUFFIX_PARTITION = {
 _DUAL_STACK_SUFFIXES = frozenset({"on.aws", "on.amazonwebservices.com.cn"})
 
 
-class RegistryKind(enum.Enum):
+class RegistryKind(Enum):
     ECR_PRIVATE = "ecr"
     ECR_PUBLIC = "ecr-public"
     DOCKER_HUB = "docker-hub"

@@ -6,18 +6,19 @@ and `cli/config/credentials/{native_store,file_store}.go`. Standard library only
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable
-from typing import Literal, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, Enum, NamedTuple
 
 from .dockerconfig import AuthEntry, DockerConfig
 from .registries import convert_to_hostname, lookup_key
 
-#: Which client's rules to apply: the Docker CLI, or containers/image (skopeo, podman, buildah).
-Client = Literal["docker", "skopeo"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Literal
+    #: Which client's rules to apply: the Docker CLI, or containers/image (skopeo, podman, buildah).
+    Client = Literal["docker", "skopeo"]
 
 
-class Source(enum.Enum):
+class Source(Enum):
     ENV = "DOCKER_AUTH_CONFIG"
     CRED_HELPER = "credHelpers"
     CREDS_STORE = "credsStore"

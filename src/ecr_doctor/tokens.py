@@ -7,16 +7,19 @@ message, a repr or a description: passwords travel as `Secret`, errors name byte
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal, NamedTuple
 
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 from ecr_doctor.secret import Secret
+
+if TYPE_CHECKING:
+    from typing import Literal
+    TokenState = Literal["live", "expired", "unknown"]
 
 __all__ = [
     "ECR_TOKEN_LIFETIME",
     "AuthDecodeError",
     "BasicAuth",
     "EcrToken",
-    "TokenState",
     "TokenStatus",
     "decode_auth",
     "decode_ecr_password",
@@ -28,8 +31,6 @@ __all__ = [
 
 # "Authorization tokens are valid for 12 hours" (ECR API reference, AuthorizationData.expiresAt).
 ECR_TOKEN_LIFETIME = timedelta(hours=12)
-
-TokenState = Literal["live", "expired", "unknown"]
 
 
 class AuthDecodeError(ValueError):

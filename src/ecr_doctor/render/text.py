@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+
+from ecr_doctor.lite import TYPE_CHECKING
 
 from ..engine import Diagnosis
 from ..environment import Environment
 from ..model import Applicability, Finding, Severity
 from ..resolution import Source
 from .style import Style
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def finding_line(finding: Finding, style: Style) -> str:

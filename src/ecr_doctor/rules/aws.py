@@ -9,11 +9,14 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ecr_doctor.lite import TYPE_CHECKING
 
 from ..model import Finding, Severity
 from ..registries import lookup_key
 from .base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def _ecr_helper_hosts(ctx: Context) -> list[str]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import NamedTuple
+
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
 
 from ..dockerconfig import ConfigLocation, DockerConfig
 from ..environment import Environment
 from ..model import Applicability, Finding, Fix, Location, Severity
 from ..registries import Registry, classify, convert_to_hostname, lookup_key
 from ..resolution import Resolution, resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 
 class RuleDoc(NamedTuple):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ecr_doctor.lite import TYPE_CHECKING
 
 from ..dockerconfig import AuthEntry
 from ..model import (
@@ -22,6 +22,9 @@ from ..registries import DOCKER_HUB_KEY, Registry, RegistryKind, classify, looku
 from ..resolution import Source
 from ..tokens import decode_ecr_password, expiry_status
 from .base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ECR_HELPER = "ecr-login"
 HELPER_PREFIX = "docker-credential-"

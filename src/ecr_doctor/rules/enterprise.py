@@ -7,10 +7,13 @@ so `ecr-doctor rules` lists them and `ecr-doctor explain IAM001` prints their pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ecr_doctor.lite import TYPE_CHECKING
 
 from ..model import Applicability, Finding, Severity
 from .base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @rule(

@@ -6,12 +6,15 @@ environment is unknown (the browser build). Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ecr_doctor.lite import TYPE_CHECKING
 
 from ..model import Applicability, Finding, Fix, Location, SetFileMode, Severity
 from ..registries import RegistryKind, ecr_helper_accepts
 from ..resolution import Source
 from .base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ECR_INSTALL_HINTS = {
     "linux": (
