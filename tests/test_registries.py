@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import PROPERTY_EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecr_doctor.registries import (
     DOCKER_HUB_KEY,
-    ECR_PRIVATE_PATTERN,
     HELPER_PATTERN_VERSIONS,
     Registry,
     RegistryKind,
@@ -32,6 +32,37 @@ _UPSTREAM = (
     r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$"
 )
 UPSTREAM_RE = re.compile(_UPSTREAM.replace(r"\d", "[0-9]").replace("$", r"\Z"), re.ASCII)
+
+# Every release's ecrPattern, from `git show <tag>:ecr-login/api/client.go` (reference §3.1),
+# made Go-faithful the same way. The module matches hosts by hand (no `re` at start-up); these
+# regexes are the oracle it is checked against.
+_REGION = r"([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+_LEGACY = r"([a-zA-Z0-9][a-zA-Z0-9-_]*)\.dkr\.ecr(\-fips)?\." + _REGION + r"\.amazonaws\.com(\.cn)?"
+_V080 = r"amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov"
+_V090 = _V080 + r"|cloud\.adc-e\.uk|csp\.hci\.ic\.gov"
+_V0100 = (r"amazonaws\.com(?:\.cn)?|on\.(?:aws|amazonwebservices\.com\.cn)"
+          r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov")
+RELEASE_PATTERNS: dict[tuple[int, int, int], tuple[str, frozenset[str]]] = {
+    (0, 4, 0): (_LEGACY, frozenset()),  # no "$", matched on the raw serverURL
+    (0, 5, 0): ("^" + _LEGACY + "$", frozenset({"public.ecr.aws"})),
+    (0, 8, 0): (r"^(\d{12})\.dkr\.ecr(\-fips)?\." + _REGION + r"\.(" + _V080 + ")$",
+                frozenset({"public.ecr.aws"})),
+    (0, 9, 0): (r"^(\d{12})\.dkr\.ecr(\-fips)?\." + _REGION + r"\.(" + _V090 + ")$",
+                frozenset({"public.ecr.aws"})),
+    (0, 10, 0): (r"^(\d{12})\.dkr[\.\-]ecr(\-fips)?\." + _REGION + r"\.(" + _V0100 + ")$",
+                 frozenset({"public.ecr.aws"})),
+    (0, 11, 0): (_UPSTREAM, frozenset({"public.ecr.aws"})),
+    (0, 12, 0): (_UPSTREAM, frozenset({"public.ecr.aws", "ecr-public.aws.com"})),
+}
+
+
+def upstream_accepts(server_url: str, version: tuple[int, int, int]) -> bool:
+    source, public = RELEASE_PATTERNS[version]
+    pattern = re.compile(source.replace(r"\d", "[0-9]").replace("$", r"\Z"), re.ASCII)
+    if version == (0, 4, 0):
+        return pattern.match(server_url.removeprefix("https://")) is not None
+    hostname = ecr_helper_hostname(server_url)
+    return hostname is not None and (hostname in public or pattern.match(hostname) is not None)
 
 
 # ---------------------------------------------------------------- positives --------
@@ -428,7 +459,6 @@ def _check_property(key: str) -> None:
         assert hostname is not None
         m = UPSTREAM_RE.fullmatch(hostname)
         assert m is not None, key
-        assert ECR_PRIVATE_PATTERN.fullmatch(hostname) is not None
         assert (r.account, r.region) == (m.group(1), m.group(3))
         assert r.fips is (m.group(2) == "-fips")
         assert r.account is not None and len(r.account) == 12 and r.account.isascii()
@@ -452,6 +482,27 @@ def test_near_miss_strings_are_ecr_only_if_upstream_regex_matches(
     parts: tuple[str, str, str, str, str, str, str],
 ) -> None:
     _check_property("".join(parts))
+
+
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None)
+@given(_ecr_parts, st.sampled_from(sorted(RELEASE_PATTERNS)))
+def test_every_release_accepts_exactly_what_its_pattern_matches(
+    parts: tuple[str, str, str, str, str, str, str], version: tuple[int, int, int],
+) -> None:
+    key = "".join(parts)
+    assert ecr_helper_accepts(key, version) is upstream_accepts(key, version), (key, version)
+    hostname = ecr_helper_hostname(convert_to_hostname(key)) or ""
+    assert (classify(key).kind is RegistryKind.ECR_PRIVATE) is (
+        UPSTREAM_RE.fullmatch(hostname) is not None), key
+
+
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None)
+@given(st.text("0123456789.-_aedkrcfipsmzonwu:/", max_size=60),
+       st.sampled_from(sorted(RELEASE_PATTERNS)))
+def test_every_release_agrees_with_its_pattern_on_random_hosts(
+    key: str, version: tuple[int, int, int],
+) -> None:
+    assert ecr_helper_accepts(key, version) is upstream_accepts(key, version), (key, version)
 
 
 @settings(max_examples=300)

@@ -1,9 +1,10 @@
-"""Run-time stand-ins for `typing.NamedTuple`, `enum.Enum` and `enum.IntEnum`, for start-up.
+"""Run-time stand-ins for `typing.NamedTuple`, `enum.Enum`/`IntEnum` and `cached_property`.
 
 `ecr-doctor` with no arguments must start within 1.5x a bare interpreter (issue 2), and
 `import typing` alone costs ~3 ms, `import enum` ~3 ms more (functools, collections,
-operator), and each `typing.NamedTuple` class ~0.15 ms (`collections.namedtuple` compiles
-source per class) - together more than the whole budget. Modules write
+operator; functools alone ~2 ms), and each `typing.NamedTuple` class ~0.15 ms
+(`collections.namedtuple` compiles source per class) - together more than the whole budget.
+Modules write
 
     from ecr_doctor.lite import TYPE_CHECKING, Enum, NamedTuple
 
@@ -14,6 +15,7 @@ by tests/test_lite.py against the standard ones):
 * records: tuple subclasses with named, defaulted fields, keyword construction, `_replace`,
   `_asdict`, `_fields`, `_field_defaults`, the standard repr, tuple equality and hashing, no
   per-instance attributes;
+* `cached_property`: computed once per instance, then a plain attribute;
 * enums: members are singletons and instances of their class, with `name` and `value`;
   the class iterates its members in definition order, `Cls[name]` and `Cls(value)` look them
   up; `IntEnum` members are ints (compare, sort, format and `str` as ints, as in 3.11+).
@@ -239,13 +241,35 @@ class _LiteIntEnum(int, _LiteEnum):
         return int.__hash__(self)
 
 
+class _LiteCachedProperty:
+    """functools.cached_property without functools (which imports collections): computed on
+    first access, then kept in the instance's __dict__, which shadows this non-data descriptor."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.attrname = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attrname = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.attrname] = value
+        return value
+
+
 if TYPE_CHECKING:
     from enum import Enum as Enum
     from enum import IntEnum as IntEnum
+    from functools import cached_property as cached_property
     from typing import NamedTuple as NamedTuple
 else:
+    cached_property = _LiteCachedProperty
     NamedTuple = _Record
     Enum = _LiteEnum
     IntEnum = _LiteIntEnum
 
-__all__ = ["TYPE_CHECKING", "Enum", "IntEnum", "NamedTuple"]
+__all__ = ["TYPE_CHECKING", "Enum", "IntEnum", "NamedTuple", "cached_property"]

@@ -13,8 +13,6 @@ as its agreement with the tools that will read the config:
 
 from __future__ import annotations
 
-import re
-
 from ecr_doctor.lite import Enum, NamedTuple
 
 # Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
@@ -37,20 +35,70 @@ ECR_PUBLIC_HOST = "public.ecr.aws"
 ECR_PUBLIC_DUAL_STACK_HOST = "ecr-public.aws.com"
 ECR_PUBLIC_REGION = "us-east-1"
 
-# The helper's pattern at HEAD / v0.11.0 / v0.12.0, translated to Python with care:
-#  * Go's \d is ASCII-only; Python's matches any Unicode digit (e.g. Arabic-Indic), so
-#    [0-9] is spelled out.
-#  * Go's $ (no multiline flag) is end-of-text; Python's $ also matches before a final
-#    "\n", so the patterns are used with fullmatch.
-#  * "[a-zA-Z0-9-_]" in Go (Perl mode) is a literal '-' and '_'; "_-" at the end of the
-#    class says the same thing unambiguously in Python.
-_REGION = r"[a-zA-Z0-9][a-zA-Z0-9_-]*"
-ECR_PRIVATE_PATTERN = re.compile(
-    r"([0-9]{12})\.dkr([.-])ecr(-fips)?\.(" + _REGION + r")\."
-    r"(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)"
-    r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)",
-    re.ASCII,
-)
+# The helper's hostname pattern, as of HEAD / v0.11.0 / v0.12.0 (ecr-login/api/client.go):
+#
+#   ^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.
+#   (amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)
+#   |sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$
+#
+# It is matched by hand (`_ecr_shape`), not with `re`: importing re costs more start-up than
+# all of `ecr-doctor` may spend (issue 2). The shape is rigid enough for that to be exact: no
+# part but the suffix may hold a dot, so each part ends at a fixed place. tests/
+# test_registries.py checks the hand matcher against the regex of every release. Go's
+# semantics carry over: \d is ASCII only (Python's str.isdigit is not), $ is end of text.
+_SUFFIXES_V080 = frozenset({"amazonaws.com", "amazonaws.com.cn", "sc2s.sgov.gov", "c2s.ic.gov"})
+_SUFFIXES_V090 = _SUFFIXES_V080 | {"cloud.adc-e.uk", "csp.hci.ic.gov"}
+_SUFFIXES_V0100 = _SUFFIXES_V090 | {"on.aws", "on.amazonwebservices.com.cn"}
+ECR_PRIVATE_SUFFIXES = _SUFFIXES_V0100 | {"amazonaws.eu"}
+
+_ASCII_DIGITS = frozenset("0123456789")
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LABEL_REST = _ASCII_ALNUM | {"-", "_"}
+
+
+def _is_label(text: str) -> bool:
+    """[a-zA-Z0-9][a-zA-Z0-9-_]* in Go: the helper's region (and old account) part."""
+    return bool(text) and text[0] in _ASCII_ALNUM and all(c in _LABEL_REST for c in text)
+
+
+class _EcrShape(NamedTuple):
+    account: str     # the first label, not yet checked
+    separator: str   # "." (dkr.ecr) or "-" (dkr-ecr)
+    fips: bool
+    region: str
+    suffix: str      # everything after the region's dot
+
+
+def _ecr_shape(text: str) -> _EcrShape | None:
+    """`<label>.dkr[.-]ecr(-fips)?.<region>.<rest>`, split into its parts, or None."""
+    dot = text.find(".")
+    if dot <= 0:
+        return None
+    account = text[:dot]
+    if not _is_label(account):
+        return None
+    rest = text[dot + 1:]
+    if rest.startswith(("dkr.ecr", "dkr-ecr")):
+        separator = rest[3]
+        rest = rest[7:]
+    else:
+        return None
+    fips = rest.startswith("-fips.")
+    if fips:
+        rest = rest[6:]
+    elif rest.startswith("."):
+        rest = rest[1:]
+    else:
+        return None
+    region, region_dot, suffix = rest.partition(".")
+    if not region_dot or not _is_label(region):
+        return None
+    return _EcrShape(account, separator, fips, region, suffix)
+
+
+def _twelve_digits(account: str) -> bool:
+    return len(account) == 12 and all(c in _ASCII_DIGITS for c in account)
+
 
 _SUFFIX_PARTITION = {
     "amazonaws.com": "aws",
@@ -340,57 +388,31 @@ def ecr_helper_hostname(server_url: str) -> str | None:
 # Helper version history (reference §3.1, from `git show <tag>:ecr-login/api/client.go`).
 # --------------------------------------------------------------------------------------
 
-_LEGACY_HOST = (
-    r"([a-zA-Z0-9][a-zA-Z0-9_-]*)\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.amazonaws\.com(\.cn)?"
-)
-_V080_SUFFIXES = r"amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov"
-_V090_SUFFIXES = _V080_SUFFIXES + r"|cloud\.adc-e\.uk|csp\.hci\.ic\.gov"
-_V0100_SUFFIXES = (
-    r"amazonaws\.com(?:\.cn)?|on\.(?:aws|amazonwebservices\.com\.cn)"
-    r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov"
-)
-
-
 class _HelperRelease(NamedTuple):
+    """What one helper release's ecrPattern (and public-host list) accepts."""
+
     version: tuple[int, int, int]
-    # Source only: compiled on first use (re caches it), so start-up pays for none of them.
-    pattern: str
-    # v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().
+    #: v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().
     anchored_hostname: bool
+    #: Before v0.8.0 the account part was any label ([a-zA-Z0-9][a-zA-Z0-9-_]*), not 12 digits.
+    any_account: bool
+    #: v0.10.0 added "dkr-ecr" (dkr[\.\-]ecr) for dual-stack.
+    dash_separator: bool
+    suffixes: frozenset[str]
     public_hosts: frozenset[str]
 
 
+_LEGACY_SUFFIXES = frozenset({"amazonaws.com", "amazonaws.com.cn"})
+_PUBLIC = frozenset({ECR_PUBLIC_HOST})
 _HELPER_RELEASES: tuple[_HelperRelease, ...] = (
-    _HelperRelease((0, 4, 0), _LEGACY_HOST, False, frozenset()),
-    _HelperRelease(
-        (0, 5, 0), _LEGACY_HOST, True, frozenset({ECR_PUBLIC_HOST})
-    ),
-    _HelperRelease(
-        (0, 8, 0),
-        r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V080_SUFFIXES + ")",
-        True,
-        frozenset({ECR_PUBLIC_HOST}),
-    ),
-    _HelperRelease(
-        (0, 9, 0),
-        r"([0-9]{12})\.dkr\.ecr(-fips)?\.(" + _REGION + r")\.(" + _V090_SUFFIXES + ")",
-        True,
-        frozenset({ECR_PUBLIC_HOST}),
-    ),
-    _HelperRelease(
-        (0, 10, 0),
-        r"([0-9]{12})\.dkr[.-]ecr(-fips)?\.(" + _REGION + r")\.(" + _V0100_SUFFIXES
-                   + ")",
-        True,
-        frozenset({ECR_PUBLIC_HOST}),
-    ),
-    _HelperRelease((0, 11, 0), ECR_PRIVATE_PATTERN.pattern, True, frozenset({ECR_PUBLIC_HOST})),
-    _HelperRelease(
-        (0, 12, 0),
-        ECR_PRIVATE_PATTERN.pattern,
-        True,
-        frozenset({ECR_PUBLIC_HOST, ECR_PUBLIC_DUAL_STACK_HOST}),
-    ),
+    _HelperRelease((0, 4, 0), False, True, False, _LEGACY_SUFFIXES, frozenset()),
+    _HelperRelease((0, 5, 0), True, True, False, _LEGACY_SUFFIXES, _PUBLIC),
+    _HelperRelease((0, 8, 0), True, False, False, _SUFFIXES_V080, _PUBLIC),
+    _HelperRelease((0, 9, 0), True, False, False, _SUFFIXES_V090, _PUBLIC),
+    _HelperRelease((0, 10, 0), True, False, True, _SUFFIXES_V0100, _PUBLIC),
+    _HelperRelease((0, 11, 0), True, False, True, ECR_PRIVATE_SUFFIXES, _PUBLIC),
+    _HelperRelease((0, 12, 0), True, False, True, ECR_PRIVATE_SUFFIXES,
+                   _PUBLIC | {ECR_PUBLIC_DUAL_STACK_HOST}),
 )
 
 # Release boundaries of the hostname pattern, oldest first.
@@ -410,14 +432,27 @@ def _release_for(version: tuple[int, int, int]) -> _HelperRelease:
 
 
 def _release_accepts(release: _HelperRelease, server_url: str) -> bool:
-    if not release.anchored_hostname:
-        trimmed = server_url.removeprefix("https://")
-        return re.match(release.pattern, trimmed, re.ASCII) is not None
-    hostname = ecr_helper_hostname(server_url)
-    if hostname is None:
+    if release.anchored_hostname:
+        hostname = ecr_helper_hostname(server_url)
+        if hostname is None:
+            return False
+        if hostname in release.public_hosts:
+            return True
+        text = hostname
+    else:
+        # v0.4.0: FindStringSubmatch on the serverURL minus "https://", unanchored at the end,
+        # so anything after "amazonaws.com" (a port, a path, ".evil.example") still matched.
+        text = server_url.removeprefix("https://")
+    shape = _ecr_shape(text)
+    if shape is None:
         return False
-    return (hostname in release.public_hosts
-            or re.fullmatch(release.pattern, hostname, re.ASCII) is not None)
+    if not (release.any_account or _twelve_digits(shape.account)):
+        return False
+    if shape.separator == "-" and not release.dash_separator:
+        return False
+    if release.anchored_hostname:
+        return shape.suffix in release.suffixes
+    return shape.suffix.startswith("amazonaws.com")
 
 
 def ecr_helper_accepts(host: str, version: tuple[int, int, int]) -> bool:
@@ -455,10 +490,11 @@ def _classify_ecr(key: str, host: str) -> Registry | None:
             dual_stack=hostname == ECR_PUBLIC_DUAL_STACK_HOST,
             min_helper_version=_min_helper_version(host),
         )
-    m = ECR_PRIVATE_PATTERN.fullmatch(hostname)
-    if m is None:
+    shape = _ecr_shape(hostname)
+    if (shape is None or not _twelve_digits(shape.account)
+            or shape.suffix not in ECR_PRIVATE_SUFFIXES):
         return None
-    account, separator, fips, region, suffix = m.groups()
+    account, separator, fips, region, suffix = shape
     partition = _SUFFIX_PARTITION[suffix]
     if partition == "aws" and region.startswith("us-gov-"):
         partition = "aws-us-gov"
@@ -469,7 +505,7 @@ def _classify_ecr(key: str, host: str) -> Registry | None:
         account=account,
         region=region,
         partition=partition,
-        fips=fips is not None,
+        fips=fips,
         # The helper also accepts the mixed forms (dkr-ecr on amazonaws.com, dkr.ecr on
         # on.aws); only AWS's documented "<id>.dkr-ecr.<region>.on.aws" shape is dual-stack.
         dual_stack=separator == "-" and suffix in _DUAL_STACK_SUFFIXES,

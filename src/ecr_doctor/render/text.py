@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ecr_doctor.lite import TYPE_CHECKING
 
 from ..engine import Diagnosis
@@ -22,7 +20,9 @@ def finding_line(finding: Finding, style: Style) -> str:
 
 
 def summary_counts(findings: Sequence[Finding]) -> str:
-    counts = Counter(f.severity for f in findings)
+    counts: dict[Severity, int] = {}
+    for finding in findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
     parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
     noun = "problem" if len(findings) == 1 else "problems"
     return f"{len(findings)} {noun} ({', '.join(parts)})"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, NamedTuple, cached_property
 
 from ..dockerconfig import ConfigLocation, DockerConfig
 from ..environment import Environment
