@@ -238,11 +238,13 @@ def test_dangling_symlink_config_is_treated_as_missing(tmp_path: Path) -> None:
 
 def test_bare_diagnose_does_not_load_optional_machinery(tmp_path: Path) -> None:
     # Start-up is budgeted (benchmarks/startup.py): the main job must not pay for argparse,
-    # the fixer's difflib, hashing, or any other command's modules.
+    # the fixer's difflib, hashing, any other command's modules, or the standard modules that
+    # ecr_doctor.lite and hand-written matching replace (typing, enum, re, functools).
     code = ("import io, sys; from ecr_doctor.cli import main; main(['diagnose'], "
             "stdout=io.StringIO()); heavy = {'argparse', 'difflib', 'hashlib', 'subprocess', "
             "'ecr_doctor.fixer', 'ecr_doctor.explain', 'ecr_doctor.scan', 'ecr_doctor.redaction', "
-            "'ecr_doctor.web', 'ecr_doctor.verify', 'yaml', 'rich'}; "
+            "'ecr_doctor.web', 'ecr_doctor.verify', 'yaml', 'rich', 'typing', 'enum', 're', "
+            "'functools', 'collections'}; "
             "print(sorted(heavy & set(sys.modules)))")
     write_config(tmp_path, {"credHelpers": {ECR: "ecr-login"}, "auths": {"ghcr.io": {}}})
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

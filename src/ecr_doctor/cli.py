@@ -8,7 +8,6 @@ original file untouched).
 from __future__ import annotations
 
 import sys
-from types import SimpleNamespace
 
 from ecr_doctor.lite import TYPE_CHECKING
 
@@ -275,6 +274,14 @@ def build_command_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
+class _BareArgs:
+    """The Namespace argparse would build for a bare `ecr-doctor`, without importing argparse
+    (or even types.SimpleNamespace)."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+
 def _normalise_argv(argv: list[str]) -> list[str]:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         return ["diagnose", *argv]
@@ -290,9 +297,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         # The main job with no options: nothing to parse, so argparse (and the gettext and
         # locale look-ups it makes) stays unloaded — a fifth of the start-up budget.
         defaults = {**COMMON_DEFAULTS, "registry": []}
-        args: argparse.Namespace = SimpleNamespace(  # type: ignore[assignment]
+        # A structural stand-in for the Namespace: same attributes.
+        bare: argparse.Namespace = _BareArgs(  # type: ignore[assignment]
             command="diagnose", **defaults)
-        code = _dispatch(args, out, err)
+        code = _dispatch(bare, out, err)
         return EXIT_USAGE if code is None else code
     if args_list and args_list[0] in SUBCOMMANDS:
         parser = build_command_parser(args_list[0])

@@ -8,9 +8,10 @@ The example tokens are synthetic and expired.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from importlib import resources
 from typing import TextIO
+
+from ecr_doctor.lite import UTC, datetime
 
 from .engine import diagnose_text, fix_text
 from .environment import Environment, HelperBinary, unknown_environment

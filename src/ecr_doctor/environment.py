@@ -10,9 +10,7 @@ DOCKER_AUTH_CONFIG credential never enters these values, so reprs and reports ca
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, UTC, NamedTuple, datetime
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping

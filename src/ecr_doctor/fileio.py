@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from datetime import UTC, datetime
+
+from ecr_doctor.lite import UTC, datetime
 
 __all__ = ["WriteError", "write_atomic"]
 

@@ -20,9 +20,7 @@ registry the entry is for and the key's form.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from ecr_doctor.lite import TYPE_CHECKING
+from ecr_doctor.lite import TYPE_CHECKING, UTC, datetime
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -1,4 +1,5 @@
-"""Run-time stand-ins for `typing.NamedTuple`, `enum.Enum`/`IntEnum` and `cached_property`.
+"""Run-time stand-ins for `typing.NamedTuple`, `enum.Enum`/`IntEnum`, `cached_property`, and
+the `datetime` classes without `import datetime`.
 
 `ecr-doctor` with no arguments must start within 1.5x a bare interpreter (issue 2), and
 `import typing` alone costs ~3 ms, `import enum` ~3 ms more (functools, collections,
@@ -20,7 +21,8 @@ by tests/test_lite.py against the standard ones):
   the class iterates its members in definition order, `Cls[name]` and `Cls(value)` look them
   up; `IntEnum` members are ints (compare, sort, format and `str` as ints, as in 3.11+).
 
-Standard library only, no imports at all at run time: it is the first thing every module loads.
+Standard library only; at run time it imports nothing but the C `_datetime` module: it is the
+first thing every module loads.
 """
 
 from __future__ import annotations
@@ -262,6 +264,20 @@ class _LiteCachedProperty:
 
 
 if TYPE_CHECKING:
+    from datetime import UTC as UTC
+    from datetime import datetime as datetime
+    from datetime import timedelta as timedelta
+    from datetime import timezone as timezone
+else:
+    try:
+        # On CPython 3.11 `import datetime` first defines the whole pure-Python implementation
+        # (~2 ms, plus math and operator), then replaces it with these C classes; taking them
+        # straight from the C module gives the very same classes. 3.12+ skips the detour.
+        from _datetime import UTC, datetime, timedelta, timezone
+    except ImportError:  # an interpreter without the C module
+        from datetime import UTC, datetime, timedelta, timezone
+
+if TYPE_CHECKING:
     from enum import Enum as Enum
     from enum import IntEnum as IntEnum
     from functools import cached_property as cached_property
@@ -272,4 +288,5 @@ else:
     Enum = _LiteEnum
     IntEnum = _LiteIntEnum
 
-__all__ = ["TYPE_CHECKING", "Enum", "IntEnum", "NamedTuple", "cached_property"]
+__all__ = ["TYPE_CHECKING", "UTC", "Enum", "IntEnum", "NamedTuple", "cached_property", "datetime",
+           "timedelta", "timezone"]

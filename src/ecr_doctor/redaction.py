@@ -27,8 +27,9 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Literal, NamedTuple
+
+from ecr_doctor.lite import datetime
 
 from .jsonspan import JsonSyntaxError, Node, parse
 

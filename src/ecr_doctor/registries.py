@@ -368,7 +368,7 @@ def convert_to_hostname(key: str) -> str:
     return key.partition("/")[0]
 
 
-def ecr_helper_hostname(server_url: str) -> str | None:
+def _ecr_helper_hostname(server_url: str) -> str | None:
     """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails.
 
     awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ExtractRegistry:
@@ -382,6 +382,25 @@ def ecr_helper_hostname(server_url: str) -> str | None:
     except _GoURLError:
         return None
     return _split_host_port(hostport)[0]
+
+
+# Both are pure and called several times per key (once per helper release, once per rule), so
+# their answers are kept; bounded, since a scan may see many distinct keys.
+_HOSTNAME_CACHE: dict[str, str | None] = {}
+_CLASSIFY_CACHE: dict[str, Registry] = {}
+_CACHE_LIMIT = 4096
+
+
+def ecr_helper_hostname(server_url: str) -> str | None:
+    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails."""
+    try:
+        return _HOSTNAME_CACHE[server_url]
+    except KeyError:
+        pass
+    if len(_HOSTNAME_CACHE) >= _CACHE_LIMIT:
+        _HOSTNAME_CACHE.clear()
+    hostname = _HOSTNAME_CACHE[server_url] = _ecr_helper_hostname(server_url)
+    return hostname
 
 
 # --------------------------------------------------------------------------------------
@@ -519,6 +538,18 @@ def _has_label_suffix(name: str, suffix: str) -> bool:
 
 
 def classify(key: str) -> Registry:
+    """What kind of registry `key` (a config key, or a --registry value) names."""
+    try:
+        return _CLASSIFY_CACHE[key]
+    except KeyError:
+        pass
+    if len(_CLASSIFY_CACHE) >= _CACHE_LIMIT:
+        _CLASSIFY_CACHE.clear()
+    registry = _CLASSIFY_CACHE[key] = _classify(key)
+    return registry
+
+
+def _classify(key: str) -> Registry:
     host = convert_to_hostname(key)
     ecr = _classify_ecr(key, host)
     if ecr is not None:

@@ -6,9 +6,7 @@ message, a repr or a description: passwords travel as `Secret`, errors name byte
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from ecr_doctor.lite import TYPE_CHECKING, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, UTC, NamedTuple, datetime, timedelta
 from ecr_doctor.secret import Secret
 
 if TYPE_CHECKING:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import datetime
 from typing import NamedTuple, TextIO
+
+from ecr_doctor.lite import datetime
 
 from .environment import Environment
 from .exits import EXIT_FINDINGS, EXIT_OK, UsageError

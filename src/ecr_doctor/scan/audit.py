@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import NamedTuple
+
+from ecr_doctor.lite import UTC, datetime
 
 from ..model import Finding, Severity
 from .detect import DOCKER_CONFIG_NAMES, scan_bytes

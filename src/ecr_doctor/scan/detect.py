@@ -15,8 +15,9 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from typing import NamedTuple
+
+from ecr_doctor.lite import UTC, datetime
 
 from ..dockerconfig import ConfigError, parse_config
 from ..model import Finding, Location, Severity

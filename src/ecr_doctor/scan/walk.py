@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import NamedTuple
+
+from ecr_doctor.lite import UTC, datetime
 
 from ..model import Finding
 from .gitignore import IgnoreStack
