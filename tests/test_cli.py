@@ -250,3 +250,11 @@ def test_bare_diagnose_does_not_load_optional_machinery(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, timeout=60)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_the_bare_path_knows_every_command_the_parsers_define() -> None:
+    # cli.main routes on COMMAND_NAMES without loading argparse; cli_parsers defines them.
+    from ecr_doctor.cli import COMMAND_NAMES
+    from ecr_doctor.cli_parsers import SUBCOMMANDS
+
+    assert tuple(SUBCOMMANDS) == COMMAND_NAMES

@@ -20,7 +20,6 @@ from ..model import (
 )
 from ..registries import DOCKER_HUB_KEY, Registry, RegistryKind, classify, lookup_key
 from ..resolution import Source
-from ..tokens import decode_ecr_password, expiry_status
 from .base import Context, Rule, RuleDoc, rule
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ def _token_state(ctx: Context, entry: AuthEntry) -> tuple[str, str | None]:
     password = entry.decoded_password if entry.auth else entry.password
     if password is None:
         return "unknown", None
+    from ..tokens import decode_ecr_password, expiry_status  # only when a token is there
+
     token = decode_ecr_password(password)
     if token is None or token.expires_at is None:
         return "unknown", "expiry unknown (not a decodable ECR token; ECR tokens last at most 12 h)"
