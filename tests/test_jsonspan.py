@@ -245,7 +245,7 @@ keys = st.text(alphabet=string.ascii_letters + "é.-:/ ", min_size=0, max_size=8
 scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=10)
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)),
     max_leaves=8,
 )
 objects = st.dictionaries(keys, values, min_size=1, max_size=6)
