@@ -13,7 +13,13 @@ as its agreement with the tools that will read the config:
 
 from __future__ import annotations
 
-from ecr_doctor.lite import Enum, NamedTuple
+from ecr_doctor.lite import TYPE_CHECKING, Enum, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 # Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
@@ -384,23 +390,27 @@ def _ecr_helper_hostname(server_url: str) -> str | None:
     return _split_host_port(hostport)[0]
 
 
-# Both are pure and called several times per key (once per helper release, once per rule), so
-# their answers are kept; bounded, since a scan may see many distinct keys.
 _HOSTNAME_CACHE: dict[str, str | None] = {}
 _CLASSIFY_CACHE: dict[str, Registry] = {}
 _CACHE_LIMIT = 4096
 
 
-def ecr_helper_hostname(server_url: str) -> str | None:
-    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails."""
+def _remembered(cache: dict[str, _T], key: str, compute: Callable[[str], _T]) -> _T:
+    """compute(key), kept in `cache`. Its callers are pure and see each key several times per
+    run (once per helper release, once per rule); bounded, since a scan may see many keys."""
     try:
-        return _HOSTNAME_CACHE[server_url]
+        return cache[key]
     except KeyError:
         pass
-    if len(_HOSTNAME_CACHE) >= _CACHE_LIMIT:
-        _HOSTNAME_CACHE.clear()
-    hostname = _HOSTNAME_CACHE[server_url] = _ecr_helper_hostname(server_url)
-    return hostname
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    value = cache[key] = compute(key)
+    return value
+
+
+def ecr_helper_hostname(server_url: str) -> str | None:
+    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails."""
+    return _remembered(_HOSTNAME_CACHE, server_url, _ecr_helper_hostname)
 
 
 # --------------------------------------------------------------------------------------
@@ -539,14 +549,7 @@ def _has_label_suffix(name: str, suffix: str) -> bool:
 
 def classify(key: str) -> Registry:
     """What kind of registry `key` (a config key, or a --registry value) names."""
-    try:
-        return _CLASSIFY_CACHE[key]
-    except KeyError:
-        pass
-    if len(_CLASSIFY_CACHE) >= _CACHE_LIMIT:
-        _CLASSIFY_CACHE.clear()
-    registry = _CLASSIFY_CACHE[key] = _classify(key)
-    return registry
+    return _remembered(_CLASSIFY_CACHE, key, _classify)
 
 
 def _classify(key: str) -> Registry:
