@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from ecr_doctor.environment import Environment, HelperBinary, unknown_environment
 from ecr_doctor.tokens import make_ecr_auth
@@ -21,6 +22,11 @@ from ecr_doctor.tokens import make_ecr_auth
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Property tests: the floor in CI, a quicker pass on a laptop.
 PROPERTY_EXAMPLES = int(os.environ.get("ECR_DOCTOR_PROPERTY_EXAMPLES", 2000 if IN_CI else 200))
+# CI gates a landing, so there the examples are derived from each test (derandomize): a rerun
+# sees the same cases, and a failure reproduces from its name alone. Elsewhere they are random,
+# which is how new cases are found (ECR_DOCTOR_PROPERTY_EXAMPLES=10000 for a long hunt).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if IN_CI else "default")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 ECR2 = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"

@@ -24,11 +24,15 @@ HELPER_USER = "helperuser"
 ENV_USER = "envuser"
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    seen: list[str | None]
+class ChallengeHandler(http.server.BaseHTTPRequestHandler):
+    """A registry that answers every request with a Basic challenge and records what it saw
+    (in `server.seen`): the Authorization header, or what `observed` returns."""
+
+    def observed(self) -> object:
+        return self.headers.get("Authorization")
 
     def do_GET(self) -> None:
-        self.server.seen.append(self.headers.get("Authorization"))  # type: ignore[attr-defined]
+        self.server.seen.append(self.observed())  # type: ignore[attr-defined]
         body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
         self.send_response(401)
         self.send_header("WWW-Authenticate", 'Basic realm="ecr-doctor-test"')
@@ -43,12 +47,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def make_certificate(directory: Path) -> tuple[Path, Path]:
+def make_certificate(directory: Path, *, common_name: str = "127.0.0.1",
+                     alt_names: str = "IP:127.0.0.1") -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         [require_binary("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={common_name}",
+         "-addext", f"subjectAltName={alt_names}"],
         check=True, capture_output=True,
     )
     return cert, key
@@ -58,7 +63,7 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 def tls_registry(directory: Path) -> Iterator[tuple[str, list[str | None], Path]]:
     """Yield (host:port, list of Authorization headers seen, CA file)."""
     cert, key = make_certificate(directory)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ChallengeHandler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
     server.socket = context.wrap_socket(server.socket, server_side=True)

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_binary
+from realdocker import ChallengeHandler, make_certificate
 
 pytestmark = pytest.mark.real
 
@@ -84,33 +85,9 @@ def write_aws_config(path: Path) -> None:
     path.write_text("\n".join(lines))
 
 
-def make_cert(directory: Path) -> tuple[Path, Path]:
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [require_binary("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=ecr-test",
-         "-addext", f"subjectAltName=DNS:{HOST_A},DNS:{HOST_B}"],
-        check=True, capture_output=True,
-    )
-    return cert, key
-
-
-class _Registry(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.server.seen.append(  # type: ignore[attr-defined]
-            (self.headers.get("Host", ""), self.headers.get("Authorization")))
-        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="ecr-doctor-test"')
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_HEAD = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+class _Registry(ChallengeHandler):
+    def observed(self) -> object:
+        return (self.headers.get("Host", ""), self.headers.get("Authorization"))
 
 
 class _Proxy(socketserver.BaseRequestHandler):
@@ -146,7 +123,8 @@ class _Proxy(socketserver.BaseRequestHandler):
 @contextmanager
 def registry_behind_proxy(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | None]],
                                                            Path]]:
-    cert, key = make_cert(directory)
+    cert, key = make_certificate(directory, common_name="ecr-test",
+                                 alt_names=f"DNS:{HOST_A},DNS:{HOST_B}")
     registry = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
