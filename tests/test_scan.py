@@ -244,6 +244,26 @@ def test_buildkite_and_tagged_gitlab_job_are_self_hosted() -> None:
     assert scan(".gitlab-ci.yml", gl.replace("  tags: [shell-runner]\n", "")) == []
 
 
+@pytest.mark.parametrize(("path", "text", "self_hosted"), [
+    # Bitbucket Pipelines: the `self.hosted` label picks the workspace's own runners.
+    ("bitbucket-pipelines.yml", "pipelines:\n  default:\n    - step:\n        runs-on:\n"
+     "          - self.hosted\n          - linux\n        script:\n          - {login}\n", True),
+    ("bitbucket-pipelines.yml", "pipelines:\n  default:\n    - step:\n        script:\n"
+     "          - {login}\n", False),
+    # Azure Pipelines: a named pool is the organisation's agents; vmImage is Microsoft's.
+    ("azure-pipelines.yml", "pool: build-agents\nsteps:\n  - script: {login}\n", True),
+    ("azure-pipelines.yml", "pool:\n  name: build-agents\n  demands: docker\nsteps:\n"
+     "  - script: {login}\n", True),
+    ("azure-pipelines.yml", "pool:\n  vmImage: ubuntu-latest\nsteps:\n  - script: {login}\n",
+     False),
+    ("azure-pipelines.yml", "pool: Azure Pipelines\nsteps:\n  - script: {login}\n", False),
+])
+def test_bitbucket_and_azure_self_hosted_runners(path: str, text: str, self_hosted: bool) -> None:
+    login = f"aws ecr get-login-password | docker login -u AWS --password-stdin {ECR}"
+    found = ids(scan(path, text.format(login=login)))
+    assert found == (["SCN004"] if self_hosted else []), found
+
+
 def test_ecr_login_action_flags() -> None:
     text = ("on: push\njobs:\n  b:\n    runs-on: self-hosted\n    steps:\n"
             "      - uses: aws-actions/amazon-ecr-login@v2\n        with:\n"

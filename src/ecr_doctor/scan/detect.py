@@ -496,11 +496,30 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
                  password.value)
 
 
+def _azure_pool_is_self_hosted(pool: YNode) -> bool:
+    # Azure Pipelines: Microsoft-hosted agents come from `vmImage` or the pool named "Azure
+    # Pipelines"; any other named pool (`pool: NAME`, `pool: {name: NAME}`) is the
+    # organisation's own agents.
+    name = pool if pool.kind == "scalar" else pool.get("name")
+    if pool.kind == "map" and pool.get("vmImage") is not None:
+        return False
+    return (name is not None and name.kind == "scalar" and bool(name.value.strip())
+            and name.value.strip().lower() != "azure pipelines")
+
+
 def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]], via: str,
                          self_hosted_file: bool) -> None:
-    """Buildkite agents are always self-hosted; a GitLab job with `tags:` picks its runner."""
-    self_hosted = self_hosted_file or any(
-        k.value == "tags" for _keys, node in _walk(root) for k, _v in node.pairs)
+    """Buildkite agents are always self-hosted; a GitLab job with `tags:` picks its runner; a
+    Bitbucket step with `runs-on: self.hosted` and an Azure job in a named pool run on the
+    organisation's own machines."""
+    self_hosted = self_hosted_file
+    for _keys, node in _walk(root):
+        for key, value in node.pairs:
+            if (key.value == "tags"
+                    or (key.value == "runs-on" and any(
+                        s.value.strip() == "self.hosted" for s in _scalars(value)))
+                    or (key.value == "pool" and _azure_pool_is_self_hosted(value))):
+                self_hosted = True
     if not self_hosted or _LOGOUT.search(scan.text) or _HELPER.search(scan.text):
         return
     for lineno, line in shell:

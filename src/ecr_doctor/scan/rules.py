@@ -97,7 +97,8 @@ SCN004 = rule(
     "A self-hosted runner logs in to ECR and never logs out",
     RuleDoc(
         what="A job on a self-hosted runner (GitHub `runs-on: self-hosted`, a Buildkite "
-        "pipeline, a tagged GitLab job) pipes `get-login-password` into `docker login`, or "
+        "pipeline, a tagged GitLab job, a Bitbucket `runs-on: self.hosted` step, an Azure "
+        "Pipelines job in a named agent pool) pipes `get-login-password` into `docker login`, or "
         "uses `aws-actions/amazon-ecr-login` with `skip-logout: true`, and the file has no "
         "`docker logout` and no credential helper.",
         why="`docker login` writes a 12-hour token into the runner user's "
