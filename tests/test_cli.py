@@ -254,7 +254,7 @@ def test_bare_diagnose_does_not_load_optional_machinery(tmp_path: Path) -> None:
 
 def test_the_bare_path_knows_every_command_the_parsers_define() -> None:
     # cli.main routes on COMMAND_NAMES without loading argparse; cli_parsers defines them.
-    from ecr_doctor.cli import COMMAND_NAMES
+    from ecr_doctor.cli_options import COMMAND_NAMES
     from ecr_doctor.cli_parsers import SUBCOMMANDS
 
     assert tuple(SUBCOMMANDS) == COMMAND_NAMES

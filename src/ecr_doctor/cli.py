@@ -11,6 +11,7 @@ import sys
 
 from ecr_doctor.lite import TYPE_CHECKING
 
+from .cli_options import COMMAND_NAMES, COMMON_DEFAULTS
 from .exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, WriteFailed
 from .exits import use_color as _color
 
@@ -18,17 +19,6 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
     from typing import TextIO
-
-# The options every config-reading command shares, with their defaults: also what a bare
-# `ecr-doctor` (or `ecr-doctor diagnose`) runs with, without loading argparse at all.
-COMMON_DEFAULTS: dict[str, object] = {"config": None, "registry": (), "format": "text",
-                                      "fail_on": "low"}
-
-
-# Every command; their parsers live in cli_parsers, loaded only when there is something to parse.
-COMMAND_NAMES = ("diagnose", "fix", "explain", "verify", "rules", "policy", "ci", "redact",
-                 "unredact", "scan", "audit", "demo", "web")
-
 
 class _BareArgs:
     """The Namespace argparse would build for a bare `ecr-doctor`, without importing argparse

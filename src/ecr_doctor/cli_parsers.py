@@ -10,7 +10,7 @@ import argparse
 from ecr_doctor.lite import TYPE_CHECKING
 
 from . import __version__
-from .cli import COMMON_DEFAULTS
+from .cli_options import COMMON_DEFAULTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -55,7 +55,8 @@ BUNDLE_ROOTS = ("ecr_doctor", "ecr_doctor.webapi", "ecr_doctor.fixer")
 OPTIONAL_ROOTS = ("ecr_doctor.redaction",)
 # CLI edges: they read argv, the machine or the disk, and must never reach the browser. A
 # bundle whose closure includes one is a build error, not a silent 10 MB surprise.
-EDGE_MODULES = frozenset({"ecr_doctor.cli", "ecr_doctor.cli_parsers", "ecr_doctor.commands",
+EDGE_MODULES = frozenset({"ecr_doctor.cli", "ecr_doctor.cli_parsers", "ecr_doctor.cli_options",
+                          "ecr_doctor.commands",
                           "ecr_doctor.fileio",
                           "ecr_doctor.web", "ecr_doctor.demo", "ecr_doctor.__main__"})
 WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
