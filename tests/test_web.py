@@ -352,3 +352,29 @@ def test_csp_blocks_other_origins_and_none_was_requested(browser: Browser) -> No
     assert browser.requests, "the route recorded nothing: the check would prove nothing"
     assert browser.foreign == [], browser.foreign
     assert all(url.startswith(browser.origin + "/") for url in browser.requests)
+
+
+def test_a_browser_leaving_mid_download_prints_no_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import struct
+    import time
+
+    (tmp_path / "big.wasm").write_bytes(b"\0" * (16 << 20))
+    server = web.make_server(tmp_path, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = socket.create_connection(server.server_address[:2])
+        client.sendall(b"GET /big.wasm HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        client.recv(1024)
+        # Close with RST, as a browser cancelling a transfer does.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+        time.sleep(0.5)  # the server thread hits the reset while writing the rest
+        assert urllib.request.urlopen(  # still serving
+            f"http://127.0.0.1:{server.server_address[1]}/big.wasm").status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err

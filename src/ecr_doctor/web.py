@@ -285,8 +285,18 @@ def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             pass  # a request log would only repeat the browser's own network panel
 
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            # A browser that navigates away mid-download resets the connection: routine, so
+            # no traceback on the user's terminal. Anything else is still reported.
+            import sys
+
+            if isinstance(sys.exc_info()[1], ConnectionError):
+                return
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
     handler = functools.partial(Handler, directory=str(root))
-    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return Server(("127.0.0.1", port), handler)
 
 
 def _stop_on_sigterm() -> None:
