@@ -16,7 +16,6 @@ import argparse
 import os
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -71,10 +70,8 @@ def main() -> int:
     warm: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         site = web.build(Path(tmp) / "site")
-        server = web.make_server(site.out_dir, 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        with sync_playwright() as pw:
+        with web.serving(site.out_dir) as origin, sync_playwright() as pw:
+            url = origin + "/"
             for i in range(args.runs):
                 context = pw.chromium.launch_persistent_context(
                     str(Path(tmp) / f"profile{i}"), executable_path=CHROMIUM, args=ARGS,
@@ -84,7 +81,6 @@ def main() -> int:
                 page.evaluate("navigator.serviceWorker.ready.then(() => true)")
                 warm.append(one_visit(page, url, text))
                 context.close()
-        server.shutdown()
 
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rows)

@@ -48,6 +48,7 @@ def test_records_construct_and_read_like_typing_namedtuple(args: tuple[object, .
     assert repr(std) == repr(lit) and str(std) == str(lit)
     assert std._asdict() == lit._asdict()
     assert std._replace(y=9) == lit._replace(y=9)
+    assert STANDARD._make(std) == LITE._make(lit) and type(LITE._make(lit)) is LITE
     assert type(lit._replace(y=9)) is LITE
     assert hash(std) == hash(lit) and lit == std  # both compare as plain tuples
     assert LITE._fields == STANDARD._fields

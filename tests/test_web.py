@@ -13,7 +13,6 @@ import io
 import json
 import subprocess
 import sys
-import threading
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -54,13 +53,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> web.BuildResult:
 
 @pytest.fixture(scope="module")
 def origin(site: web.BuildResult) -> Iterator[str]:
-    server = web.make_server(site.out_dir, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host!s}:{port}"
-    server.shutdown()
-    server.server_close()
+    with web.serving(site.out_dir) as url:
+        yield url
 
 
 class Browser:
@@ -361,20 +355,13 @@ def test_a_browser_leaving_mid_download_prints_no_traceback(
     import time
 
     (tmp_path / "big.wasm").write_bytes(b"\0" * (16 << 20))
-    server = web.make_server(tmp_path, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        client = socket.create_connection(server.server_address[:2])
+    with web.serving(tmp_path) as url:
+        client = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
         client.sendall(b"GET /big.wasm HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         client.recv(1024)
         # Close with RST, as a browser cancelling a transfer does.
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
         time.sleep(0.5)  # the server thread hits the reset while writing the rest
-        assert urllib.request.urlopen(  # still serving
-            f"http://127.0.0.1:{server.server_address[1]}/big.wasm").status == 200
-    finally:
-        server.shutdown()
-        server.server_close()
+        assert urllib.request.urlopen(f"{url}/big.wasm").status == 200  # still serving
     assert "Traceback" not in capsys.readouterr().err

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -30,10 +29,8 @@ SHOTS = {
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = web.build(Path(tmp) / "site")
-        server = web.make_server(site.out_dir, 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        with sync_playwright() as pw:
+        with web.serving(site.out_dir) as origin, sync_playwright() as pw:
+            url = origin + "/"
             for name, (viewport, scale, clip) in SHOTS.items():
                 context = pw.chromium.launch_persistent_context(
                     str(Path(tmp) / name), executable_path="/usr/bin/chromium", args=ARGS,
@@ -56,7 +53,6 @@ def main() -> None:
                                 clip={"x": 0, "y": 0, "width": viewport["width"],
                                       "height": height})
                 context.close()
-        server.shutdown()
 
 
 if __name__ == "__main__":

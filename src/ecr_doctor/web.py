@@ -12,12 +12,14 @@ import hashlib
 import json
 import shutil
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from . import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from http.server import ThreadingHTTPServer
 
 DEFAULT_PORT = 8765
@@ -297,6 +299,21 @@ def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
 
     handler = functools.partial(Handler, directory=str(root))
     return Server(("127.0.0.1", port), handler)
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`root` served as `make_server` does, on a free port, from a background thread; yields
+    the origin (http://127.0.0.1:PORT) and stops the server on exit."""
+    import threading
+
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _stop_on_sigterm() -> None:
