@@ -50,7 +50,7 @@ TYPICAL_CONFIG = {
 
 # What uv writes for a console script (no `import re`), pointed at the same entry point.
 NO_RE_LAUNCHER = """import sys
-from ecr_doctor.cli import main
+from ecr_doctor.cli.main import main
 if __name__ == "__main__":
     if sys.argv[0].endswith("-script.pyw"):
         sys.argv[0] = sys.argv[0][:-11]

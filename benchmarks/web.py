@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ecr_doctor import web
+from ecr_doctor.web import build as web
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from ecr_doctor.environment import Environment, HelperBinary, unknown_environment
-from ecr_doctor.tokens import make_ecr_auth
+from ecr_doctor.core.environment import Environment, HelperBinary, unknown_environment
+from ecr_doctor.core.tokens import make_ecr_auth
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Property tests: the floor in CI, a quicker pass on a laptop.

@@ -226,7 +226,7 @@ def seed_cache(home: Path, host: str, region: str, authorization_token: str,
 
 def broken_configs() -> dict[str, tuple[object, str, list[str], bool]]:
     """name -> (config, host the clients pull from, fix arguments, does skopeo apply)."""
-    from ecr_doctor.tokens import make_ecr_auth
+    from ecr_doctor.core.tokens import make_ecr_auth
 
     stale = make_ecr_auth(datetime.now(UTC) - timedelta(days=2), seed=7)
     return {
@@ -277,7 +277,7 @@ def scenarios(rig: Rig) -> dict[str, object]:
     }
     # verify: a stale cached token while the ECR API (us-west-2) is down: the helper falls
     # back to the expired token and exits 0.
-    from ecr_doctor.tokens import make_ecr_auth
+    from ecr_doctor.core.tokens import make_ecr_auth
 
     now = datetime.now(UTC)
     home = rig.home("verify-stale-cache", {"credHelpers": {ECR_WEST: "ecr-login"}})

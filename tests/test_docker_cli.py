@@ -2,7 +2,7 @@
 
 Each case writes a config, runs `docker manifest inspect` against a loopback TLS registry, and
 compares the username the CLI sent (from a logging helper or an inline `auths` entry) with what
-`ecr_doctor.resolution` predicts. A generated set of configs reports an agreement rate.
+`ecr_doctor.core.resolution` predicts. A generated set of configs reports an agreement rate.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from realdocker import (
     tls_registry,
 )
 
-from ecr_doctor.dockerconfig import parse_config
-from ecr_doctor.resolution import Source, _containers_image_usable, resolve
+from ecr_doctor.core.dockerconfig import parse_config
+from ecr_doctor.core.resolution import Source, _containers_image_usable, resolve
 
 pytestmark = pytest.mark.real
 

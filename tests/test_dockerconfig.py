@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import require_binary, run_without_root_bypass
 
-from ecr_doctor.dockerconfig import (
-    MAX_CONFIG_BYTES,
-    SEP,
-    ConfigError,
-    load,
-    locate,
-    parse_config,
-    read_config,
-)
-from ecr_doctor.secret import Secret
+from ecr_doctor.core.dockerconfig import MAX_CONFIG_BYTES, SEP, ConfigError, parse_config
+from ecr_doctor.core.secrets import Secret
+from ecr_doctor.machine.configfile import load, locate, read_config
 
 H = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
@@ -92,7 +85,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
     f.write_text("{}")
     f.chmod(0)
     result = run_without_root_bypass(
-        "from ecr_doctor.dockerconfig import ConfigError, read_config\n"
+        "from ecr_doctor.core.dockerconfig import ConfigError\n"
+        "from ecr_doctor.machine.configfile import read_config\n"
         f"try:\n    read_config({str(f)!r})\nexcept ConfigError as e:\n    print(e)\n"
     )
     assert "Permission denied" in result.stdout, result.stderr

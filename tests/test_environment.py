@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from ecr_doctor.environment import (
+from ecr_doctor.core.environment import (
     AwsSources,
     DockerAuthConfigEnv,
     Environment,
     HelperBinary,
-    capture,
     unknown_environment,
 )
+from ecr_doctor.machine.capture import capture
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -84,9 +84,9 @@ def test_naive_and_offset_now_become_utc(tmp_path: Path) -> None:
 
 def test_import_is_side_effect_free_and_cheap() -> None:
     code = (
-        "import sys; before = set(sys.modules); import ecr_doctor.environment; "
+        "import sys; before = set(sys.modules); import ecr_doctor.machine.capture; "
         # `re` is not listed: typing (for NamedTuple) imports it anyway.
-        "heavy = {'subprocess', 'configparser', 'shutil', 'json', 'ecr_doctor.tokens'}; "
+        "heavy = {'subprocess', 'configparser', 'shutil', 'json', 'ecr_doctor.core.tokens'}; "
         "print(sorted(heavy & (set(sys.modules) - before)))"
     )
     out = subprocess.run(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.explain import (
+from ecr_doctor.core.explain import (
     EXCERPT_LIMIT,
     Explanation,
     causes_catalogue,
@@ -16,7 +16,7 @@ from ecr_doctor.explain import (
     redact_text,
     signature_ids,
 )
-from ecr_doctor.model import Finding, Location, Severity
+from ecr_doctor.core.model import Finding, Location, Severity
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import run_without_root_bypass
 
 import ecr_doctor
-from ecr_doctor.fileio import WriteError, write_atomic
+from ecr_doctor.machine.files import WriteError, write_atomic
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -112,7 +112,7 @@ def test_unwritable_directory(tmp_path: Path) -> None:
     tmp_path.chmod(0o500)
     try:
         result = run_without_root_bypass(
-            "from ecr_doctor.fileio import WriteError, write_atomic\n"
+            "from ecr_doctor.machine.files import WriteError, write_atomic\n"
             f"try:\n    write_atomic({str(target)!r}, b'new')\n"
             "except WriteError as e:\n    print('WriteError:', e)\n"
         )
@@ -134,7 +134,7 @@ CONFIG_B = json.dumps(
 
 CHILD = """
 import sys
-from ecr_doctor.fileio import write_atomic
+from ecr_doctor.machine.files import write_atomic
 path, a, b = sys.argv[1], open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
 print("ready", flush=True)
 i = 0

@@ -6,8 +6,8 @@ import json
 
 from conftest import ECR, ECR2, expired_auth, helper, live_auth, machine
 
-from ecr_doctor.engine import diagnose_text, fix_text
-from ecr_doctor.fixer import mask_secrets
+from ecr_doctor.core.engine import diagnose_text, fix_text
+from ecr_doctor.core.fixer import mask_secrets
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from conftest import ECR, NOW
 
-from ecr_doctor.engine import diagnose_text
-from ecr_doctor.environment import capture
-from ecr_doctor.explain import explain_error
-from ecr_doctor.forensics import parse_helper_cache, parse_helper_log, redact_log_text
+from ecr_doctor.core.engine import diagnose_text
+from ecr_doctor.core.explain import explain_error
+from ecr_doctor.core.forensics import parse_helper_cache, parse_helper_log, redact_log_text
+from ecr_doctor.machine.capture import capture
 
 AKID = "AKIAIOSFODNN7EXAMPLE"
 LEGACY_KEY = ("us-east-1-" + base64.b64encode(AKID.encode() + hashlib.md5(b"").digest()).decode()

@@ -9,7 +9,7 @@ from conftest import PROPERTY_EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.jsonspan import (
+from ecr_doctor.core.jsonspan import (
     JsonSyntaxError,
     Member,
     Node,

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ecr_doctor.cli import main
-from ecr_doctor.engine import diagnose_text
-from ecr_doctor.environment import unknown_environment
+from ecr_doctor.cli.main import main
+from ecr_doctor.core.engine import diagnose_text
+from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.policy.iamcheck import check_iam_policy
 from ecr_doctor.policy.rego import rego_policy
 

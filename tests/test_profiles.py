@@ -14,9 +14,9 @@ from conftest import ECR, ECR2, PROPERTY_EXAMPLES, helper, machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.cli import main
-from ecr_doctor.engine import diagnose_text
-from ecr_doctor.profiles import (
+from ecr_doctor.cli.main import main
+from ecr_doctor.core.engine import diagnose_text
+from ecr_doctor.core.profiles import (
     Assignment,
     ProfileError,
     check_assignments,
@@ -28,7 +28,7 @@ from ecr_doctor.profiles import (
     suffix_for,
     wrapper_script,
 )
-from ecr_doctor.registries import classify
+from ecr_doctor.core.registries import classify
 
 PROFILE_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\n\r"),

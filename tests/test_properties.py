@@ -13,13 +13,13 @@ from conftest import NOW, PROPERTY_EXAMPLES, helper, machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.cli import main
-from ecr_doctor.dockerconfig import docker_field
-from ecr_doctor.engine import diagnose_text, fix_text
+from ecr_doctor.cli.main import main
+from ecr_doctor.core.dockerconfig import docker_field
+from ecr_doctor.core.engine import diagnose_text, fix_text
+from ecr_doctor.core.tokens import make_ecr_auth
 from ecr_doctor.render.jsonout import diagnosis_dict, dumps, fix_dict
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import render_diagnosis
-from ecr_doctor.tokens import make_ecr_auth
 
 ENV = machine(helper("ecr-login", version=(0, 12, 0)), helper("desktop", found=False))
 SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
@@ -173,7 +173,7 @@ def test_check_after_write_exits_0(generated: tuple[dict[str, Any], list[str]],
 @given(configs(), indents, st.data())
 def test_no_secret_in_any_error(generated: tuple[dict[str, Any], list[str]],
                                 indent: str | int | None, data: st.DataObject) -> None:
-    from ecr_doctor.dockerconfig import ConfigError
+    from ecr_doctor.core.dockerconfig import ConfigError
 
     doc, planted = generated
     text = dump(doc, indent)

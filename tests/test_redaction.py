@@ -16,16 +16,16 @@ from conftest import NOW, PROPERTY_EXAMPLES, expired_auth, live_auth
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.engine import diagnose_text
-from ecr_doctor.environment import unknown_environment
-from ecr_doctor.redaction import (
+from ecr_doctor.core.engine import diagnose_text
+from ecr_doctor.core.environment import unknown_environment
+from ecr_doctor.core.redaction import (
     RedactionError,
     dump_map,
     load_map,
     redact,
     unredact,
 )
-from ecr_doctor.tokens import decode_auth, decode_ecr_password, make_ecr_auth
+from ecr_doctor.core.tokens import decode_auth, decode_ecr_password, make_ecr_auth
 
 ENV = unknown_environment(NOW)
 SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
@@ -466,7 +466,7 @@ def test_redacted_error_text_explains_the_same() -> None:
     # gives the same signatures and ranked causes after redaction.
     from test_explain import CASES
 
-    from ecr_doctor.explain import explain_error
+    from ecr_doctor.core.explain import explain_error
 
     for _, text, _ in CASES:
         before, after = explain_error(text), explain_error(redact(text, kind="text").text)

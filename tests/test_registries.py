@@ -1,4 +1,4 @@
-"""Tests for ecr_doctor.registries: host normalisation and ECR recognition."""
+"""Tests for ecr_doctor.core.registries: host normalisation and ECR recognition."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from conftest import PROPERTY_EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.registries import (
+from ecr_doctor.core.registries import (
     DOCKER_HUB_KEY,
     HELPER_PATTERN_VERSIONS,
     Registry,

@@ -6,9 +6,9 @@ import json
 
 from conftest import ECR
 
-from ecr_doctor.dockerconfig import parse_config
-from ecr_doctor.resolution import Source, resolve
-from ecr_doctor.tokens import make_ecr_auth
+from ecr_doctor.core.dockerconfig import parse_config
+from ecr_doctor.core.resolution import Source, resolve
+from ecr_doctor.core.tokens import make_ecr_auth
 
 
 def both(doc: dict[str, object], repository: str = "app") -> tuple[Source, Source]:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
 
-from ecr_doctor.dockerconfig import parse_config
-from ecr_doctor.engine import diagnose_config, diagnose_text
-from ecr_doctor.environment import DockerAuthConfigEnv, Environment, unknown_environment
-from ecr_doctor.model import Applicability, Finding, Severity
-from ecr_doctor.rules import all_rules, get_rule
+from ecr_doctor.core.dockerconfig import parse_config
+from ecr_doctor.core.engine import diagnose_config, diagnose_text
+from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
+from ecr_doctor.core.model import Applicability, Finding, Severity
+from ecr_doctor.core.rules import all_rules, get_rule
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 

@@ -15,10 +15,10 @@ from datetime import timedelta
 import pytest
 from conftest import ECR, NOW, expired_auth, live_auth
 
-from ecr_doctor.model import Finding, Severity
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.tokens import make_ecr_password
 from ecr_doctor.scan.detect import file_kind, scan_bytes
 from ecr_doctor.scan.yamlio import load_yaml
-from ecr_doctor.tokens import make_ecr_password
 
 
 def scan(path: str, text: str | bytes) -> list[Finding]:

@@ -18,9 +18,9 @@ from conftest import ECR, NOW, expired_auth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_doctor.cli import main
+from ecr_doctor.cli.main import main
+from ecr_doctor.core.tokens import make_ecr_auth, make_ecr_password
 from ecr_doctor.scan.audit import audit_host
-from ecr_doctor.tokens import make_ecr_auth, make_ecr_password
 
 ROOT = Path(__file__).resolve().parent.parent
 # The official OASIS SARIF 2.1.0 schema (errata01), vendored so the test runs in any clone:
@@ -76,8 +76,8 @@ def test_rules_and_explain_know_scan_rules() -> None:
 def test_diagnose_never_runs_scan_rules(tmp_path: Path) -> None:
     from conftest import machine
 
-    from ecr_doctor.engine import diagnose_text
-    from ecr_doctor.scan import rules as _registered  # noqa: F401
+    from ecr_doctor.core.engine import diagnose_text
+    from ecr_doctor.core.rules import scn as _registered  # noqa: F401
 
     diagnosis = diagnose_text(config(expired_auth()), "c.json", machine())
     assert not [f for f in diagnosis.findings if f.rule_id.startswith("SCN")]
@@ -227,7 +227,7 @@ def test_audit_says_what_it_could_not_read(tmp_path: Path) -> None:
     _fake_host(tmp_path)
     locked = tmp_path / "home" / "ci" / ".docker" / "config.json"
     locked.chmod(0)
-    code = ("import sys; from ecr_doctor.cli import main; "
+    code = ("import sys; from ecr_doctor.cli.main import main; "
             f"sys.exit(main(['audit', '--root', {str(tmp_path)!r}]))")
     result = run_without_root_bypass(code)
     assert f"could not read {locked}: permission denied" in result.stdout, result.stderr
@@ -267,7 +267,7 @@ def test_no_output_contains_a_planted_secret(tmp_path_factory: pytest.TempPathFa
 
 def test_progress_bar_goes_to_stderr_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:
-    from ecr_doctor.scan.cli import PROGRESS_THRESHOLD, scan_paths
+    from ecr_doctor.cli.scan import PROGRESS_THRESHOLD, scan_paths
 
     for i in range(PROGRESS_THRESHOLD + 10):
         (tmp_path / f"f{i}.txt").write_text("x\n")

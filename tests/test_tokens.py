@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecr_doctor.secret import Secret
-from ecr_doctor.tokens import (
+from ecr_doctor.core.secrets import Secret
+from ecr_doctor.core.tokens import (
     ECR_TOKEN_LIFETIME,
     AuthDecodeError,
     BasicAuth,

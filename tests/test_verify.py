@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ECR
 
-from ecr_doctor.helper_protocol import HelperOutcome, parse_get_output, run_get
-from ecr_doctor.tokens import make_ecr_password
+from ecr_doctor.core.tokens import make_ecr_password
+from ecr_doctor.machine.helper_protocol import HelperOutcome, parse_get_output, run_get
 
 SRC = str(Path(__file__).parent.parent / "src")
 
@@ -151,8 +151,8 @@ def test_probe_reports_denied_message(tmp_path: Path) -> None:
 
     from realdocker import make_certificate
 
-    from ecr_doctor.secret import Secret
-    from ecr_doctor.verify import probe
+    from ecr_doctor.cli.verify import probe
+    from ecr_doctor.core.secrets import Secret
 
     class Denied(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:

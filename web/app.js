@@ -72,15 +72,12 @@ async function boot() {
     mark("pyodide");
     setStatus("Loading the ecr-doctor core…", 75);
     pyodide.unpackArchive(wheel, "wheel");
-    const webapi = pyodide.pyimport("ecr_doctor.webapi");
+    const webapi = pyodide.pyimport("ecr_doctor.web.api");
     const info = JSON.parse(webapi.ready());
     state.api = webapi;
     mark("ready");
     $("version").textContent = `v${info.version}`;
     setStatus(`Ready. ${info.rules} rules loaded; runs entirely in this tab.`, 100, "ok");
-    if (!info.redaction) {
-      $("redact-note").textContent = "Redaction unavailable in this build (the redaction module is not bundled yet).";
-    }
     for (const example of JSON.parse(webapi.examples())) {
       $("example").append(el("option", { value: example.name }, example.name.replace(/^\d+-/, "").replaceAll("-", " ")));
       state[`example:${example.name}`] = example.text;
@@ -186,12 +183,6 @@ function renderFix(fix) {
 }
 
 function renderRedacted(redacted) {
-  if (!redacted.available) {
-    state.redacted = "";
-    $("redacted").textContent = "Redaction unavailable in this build.";
-    for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = true;
-    return;
-  }
   state.redacted = redacted.text;
   $("redacted").textContent = redacted.text;
   for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = false;

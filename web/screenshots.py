@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from ecr_doctor import web
+from ecr_doctor.web import build as web
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 EXAMPLE = web.PACKAGE_DIR / "examples" / "01-stale-static-token.json"

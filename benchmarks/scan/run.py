@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-from ecr_doctor.tokens import make_ecr_auth, make_ecr_password
+from ecr_doctor.core.tokens import make_ecr_auth, make_ecr_password
 
 ECR = "{acct}.dkr.ecr.{region}.amazonaws.com"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2")

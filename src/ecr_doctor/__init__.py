@@ -5,7 +5,7 @@ The public API is imported lazily so that `ecr-doctor` starts as fast as a bare 
 
 from __future__ import annotations
 
-from ecr_doctor.lite import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any
@@ -18,11 +18,11 @@ __all__ = ["__version__", "diagnose_text", "explain_error", "fix_text"]
 
 def __getattr__(name: str) -> Any:
     if name in ("diagnose_text", "fix_text"):
-        from . import engine
+        from ecr_doctor.core import engine
 
         return getattr(engine, name)
     if name == "explain_error":
-        from .explain import explain_error
+        from ecr_doctor.core.explain import explain_error
 
         return explain_error
     raise AttributeError(name)

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from ecr_doctor.cli.main import main
 
 sys.exit(main())

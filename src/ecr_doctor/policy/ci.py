@@ -18,8 +18,8 @@ import json
 import re
 from typing import NamedTuple
 
-from ..profiles import ProfileError, registry_host
-from ..registries import RegistryKind, classify
+from ecr_doctor.core.profiles import ProfileError, registry_host
+from ecr_doctor.core.registries import RegistryKind, classify
 
 ROLE_ARN = re.compile(
     r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..registries import ECR_PUBLIC_HOST, RegistryKind, classify
+from ecr_doctor.core.registries import ECR_PUBLIC_HOST, RegistryKind, classify
 
 POLICY_VERSION = "2012-10-17"
 

@@ -12,8 +12,8 @@ import fnmatch
 import json
 from collections.abc import Iterator
 
-from ..model import Finding, Location
-from ..rules import RULES
+from ecr_doctor.core.model import Finding, Location
+from ecr_doctor.core.rules import RULES
 
 # Service Authorization Reference, "Actions defined by Amazon Elastic Container Registry" and
 # "… Amazon Elastic Container Registry Public": actions whose resource type is `repository`.

@@ -7,29 +7,13 @@ import json
 from collections import Counter
 from typing import Any
 
-from .. import __version__
-from ..engine import Diagnosis
-from ..fixer import FixPlan
-from ..model import Finding, Severity
+from ecr_doctor import __version__
+from ecr_doctor.core.engine import Diagnosis
+from ecr_doctor.core.fixer import FixPlan
+from ecr_doctor.core.model import Severity
+from ecr_doctor.core.records import finding_dict
 
 SCHEMA_VERSION = "1.0"
-
-
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule_id": finding.rule_id,
-        "severity": finding.severity.label,
-        "message": finding.message,
-        "path": finding.location.path,
-        "line": finding.location.line,
-        "col": finding.location.col,
-        "registry": finding.registry,
-        "fix": None if finding.fix is None else {
-            "applicability": finding.fix.applicability.value,
-            "description": finding.fix.description,
-        },
-        "details": dict(finding.details),
-    }
 
 
 def diagnosis_dict(

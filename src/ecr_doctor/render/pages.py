@@ -1,38 +1,16 @@
-"""Long-form text: a rule's page, and the ranked causes of a pasted error."""
+"""Long-form text: a rule's page (composed in the core, which the page shares), and the ranked
+causes of a pasted error."""
 
 from __future__ import annotations
 
 import textwrap
 
-from ..explain import Explanation
-from ..rules import Rule
-from .style import Style
+from ecr_doctor.core.explain import Explanation
+from ecr_doctor.render.style import Style
 
 
 def _para(text: str) -> str:
     return textwrap.fill(text, width=88)
-
-
-def rule_page(rule: Rule) -> str:
-    fix = f"{rule.fixable.value} fix available" if rule.fixable else "no automatic fix"
-    parts = [
-        f"{rule.id} {rule.name}  [{rule.severity.label}; {fix}]",
-        rule.summary,
-        "",
-        "What it does",
-        _para(rule.doc.what),
-        "",
-        "Why it matters",
-        _para(rule.doc.why),
-        "",
-        "How to fix",
-        _para(rule.doc.fix),
-    ]
-    if rule.doc.example:
-        parts += ["", "Example", f"    {rule.doc.example}"]
-    if rule.doc.references:
-        parts += ["", "Source"] + [f"  - {ref}" for ref in rule.doc.references]
-    return "\n".join(parts) + "\n"
 
 
 def explanation_text(explanation: Explanation, style: Style) -> str:

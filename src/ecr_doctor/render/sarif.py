@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .. import __version__
-from ..model import Finding, Severity
-from ..rules.base import Rule
+from ecr_doctor import __version__
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.rules.base import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ecr-doctor/ecr-doctor"

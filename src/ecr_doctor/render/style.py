@@ -6,7 +6,7 @@ time is budgeted at 1.5x a bare interpreter.
 
 from __future__ import annotations
 
-from ..model import Severity
+from ecr_doctor.core.model import Severity
 
 _CODES = {
     Severity.CRITICAL: "1;35",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ecr_doctor.lite import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from ..engine import Diagnosis
-from ..environment import Environment
-from ..model import Applicability, Finding, Severity
-from ..resolution import Source
-from .style import Style
+from ecr_doctor.core.engine import Diagnosis
+from ecr_doctor.core.environment import Environment
+from ecr_doctor.core.model import Applicability, Finding, Severity
+from ecr_doctor.core.resolution import Source
+from ecr_doctor.render.style import Style
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

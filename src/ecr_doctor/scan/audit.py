@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ecr_doctor.lite import UTC, datetime
-
-from ..model import Finding, Severity
-from .detect import DOCKER_CONFIG_NAMES, scan_bytes
-from .walk import Skipped
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes
+from ecr_doctor.scan.walk import Skipped
 
 MAX_DEPTH = 8
 ROOT_HINT = "permission denied (other users' homes need root: run audit with sudo)"
@@ -100,9 +99,9 @@ def candidate_files(root: str, work_dirs: Sequence[str], environ: Mapping[str, s
 
 def _diagnose(path: str, data: bytes, environ: Mapping[str, str]) -> list[Finding]:
     """Broken helper set-ups: the diagnose rules at medium and above (CFG001 is SCN001's twin)."""
-    from ..dockerconfig import ConfigError, parse_config
-    from ..engine import diagnose_config
-    from ..environment import capture
+    from ecr_doctor.core.dockerconfig import ConfigError, parse_config
+    from ecr_doctor.core.engine import diagnose_config
+    from ecr_doctor.machine.capture import capture
 
     try:
         config = parse_config(data, path, strict=False)

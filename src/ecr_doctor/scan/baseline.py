@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from .. import __version__
-from ..model import Finding
+from ecr_doctor import __version__
+from ecr_doctor.core.model import Finding
 
 BASELINE_VERSION = 1
 

@@ -15,17 +15,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ecr_doctor.lite import UTC, datetime
-
-from ..dockerconfig import ConfigError, parse_config
-from ..model import Finding, Location, Severity
-from ..registries import classify
-from ..rules.base import Rule
-from ..secret import Secret
-from ..tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
-from . import rules as R
+from ecr_doctor.core.dockerconfig import ConfigError, parse_config
+from ecr_doctor.core.model import Finding, Location, Severity
+from ecr_doctor.core.registries import classify
+from ecr_doctor.core.rules import scn as R
+from ecr_doctor.core.rules.base import Rule
+from ecr_doctor.core.secrets import Secret
+from ecr_doctor.core.tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
 
 # --- YAML, as the loader at the edge hands it over --------------------------------------------
 
@@ -535,7 +534,7 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
 def _iam_policy(text: str, path: str) -> list[Finding]:
     """IAM001/IAM002 on an IAM policy document (bare, CloudFormation or Terraform JSON), keyed
     for baselines like every other scan finding: rule, file and the offending action."""
-    from ..policy.iamcheck import check_iam_policy  # only for files that hold a policy
+    from ecr_doctor.policy.iamcheck import check_iam_policy  # only for files that hold a policy
 
     return [f._replace(details=(*f.details, ("hash", hash_value(
         f.rule_id, path, f.detail("action") or f.detail("actions") or f.message))))

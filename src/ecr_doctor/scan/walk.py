@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ecr_doctor.lite import UTC, datetime
-
-from ..model import Finding
-from .gitignore import IgnoreStack
+from ecr_doctor.core.model import Finding
+from ecr_doctor.scan.gitignore import IgnoreStack
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 BINARY_PROBE = 8192
@@ -127,7 +126,7 @@ ChunkResult = tuple[list[Finding], list[Skipped]]
 def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
                yaml_loader: Callable[[str], object] | None = None) -> ChunkResult:
     """Read and scan a batch of files (runs in a worker process)."""
-    from .detect import YamlLoader, scan_bytes
+    from ecr_doctor.scan.detect import YamlLoader, scan_bytes
 
     loader: YamlLoader | None = yaml_loader  # type: ignore[assignment]
     now = datetime.fromtimestamp(now_ts, tz=UTC)

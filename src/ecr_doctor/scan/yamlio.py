@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from .detect import YNode
+from ecr_doctor.scan.detect import YNode
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 

@@ -1,0 +1,47 @@
+"""`ecr-doctor audit`: this host's Docker configs, helper caches and environment, as a runner
+gate. It never touches the network."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ecr_doctor.cli.exits import EXIT_OK
+from ecr_doctor.cli.options import parse_fail_on
+from ecr_doctor.cli.scan import EXIT_FINDINGS, add_output_options, emit
+from ecr_doctor.cli.streams import Streams
+
+SUMMARY = "check this host's Docker configs, helper caches and environment (runner gate)"
+DESCRIPTION = (
+    "Check every Docker config on the host ($DOCKER_CONFIG, each home's "
+    "~/.docker/config.json, root's, --path work dirs), each ecr-login cache and "
+    "DOCKER_AUTH_CONFIG; exit 1 on a static ECR credential or a broken helper set-up (per "
+    "--fail-on) and say what could not be read. audit never touches the network."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_output_options(parser)
+    parser.add_argument("--root", metavar="DIR", default="/",
+                        help="the file system root to audit (default: /; a directory for "
+                        "tests or a mounted runner image)")
+    parser.add_argument("--path", metavar="DIR", action="append", default=[],
+                        help="a runner work directory to search for Docker configs and helper "
+                        "caches (repeatable)")
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    out = streams.out
+    from ecr_doctor.scan.audit import audit_host
+
+    threshold = parse_fail_on(args.fail_on)
+    report = audit_host(args.root, args.path, dict(os.environ))
+    findings = list(report.findings)
+    code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
+    emit(args.format, findings, out, command="audit", files=len(report.checked),
+          skipped=(), verbose=args.verbose, exit_code=code, unreadable=report.unreadable,
+          checked=report.checked)
+    if args.verbose and args.format == "text":
+        for path in report.checked:
+            out.write(f"checked {path}\n")
+    return code

@@ -1,0 +1,50 @@
+"""`ecr-doctor diagnose` (also a bare `ecr-doctor`): which credential source Docker uses for
+each registry, and what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, use_color
+from ecr_doctor.cli.loading import check_registries, config_dict, diagnose, header, load
+from ecr_doctor.cli.options import NETWORK_NOTE, add_config_options, parse_fail_on
+from ecr_doctor.cli.streams import Streams
+from ecr_doctor.render.style import Style
+
+SUMMARY = "diagnose the config Docker would use (default)"
+DESCRIPTION = (
+    "Diagnose a Docker config and the machine around it, and say which credential source "
+    "Docker uses for each registry. "
+    + NETWORK_NOTE
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_options(parser, formats=("text", "json"))
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    out = streams.out
+    threshold = parse_fail_on(args.fail_on)
+    check_registries(args.registry)
+    loaded = load(args.config, args.registry)
+    diagnosis = diagnose(loaded, args.registry)
+    code = EXIT_FINDINGS if any(f.severity >= threshold for f in diagnosis.findings) else EXIT_OK
+    if args.format == "json":
+        from ecr_doctor.render.jsonout import diagnosis_dict, dumps
+
+        out.write(dumps(diagnosis_dict(diagnosis, config=config_dict(loaded), exit_code=code)))
+        return code
+    from ecr_doctor.render.text import render_diagnosis
+
+    style = Style(use_color(out))
+    if not loaded.file.exists and args.config is None and not args.registry:
+        out.write(f"{header(loaded)}\n\nNo Docker config on this machine, so nothing is "
+                  "misconfigured yet.\nTo see what ecr-doctor finds and fixes, run: "
+                  "ecr-doctor demo\nTo set up ECR registries now: ecr-doctor fix --write "
+                  "--registry <account>.dkr.ecr.<region>.amazonaws.com\n")
+        return code
+    out.write(render_diagnosis(diagnosis, loaded.env, style, header=header(loaded),
+                               config_arg=args.config, registries=args.registry))
+    return code
+

@@ -1,0 +1,38 @@
+"""What several commands' parsers share: the config options, the severity gate, and the
+offline promise."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from ecr_doctor.cli.exits import UsageError
+from ecr_doctor.core.model import Severity
+
+NETWORK_NOTE = (
+    "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
+    "and never print a secret (tokens show as a short sha256 fingerprint at most)."
+)
+
+
+def add_config_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
+    """The options of every command that reads the Docker config: which file, which extra
+    registries, the output format and the severity that fails the run."""
+    parser.add_argument("--config", metavar="PATH",
+                        help="config.json, or its directory as Docker's own --config takes it "
+                        "(default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json)")
+    parser.add_argument("--registry", metavar="HOST", action="append", default=[],
+                        help="an ECR registry to set up even if the config does not mention it "
+                        "(repeatable)")
+    parser.add_argument("--format", choices=formats, default="text",
+                        help="output format")
+    parser.add_argument("--fail-on", metavar="SEVERITY", default="low",
+                        help="exit 1 if a finding is at or above this severity: info, low, "
+                        "medium, high, critical (default: low)")
+
+
+def parse_fail_on(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

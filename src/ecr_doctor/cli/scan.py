@@ -1,0 +1,261 @@
+"""`ecr-doctor scan`: arguments, the process pool, output, exit codes (audit shares the output).
+
+An edge module: it may import PyYAML (through `yamlio`) and, only on a TTY with a large tree,
+rich for the progress bar. Neither command opens a network connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from ecr_doctor.cli.exits import EXIT_OK, UsageError
+from ecr_doctor.cli.options import parse_fail_on
+from ecr_doctor.cli.streams import Streams
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult, Skipped
+
+SUMMARY = "scan repositories and CI files for registry credentials and risky ECR logins"
+DESCRIPTION = (
+    "Scan files and directories (honouring .gitignore; binaries, huge files and symlinks "
+    "out of the tree skipped) for Docker configs with static credentials, ECR tokens, "
+    "`aws ecr get-login`, `docker login -p`, and CI patterns that leave tokens on runners "
+    "(rules SCN001-SCN008). Output text, json or sarif; --baseline accepts known "
+    "findings. scan never touches the network and never prints a secret."
+)
+
+SCAN_NETWORK_NOTE = ("scan and audit never touch the network: they read files and the "
+                     "environment only, and never print a secret (at most a sha256 fingerprint).")
+EXIT_FINDINGS = 1
+# Below this many files a process pool costs more than it saves.
+POOL_THRESHOLD = 400
+PROGRESS_THRESHOLD = 2000
+CHUNK = 64
+# audit's text output is a one-screen summary: the worst findings first, then counts.
+AUDIT_SCREEN = 15
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                        help="output on stdout (default: text)")
+    parser.add_argument("--fail-on", metavar="SEVERITY", default="low",
+                        help="exit 1 if a finding is at or above this severity: info, low, "
+                        "medium, high, critical (default: low)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also list what was skipped and why (binary, huge, ignored "
+                        "symlink, unreadable)")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files and directories (default: .)")
+    add_output_options(parser)
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="accept the findings recorded in FILE (hashed, never the secret)")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="record the current findings in FILE and exit 0")
+    parser.add_argument("--no-gitignore", action="store_true",
+                        help="also scan files .gitignore excludes")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                        help=f"skip files larger than N bytes (default: {DEFAULT_MAX_BYTES})")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes (default: one per CPU)")
+
+
+# --- Scan ----------------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Candidate], size: int) -> list[Sequence[Candidate]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _worker(chunk: Sequence[Candidate], now_ts: float) -> ChunkResult:
+    from ecr_doctor.scan.walk import scan_chunk
+    from ecr_doctor.scan.yamlio import load_yaml
+
+    return scan_chunk(chunk, now_ts, load_yaml)
+
+
+def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+               use_gitignore: bool = True, jobs: int = 0, progress: bool = False) -> ScanResult:
+    import time
+
+    from ecr_doctor.scan.walk import walk
+
+    files, skipped = walk(paths, max_bytes=max_bytes, use_gitignore=use_gitignore)
+    now_ts = time.time()
+    findings: list[Finding] = []
+    workers = jobs or os.cpu_count() or 1
+    chunks = _chunks(files, CHUNK)
+    want_bar = progress and len(files) >= PROGRESS_THRESHOLD
+    bar = None
+    if workers > 1 and len(files) >= POOL_THRESHOLD:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with ctx.Pool(workers) as pool:
+            # The bar's refresh thread starts only after the fork: forking a threaded
+            # process can deadlock the child.
+            bar = _progress(len(files)) if want_bar else None
+            results: Iterable[ChunkResult] = pool.starmap(
+                _worker, [(c, now_ts) for c in chunks], chunksize=1) if bar is None else (
+                _ticking(pool.imap_unordered(_star_worker, [(c, now_ts) for c in chunks]),
+                         bar, chunks))
+            for found, skip in results:
+                findings.extend(found)
+                skipped.extend(skip)
+    else:
+        bar = _progress(len(files)) if want_bar else None
+        for chunk in chunks:
+            found, skip = _worker(chunk, now_ts)
+            findings.extend(found)
+            skipped.extend(skip)
+            if bar is not None:
+                bar(len(chunk))
+    if bar is not None:
+        bar(-1)
+    findings.sort(key=lambda f: (f.location.path, f.location.line, f.location.col, f.rule_id))
+    return ScanResult(tuple(findings), tuple(skipped), len(files))
+
+
+def _star_worker(args: tuple[Sequence[Candidate], float]) -> ChunkResult:
+    return _worker(*args)
+
+
+def _ticking(results: Iterable[ChunkResult], bar: Any, chunks: list[Sequence[Candidate]]
+             ) -> Iterable[ChunkResult]:
+    for result in results:
+        bar(CHUNK)
+        yield result
+
+
+def _progress(total: int) -> Any:
+    """A rich progress bar on stderr; `advance(n)`, `advance(-1)` to close. None without rich."""
+    try:
+        from rich.console import Console
+        from rich.progress import Progress
+    except ImportError:
+        return None
+    # stderr: stdout carries the report (JSON/SARIF consumers must never see the bar).
+    progress = Progress(console=Console(stderr=True), transient=True)
+    progress.start()
+    task = progress.add_task("scanning", total=total)
+
+    def advance(n: int) -> None:
+        if n < 0:
+            progress.stop()
+        else:
+            progress.advance(task, n)
+
+    return advance
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    out, err = streams.out, streams.err
+    threshold = parse_fail_on(args.fail_on)
+    accepted: set[tuple[str, str, str]] = set()
+    if args.baseline:
+        from ecr_doctor.scan.baseline import loads
+
+        try:
+            with open(args.baseline, encoding="utf-8") as fh:
+                accepted = loads(fh.read())
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{args.baseline}: cannot use as a baseline: {exc}") from None
+    result = scan_paths(args.paths, max_bytes=args.max_bytes, use_gitignore=not args.no_gitignore,
+                        jobs=args.jobs, progress=err.isatty())
+    if args.write_baseline:
+        from ecr_doctor.cli.exits import WriteFailed
+        from ecr_doctor.machine.files import WriteError, write_atomic
+        from ecr_doctor.scan.baseline import dumps as baseline_dumps
+
+        # A baseline is meant to be committed: world-readable, and never left half-written.
+        try:
+            write_atomic(args.write_baseline, baseline_dumps(result.findings).encode("utf-8"),
+                         backup=False, mode=0o644)
+        except WriteError as exc:
+            raise WriteFailed(f"{exc} (the previous baseline is untouched)") from exc
+        err.write(f"ecr-doctor: wrote {len(result.findings)} finding(s) to {args.write_baseline}\n")
+        return EXIT_OK
+    from ecr_doctor.scan.baseline import filter_known
+
+    findings, known = filter_known(result.findings, accepted)
+    code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
+    emit(args.format, findings, out, command="scan", files=result.files_scanned,
+          skipped=result.skipped, verbose=args.verbose, exit_code=code, known=known)
+    return code
+
+
+# --- Output ------------------------------------------------------------------------------
+
+
+def emit(fmt: str, findings: Sequence[Finding], out: TextIO, *, command: str, files: int,
+          skipped: Sequence[Skipped], verbose: bool, exit_code: int, known: int = 0,
+          unreadable: Sequence[Skipped] = (), checked: Sequence[str] = ()) -> None:
+    from ecr_doctor.core.rules import all_rules
+    from ecr_doctor.core.rules import scn as _scan_rules  # noqa: F401  (registers SCN rules)
+
+    if fmt == "sarif":
+        from ecr_doctor.render.sarif import dumps
+
+        used = {f.rule_id for f in findings}
+        out.write(dumps(findings, [r for r in all_rules()
+                                   if r.id.startswith("SCN") or r.id in used]))
+        return
+    if fmt == "json":
+        import json
+
+        out.write(json.dumps(_json_document(findings, command=command, files=files,
+                                            skipped=skipped, exit_code=exit_code, known=known,
+                                            unreadable=unreadable, checked=checked),
+                             indent=2) + "\n")
+        return
+    shown = findings if command == "scan" or verbose else findings[:AUDIT_SCREEN]
+    for f in shown:
+        fp = f.detail("secret")
+        suffix = f" ({fp})" if fp else ""
+        out.write(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}\n")
+    if len(shown) < len(findings):
+        out.write(f"... {len(findings) - len(shown)} more (-v or --format json lists all)\n")
+    if verbose:
+        for s in skipped:
+            out.write(f"skipped {s.path}: {s.reason}\n")
+    for u in unreadable:
+        out.write(f"could not read {u.path}: {u.reason}\n")
+    counts = _counts(findings)
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
+    extra = f"; {known} accepted by the baseline" if known else ""
+    hidden = f"; {len(skipped)} skipped (-v lists them)" if skipped and not verbose else ""
+    out.write(f"ecr-doctor {command}: {files} file(s) checked: {summary}{extra}{hidden}\n")
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    for f in findings:
+        counts[f.severity.label] += 1
+    return counts
+
+
+def _json_document(findings: Sequence[Finding], *, command: str, files: int,
+                   skipped: Sequence[Skipped], exit_code: int, known: int,
+                   unreadable: Sequence[Skipped], checked: Sequence[str]) -> dict[str, Any]:
+    from ecr_doctor import __version__
+
+    return {
+        "schema_version": "1.0",
+        "tool": {"name": "ecr-doctor", "version": __version__},
+        "command": command,
+        "findings": [{
+            "rule_id": f.rule_id, "severity": f.severity.label, "message": f.message,
+            "path": f.location.path, "line": f.location.line, "col": f.location.col,
+            "registry": f.registry, "details": dict(f.details),
+        } for f in findings],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+        "unreadable": [{"path": u.path, "reason": u.reason} for u in unreadable],
+        "checked": list(checked),
+        "summary": {"files": files, "accepted_by_baseline": known, **_counts(findings)},
+        "exit_code": exit_code,
+    }

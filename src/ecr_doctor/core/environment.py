@@ -1,0 +1,137 @@
+"""The machine Docker and the ECR helper run on, as a frozen value.
+
+`ecr_doctor.machine.capture` fills it from the real machine; the page and pasted configs use
+`unknown_environment()`, on which rules that need the machine stay silent.
+
+Only presence is recorded for anything secret: an AWS key, a session token or a
+DOCKER_AUTH_CONFIG credential never enters these values, so reprs and reports cannot leak them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from ecr_doctor.core.forensics import Forensics
+
+    Platform = Literal["linux", "darwin", "windows", "unknown"]
+    #: How the selected AWS profile gets credentials (presence of settings only, never values).
+    ProfileKind = Literal["static", "assume_role", "web_identity", "sso", "credential_process",
+                          "none"]
+
+__all__ = [
+    "DEFAULT_PROBE_TIMEOUT",
+    "AwsSources",
+    "DockerAuthConfigEnv",
+    "Environment",
+    "HelperBinary",
+    "unknown_environment",
+]
+
+
+DEFAULT_PROBE_TIMEOUT = 3.0
+
+
+class HelperBinary(NamedTuple):
+    """One `docker-credential-<name>` as Docker's exec.LookPath would (or would not) find it."""
+
+    name: str
+    executable_name: str
+    path: str | None
+    found: bool
+    executable: bool
+    version: str | None = None
+    version_tuple: tuple[int, int, int] | None = None
+    #: "-v" or "version": which invocation produced `version`; None when not probed or failed.
+    version_source: str | None = None
+
+
+class AwsSources(NamedTuple):
+    """Where the AWS SDK's default chain could find credentials. Presence only, never values.
+
+    `any_source` ignores EC2 IMDS: whether an instance role exists cannot be known offline.
+    """
+
+    env_keys: bool = False
+    session_token: bool = False
+    profile: str | None = None
+    #: None when no profile is named (the SDK then uses "default").
+    profile_defined: bool | None = None
+    #: For the named profile, or "default" when none is named; None when that profile is absent.
+    profile_kind: ProfileKind | None = None
+    config_file: str | None = None
+    credentials_file: str | None = None
+    profiles: tuple[str, ...] = ()
+    web_identity: bool = False
+    container: bool = False
+    region: str | None = None
+    imds_disabled: bool = False
+
+    @property
+    def any_source(self) -> bool:
+        return (
+            self.env_keys
+            or self.web_identity
+            or self.container
+            or (self.profile_kind is not None and self.profile_kind != "none")
+        )
+
+
+class DockerAuthConfigEnv(NamedTuple):
+    """Shape of $DOCKER_AUTH_CONFIG: its registry keys and whether Docker can load it.
+
+    docker/cli `GetCredentialsStore` (cli/config/configfile/file.go) silently falls back to the
+    file/helper store when this value fails to load, so a broken one is invisible to users;
+    `error` says why. Credentials are never kept.
+    """
+
+    keys: tuple[str, ...] = ()
+    error: str | None = None
+
+
+class Environment(NamedTuple):
+    """Machine facts rules may consult. `known=False` means "could not look": rules stay silent."""
+
+    known: bool
+    platform: Platform
+    now: datetime  # captured once, so every rule sees the same clock
+    path_dirs: tuple[str, ...] = ()
+    helpers: tuple[HelperBinary, ...] = ()
+    docker_config_env: str | None = None
+    docker_auth_config: DockerAuthConfigEnv | None = None
+    aws: AwsSources = AwsSources()
+    use_fips_endpoint: bool = False
+    ecr_cache_disabled: bool = False
+    ecr_ignore_creds_storage: bool = False
+    #: $AWS_ECR_CACHE_DIR (moves both the helper's cache and its log); None means ~/.ecr.
+    ecr_cache_dir: str | None = None
+    sudo_user: str | None = None
+    home: str = ""
+    #: AWS credential chain, SSO token cache, ECR helper cache and log (ecr_doctor.core.forensics);
+    #: None when not read.
+    forensics: Forensics | None = None
+    #: (helper name, AWS profile) for each `ecr-login-*` helper on PATH that is an ecr-doctor
+    #: profile wrapper (`ecr-doctor fix --profile`); read from the wrapper file itself.
+    helper_profiles: tuple[tuple[str, str], ...] = ()
+
+    def helper(self, name: str) -> HelperBinary | None:
+        for binary in self.helpers:
+            if binary.name == name:
+                return binary
+        return None
+
+
+def unknown_environment(now: datetime | None = None) -> Environment:
+    """An environment nobody looked at (browser build, pasted config)."""
+    return Environment(known=False, platform="unknown", now=aware_utc(now))
+
+
+def aware_utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=UTC)
+    return now.astimezone(UTC)

@@ -1,0 +1,583 @@
+"""Registry host classification, exactly as Docker and the ECR credential helper see hosts.
+
+Standard library only (runs in Pyodide).
+
+Two upstream behaviours are reproduced byte for byte because a diagnosis is only as good
+as its agreement with the tools that will read the config:
+
+* docker/cli · cli/config/credentials/file_store.go · ConvertToHostname, which leans on
+  Go's ``net/url.Parse``; a tiny emulation of that parser lives in ``_go_url_host``.
+* awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ``ecrPattern`` and
+  ``ExtractRegistry``, including how the pattern changed from release to release.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
+
+# Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
+DOCKER_HUB_KEY = "https://index.docker.io/v1/"
+
+# Names getAuthConfigKey (docker/cli cli/config/configfile/file.go) and buildx's
+# configprovider.go loadHost fold into DOCKER_HUB_KEY. Exact, case-sensitive
+# comparisons: Docker never lower-cases a registry domain before the lookup.
+_HUB_LOOKUP_ALIASES = frozenset(
+    {"docker.io", "index.docker.io", "registry-1.docker.io", DOCKER_HUB_KEY}
+)
+# For *classifying* a key as Docker Hub we are more generous (lower-cased, any port),
+# and registry.hub.docker.com is the historical v1 name still seen in old configs.
+_HUB_HOSTS = frozenset(
+    {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+)
+
+ECR_PUBLIC_HOST = "public.ecr.aws"
+# Added as ecrPublicDualStackName in helper v0.12.0.
+ECR_PUBLIC_DUAL_STACK_HOST = "ecr-public.aws.com"
+ECR_PUBLIC_REGION = "us-east-1"
+
+# The helper's hostname pattern, as of HEAD / v0.11.0 / v0.12.0 (ecr-login/api/client.go):
+#
+#   ^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.
+#   (amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)
+#   |sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$
+#
+# It is matched by hand (`_ecr_shape`), not with `re`: importing re costs more start-up than
+# all of `ecr-doctor` may spend (issue 2). The shape is rigid enough for that to be exact: no
+# part but the suffix may hold a dot, so each part ends at a fixed place. tests/
+# test_registries.py checks the hand matcher against the regex of every release. Go's
+# semantics carry over: \d is ASCII only (Python's str.isdigit is not), $ is end of text.
+_SUFFIXES_V080 = frozenset({"amazonaws.com", "amazonaws.com.cn", "sc2s.sgov.gov", "c2s.ic.gov"})
+_SUFFIXES_V090 = _SUFFIXES_V080 | {"cloud.adc-e.uk", "csp.hci.ic.gov"}
+_SUFFIXES_V0100 = _SUFFIXES_V090 | {"on.aws", "on.amazonwebservices.com.cn"}
+ECR_PRIVATE_SUFFIXES = _SUFFIXES_V0100 | {"amazonaws.eu"}
+
+_ASCII_DIGITS = frozenset("0123456789")
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LABEL_REST = _ASCII_ALNUM | {"-", "_"}
+
+
+def _is_label(text: str) -> bool:
+    """[a-zA-Z0-9][a-zA-Z0-9-_]* in Go: the helper's region (and old account) part."""
+    return bool(text) and text[0] in _ASCII_ALNUM and all(c in _LABEL_REST for c in text)
+
+
+class _EcrShape(NamedTuple):
+    account: str     # the first label, not yet checked
+    separator: str   # "." (dkr.ecr) or "-" (dkr-ecr)
+    fips: bool
+    region: str
+    suffix: str      # everything after the region's dot
+
+
+def _ecr_shape(text: str) -> _EcrShape | None:
+    """`<label>.dkr[.-]ecr(-fips)?.<region>.<rest>`, split into its parts, or None."""
+    dot = text.find(".")
+    if dot <= 0:
+        return None
+    account = text[:dot]
+    if not _is_label(account):
+        return None
+    rest = text[dot + 1:]
+    if rest.startswith(("dkr.ecr", "dkr-ecr")):
+        separator = rest[3]
+        rest = rest[7:]
+    else:
+        return None
+    fips = rest.startswith("-fips.")
+    if fips:
+        rest = rest[6:]
+    elif rest.startswith("."):
+        rest = rest[1:]
+    else:
+        return None
+    region, region_dot, suffix = rest.partition(".")
+    if not region_dot or not _is_label(region):
+        return None
+    return _EcrShape(account, separator, fips, region, suffix)
+
+
+def _twelve_digits(account: str) -> bool:
+    return len(account) == 12 and all(c in _ASCII_DIGITS for c in account)
+
+
+_SUFFIX_PARTITION = {
+    "amazonaws.com": "aws",
+    "amazonaws.com.cn": "aws-cn",
+    "amazonaws.eu": "aws-eusc",
+    "on.aws": "aws",
+    "on.amazonwebservices.com.cn": "aws-cn",
+    "c2s.ic.gov": "aws-iso",
+    "sc2s.sgov.gov": "aws-iso-b",
+    "cloud.adc-e.uk": "aws-iso-e",
+    "csp.hci.ic.gov": "aws-iso-f",
+}
+_DUAL_STACK_SUFFIXES = frozenset({"on.aws", "on.amazonwebservices.com.cn"})
+
+
+class RegistryKind(Enum):
+    ECR_PRIVATE = "ecr"
+    ECR_PUBLIC = "ecr-public"
+    DOCKER_HUB = "docker-hub"
+    GHCR = "ghcr"
+    GCR = "gcr"
+    ARTIFACT_REGISTRY = "artifact-registry"
+    ACR = "acr"
+    OTHER = "other"
+
+
+class Registry(NamedTuple):
+    key: str                 # the key as written (auths / credHelpers key, or --registry value)
+    # credentials.ConvertToHostname(key): host[:port], scheme and path dropped
+    host: str
+    kind: RegistryKind
+    account: str | None = None     # 12-digit AWS account (ECR private)
+    region: str | None = None
+    # aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc
+    partition: str | None = None
+    fips: bool = False
+    dual_stack: bool = False
+    # Oldest amazon-ecr-credential-helper release whose hostname pattern accepts this host.
+    min_helper_version: tuple[int, int, int] | None = None
+    # ECR private: the DNS suffix the helper's pattern matched (e.g. "amazonaws.com.cn").
+    ecr_suffix: str | None = None
+
+    @property
+    def is_ecr(self) -> bool:
+        return self.kind in (RegistryKind.ECR_PRIVATE, RegistryKind.ECR_PUBLIC)
+
+    @property
+    def key_is_bare(self) -> bool:
+        """True when Docker would use the key itself as a credHelpers / lookup key."""
+        # docker/cli GetCredentialsStore does an exact map lookup on credHelpers, so a
+        # key carrying a scheme or a path can never be selected for any image.
+        if self.kind is RegistryKind.DOCKER_HUB:
+            return self.key == DOCKER_HUB_KEY
+        return self.key == self.host
+
+
+# --------------------------------------------------------------------------------------
+# Go net/url emulation (enough of Parse, Hostname and Port for ConvertToHostname and the
+# helper's ExtractRegistry). Source: golang/go · src/net/url/url.go · Parse, parse,
+# getScheme, parseAuthority, parseHost, unescape, shouldEscape, validUserinfo,
+# validOptionalPort, splitHostPort.
+#
+# Version choice: bracketed hosts are validated as IPv6 (netip.ParseAddr), the fix for
+# CVE-2025-47912 shipped in Go 1.24.8 / 1.25.2, which current docker/cli releases are
+# built with. Colons are handled the pre-1.26 way (the last colon starts the port);
+# Go 1.26's urlstrictcolons only changes the answer for http(s) hosts with two or more
+# bare colons, which are never usable registry keys anyway.
+# --------------------------------------------------------------------------------------
+
+class _GoURLError(ValueError):
+    pass
+
+
+_HOST_SUBDELIMS = frozenset("!$&'()*+,;=:[]<>\"")
+_UNRESERVED_MARKS = frozenset("-_.~")
+_USERINFO_OK = frozenset("-._:~!$&'()*+,;=%@")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _is_ascii_alnum(c: str) -> bool:
+    return ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")
+
+
+def _should_escape_host(c: str) -> bool:
+    # shouldEscape(c, encodeHost|encodeZone) for ASCII c.
+    return not (_is_ascii_alnum(c) or c in _HOST_SUBDELIMS or c in _UNRESERVED_MARKS)
+
+
+def _unescape(s: str, mode: str) -> str:
+    """net/url unescape for modes "host", "zone", "path", "userpass", "fragment"."""
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == "%":
+            if i + 2 >= n or s[i + 1] not in _HEX or s[i + 2] not in _HEX:
+                raise _GoURLError("invalid URL escape")
+            hi = int(s[i + 1], 16)
+            # RFC 3986 §3.2.2: hosts may only %-encode non-ASCII bytes, except %25 for
+            # RFC 6874 zones.
+            if mode == "host" and hi < 8 and s[i : i + 3] != "%25":
+                raise _GoURLError("invalid URL escape in host")
+            if mode == "zone":
+                v = int(s[i + 1 : i + 3], 16)
+                if (
+                    s[i : i + 3] != "%25"
+                    and v != 0x20
+                    and (v >= 0x80 or _should_escape_host(chr(v)))
+                ):
+                    raise _GoURLError("invalid URL escape in zone")
+            i += 3
+            continue
+        if mode in ("host", "zone") and ord(c) < 0x80 and _should_escape_host(c):
+            raise _GoURLError(f"invalid character {c!r} in host name")
+        i += 1
+    if "%" not in s:
+        return s
+    # Decoding produces bytes that need not be UTF-8; surrogateescape keeps them
+    # round-trippable instead of raising, as Go strings may hold any bytes.
+    out = bytearray()
+    i = 0
+    while i < n:
+        if s[i] == "%":
+            out.append(int(s[i + 1 : i + 3], 16))
+            i += 3
+        else:
+            out += s[i].encode("utf-8", "surrogateescape")
+            i += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _valid_optional_port(port: str) -> bool:
+    if port == "":
+        return True
+    return port[0] == ":" and all("0" <= b <= "9" for b in port[1:])
+
+
+def _is_go_ipv6(addr: str) -> bool:
+    """netip.ParseAddr(addr) succeeds and is not a plain IPv4 address."""
+    base, sep, zone = addr.partition("%")
+    if sep and zone == "":
+        return False
+    if ":" not in base:
+        # Go tries IPv4 first when '.' precedes any ':'; a valid IPv4 in brackets is
+        # "invalid IP-literal", anything else fails to parse. Either way: rejected.
+        return False
+    try:
+        import ipaddress  # rare path: keep it off start-up
+
+        ipaddress.IPv6Address(base)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_host(host: str) -> str:
+    open_idx = host.rfind("[")
+    if open_idx > 0:
+        raise _GoURLError("invalid IP-literal")
+    if open_idx == 0:
+        close_idx = host.rfind("]")
+        if close_idx < 0:
+            raise _GoURLError("missing ']' in host")
+        colon_port = host[close_idx + 1 :]
+        if not _valid_optional_port(colon_port):
+            raise _GoURLError("invalid port after host")
+        hostname = host[1:close_idx]
+        zone_idx = hostname.find("%25")
+        if zone_idx >= 0:
+            unescaped = _unescape(hostname[:zone_idx], "host") + _unescape(
+                hostname[zone_idx:], "zone"
+            )
+        else:
+            unescaped = _unescape(hostname, "host")
+        if not _is_go_ipv6(unescaped):
+            raise _GoURLError("invalid IP-literal")
+        return "[" + unescaped + "]" + colon_port
+    colon = host.rfind(":")
+    if colon != -1 and not _valid_optional_port(host[colon:]):
+        raise _GoURLError("invalid port after host")
+    return _unescape(host, "host")
+
+
+def _parse_authority(authority: str) -> str:
+    at = authority.rfind("@")
+    host = _parse_host(authority if at < 0 else authority[at + 1 :])
+    if at >= 0:
+        userinfo = authority[:at]
+        if not all(_is_ascii_alnum(r) or r in _USERINFO_OK for r in userinfo):
+            raise _GoURLError("net/url: invalid userinfo")
+        for part in userinfo.split(":", 1):
+            _unescape(part, "userpass")
+    return host
+
+
+def _go_url_host(raw: str) -> str:
+    """The ``Host`` field Go's url.Parse(raw) yields; raises _GoURLError where Parse fails."""
+    u, _, frag = raw.partition("#")
+    if any(ord(b) < 0x20 or ord(b) == 0x7F for b in u):
+        raise _GoURLError("net/url: invalid control character in URL")
+    if u == "*":
+        return ""
+    scheme = ""
+    rest = u
+    for i, c in enumerate(u):
+        if ("a" <= c <= "z") or ("A" <= c <= "Z"):
+            continue
+        if ("0" <= c <= "9") or c in "+-.":
+            if i == 0:
+                break
+            continue
+        if c == ":":
+            if i == 0:
+                raise _GoURLError("missing protocol scheme")
+            scheme, rest = u[:i].lower(), u[i + 1 :]
+        break
+    # A lone trailing "?" is ForceQuery; otherwise the query starts at the first "?".
+    rest = rest[:-1] if rest.endswith("?") and rest.count("?") == 1 else rest.partition("?")[0]
+    host = ""
+    if not rest.startswith("/"):
+        if scheme:
+            # Opaque URL ("scheme:rest"): no host, and Go validates nothing further
+            # except the fragment.
+            if frag:
+                _unescape(frag, "fragment")
+            return ""
+        if ":" in rest.partition("/")[0]:
+            raise _GoURLError("first path segment in URL cannot contain colon")
+    if (scheme or not rest.startswith("///")) and rest.startswith("//"):
+        authority, slash, path = rest[2:].partition("/")
+        host = _parse_authority(authority)
+        rest = slash + path
+    _unescape(rest, "path")
+    if frag:
+        _unescape(frag, "fragment")
+    return host
+
+
+def _split_host_port(hostport: str) -> tuple[str, str]:
+    """Go url.splitHostPort, used by URL.Hostname and URL.Port."""
+    host, port = hostport, ""
+    colon = host.rfind(":")
+    if colon != -1 and _valid_optional_port(host[colon:]):
+        host, port = host[:colon], host[colon + 1 :]
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, port
+
+
+def convert_to_hostname(key: str) -> str:
+    """docker/cli cli/config/credentials/file_store.go ConvertToHostname."""
+    if "://" in key:
+        try:
+            hostport = _go_url_host(key)
+        except _GoURLError:
+            hostport = ""
+        hostname, port = _split_host_port(hostport)
+        if hostname:
+            if not port:
+                # Note the asymmetry upstream: "https://[::1]/" gives "::1" (brackets
+                # gone) while "https://[::1]:5000/" gives "[::1]:5000" via
+                # net.JoinHostPort.
+                return hostname
+            return f"[{hostname}]:{port}" if ":" in hostname else f"{hostname}:{port}"
+    # Parse failures (and keys without "://") fall through to a plain cut, so
+    # "https://bad%zz/" becomes "https:".
+    return key.partition("/")[0]
+
+
+def _ecr_helper_hostname(server_url: str) -> str | None:
+    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails.
+
+    awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ExtractRegistry:
+    trims one "https://" prefix, re-parses "https://" + input and uses Hostname(), which
+    is why a trailing "/v2/" or ":443" is tolerated and "ECR@evil.example" is not ECR.
+    """
+    if server_url.startswith("https://"):
+        server_url = server_url[len("https://") :]
+    try:
+        hostport = _go_url_host("https://" + server_url)
+    except _GoURLError:
+        return None
+    return _split_host_port(hostport)[0]
+
+
+_HOSTNAME_CACHE: dict[str, str | None] = {}
+_CLASSIFY_CACHE: dict[str, Registry] = {}
+_CACHE_LIMIT = 4096
+
+
+def _remembered(cache: dict[str, _T], key: str, compute: Callable[[str], _T]) -> _T:
+    """compute(key), kept in `cache`. Its callers are pure and see each key several times per
+    run (once per helper release, once per rule); bounded, since a scan may see many keys."""
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    value = cache[key] = compute(key)
+    return value
+
+
+def ecr_helper_hostname(server_url: str) -> str | None:
+    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails."""
+    return _remembered(_HOSTNAME_CACHE, server_url, _ecr_helper_hostname)
+
+
+# --------------------------------------------------------------------------------------
+# Helper version history (reference §3.1, from `git show <tag>:ecr-login/api/client.go`).
+# --------------------------------------------------------------------------------------
+
+class _HelperRelease(NamedTuple):
+    """What one helper release's ecrPattern (and public-host list) accepts."""
+
+    version: tuple[int, int, int]
+    #: v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().
+    anchored_hostname: bool
+    #: Before v0.8.0 the account part was any label ([a-zA-Z0-9][a-zA-Z0-9-_]*), not 12 digits.
+    any_account: bool
+    #: v0.10.0 added "dkr-ecr" (dkr[\.\-]ecr) for dual-stack.
+    dash_separator: bool
+    suffixes: frozenset[str]
+    public_hosts: frozenset[str]
+
+
+_LEGACY_SUFFIXES = frozenset({"amazonaws.com", "amazonaws.com.cn"})
+_PUBLIC = frozenset({ECR_PUBLIC_HOST})
+_HELPER_RELEASES: tuple[_HelperRelease, ...] = (
+    _HelperRelease((0, 4, 0), False, True, False, _LEGACY_SUFFIXES, frozenset()),
+    _HelperRelease((0, 5, 0), True, True, False, _LEGACY_SUFFIXES, _PUBLIC),
+    _HelperRelease((0, 8, 0), True, False, False, _SUFFIXES_V080, _PUBLIC),
+    _HelperRelease((0, 9, 0), True, False, False, _SUFFIXES_V090, _PUBLIC),
+    _HelperRelease((0, 10, 0), True, False, True, _SUFFIXES_V0100, _PUBLIC),
+    _HelperRelease((0, 11, 0), True, False, True, ECR_PRIVATE_SUFFIXES, _PUBLIC),
+    _HelperRelease((0, 12, 0), True, False, True, ECR_PRIVATE_SUFFIXES,
+                   _PUBLIC | {ECR_PUBLIC_DUAL_STACK_HOST}),
+)
+
+# Release boundaries of the hostname pattern, oldest first.
+HELPER_PATTERN_VERSIONS: tuple[tuple[int, int, int], ...] = tuple(
+    r.version for r in _HELPER_RELEASES
+)
+
+
+def _release_for(version: tuple[int, int, int]) -> _HelperRelease:
+    chosen: _HelperRelease | None = None
+    for release in _HELPER_RELEASES:
+        if release.version <= version:
+            chosen = release
+    if chosen is None:
+        raise ValueError(f"helper versions before 0.4.0 are not modelled: {version!r}")
+    return chosen
+
+
+def _release_accepts(release: _HelperRelease, server_url: str) -> bool:
+    if release.anchored_hostname:
+        hostname = ecr_helper_hostname(server_url)
+        if hostname is None:
+            return False
+        if hostname in release.public_hosts:
+            return True
+        text = hostname
+    else:
+        # v0.4.0: FindStringSubmatch on the serverURL minus "https://", unanchored at the end,
+        # so anything after "amazonaws.com" (a port, a path, ".evil.example") still matched.
+        text = server_url.removeprefix("https://")
+    shape = _ecr_shape(text)
+    if shape is None:
+        return False
+    if not (release.any_account or _twelve_digits(shape.account)):
+        return False
+    if shape.separator == "-" and not release.dash_separator:
+        return False
+    if release.anchored_hostname:
+        return shape.suffix in release.suffixes
+    return shape.suffix.startswith("amazonaws.com")
+
+
+def ecr_helper_accepts(host: str, version: tuple[int, int, int]) -> bool:
+    """Whether helper release ``version`` recognises ``host`` (any serverURL Docker sends).
+
+    Raises ValueError for versions older than 0.4.0, whose history is not modelled.
+    """
+    return _release_accepts(_release_for(version), host)
+
+
+def _min_helper_version(server_url: str) -> tuple[int, int, int] | None:
+    for release in _HELPER_RELEASES:
+        if _release_accepts(release, server_url):
+            return release.version
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Classification.
+# --------------------------------------------------------------------------------------
+
+def _classify_ecr(key: str, host: str) -> Registry | None:
+    # Matched on the normalised host so that a key written with a scheme or path is
+    # still recognised as the ECR registry it names; key_is_bare reports the mismatch.
+    hostname = ecr_helper_hostname(host)
+    if hostname is None:
+        return None
+    if hostname in (ECR_PUBLIC_HOST, ECR_PUBLIC_DUAL_STACK_HOST):
+        return Registry(
+            key=key,
+            host=host,
+            kind=RegistryKind.ECR_PUBLIC,
+            region=ECR_PUBLIC_REGION,
+            partition="aws",
+            dual_stack=hostname == ECR_PUBLIC_DUAL_STACK_HOST,
+            min_helper_version=_min_helper_version(host),
+        )
+    shape = _ecr_shape(hostname)
+    if (shape is None or not _twelve_digits(shape.account)
+            or shape.suffix not in ECR_PRIVATE_SUFFIXES):
+        return None
+    account, separator, fips, region, suffix = shape
+    partition = _SUFFIX_PARTITION[suffix]
+    if partition == "aws" and region.startswith("us-gov-"):
+        partition = "aws-us-gov"
+    return Registry(
+        key=key,
+        host=host,
+        kind=RegistryKind.ECR_PRIVATE,
+        account=account,
+        region=region,
+        partition=partition,
+        fips=fips,
+        # The helper also accepts the mixed forms (dkr-ecr on amazonaws.com, dkr.ecr on
+        # on.aws); only AWS's documented "<id>.dkr-ecr.<region>.on.aws" shape is dual-stack.
+        dual_stack=separator == "-" and suffix in _DUAL_STACK_SUFFIXES,
+        min_helper_version=_min_helper_version(host),
+        ecr_suffix=suffix,
+    )
+
+
+def _has_label_suffix(name: str, suffix: str) -> bool:
+    return name.endswith(suffix) and len(name) > len(suffix)
+
+
+def classify(key: str) -> Registry:
+    """What kind of registry `key` (a config key, or a --registry value) names."""
+    return _remembered(_CLASSIFY_CACHE, key, _classify)
+
+
+def _classify(key: str) -> Registry:
+    host = convert_to_hostname(key)
+    ecr = _classify_ecr(key, host)
+    if ecr is not None:
+        return ecr
+    name = _split_host_port(host)[0].lower()
+    if key == DOCKER_HUB_KEY or name in _HUB_HOSTS:
+        kind = RegistryKind.DOCKER_HUB
+    elif name == "ghcr.io":
+        kind = RegistryKind.GHCR
+    elif name == "gcr.io" or _has_label_suffix(name, ".gcr.io"):
+        kind = RegistryKind.GCR
+    elif _has_label_suffix(name, "-docker.pkg.dev"):
+        kind = RegistryKind.ARTIFACT_REGISTRY
+    elif any(_has_label_suffix(name, s) for s in (".azurecr.io", ".azurecr.cn", ".azurecr.us")):
+        kind = RegistryKind.ACR
+    else:
+        kind = RegistryKind.OTHER
+    return Registry(key=key, host=host, kind=kind)
+
+
+def lookup_key(host: str) -> str:
+    """The key Docker looks up credentials under for an image's registry host."""
+    # docker/cli cli/config/configfile/file.go getAuthConfigKey (and buildx loadHost for
+    # registry-1.docker.io): exact matches only, everything else is used verbatim.
+    if host in _HUB_LOOKUP_ALIASES:
+        return DOCKER_HUB_KEY
+    return host

@@ -1,0 +1,156 @@
+"""What a rule is, and what it is given. Standard library only."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
+
+from ecr_doctor.core.dockerconfig import ConfigLocation, DockerConfig
+from ecr_doctor.core.environment import Environment
+from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severity
+from ecr_doctor.core.registries import Registry, classify, convert_to_hostname, lookup_key
+from ecr_doctor.core.resolution import Resolution, resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+
+class RuleDoc(NamedTuple):
+    what: str
+    why: str
+    fix: str
+    example: str = ""
+    references: tuple[str, ...] = ()
+
+
+class Rule(NamedTuple):
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: RuleDoc
+    fixable: Applicability | None
+    check_fn: Callable[[Rule, Context], Iterable[Finding]]
+    # Rules that read machine facts stay silent when the environment is unknown (browser).
+    needs_machine: bool = False
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        if self.needs_machine and not ctx.env.known:
+            return ()
+        return self.check_fn(self, ctx)
+
+    def finding(
+        self,
+        message: str,
+        location: Location,
+        *,
+        registry: str | None = None,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        details: Iterable[tuple[str, str]] = (),
+    ) -> Finding:
+        return Finding(
+            rule_id=self.id,
+            severity=self.severity if severity is None else severity,
+            message=message,
+            location=location,
+            registry=registry,
+            fix=fix,
+            details=tuple(details),
+        )
+
+
+class Context:
+    """Everything a rule may look at: the parsed config and the captured machine.
+
+    A plain class rather than a tuple: registries and resolutions are derived once, lazily.
+    """
+
+    def __init__(
+        self,
+        config: DockerConfig,
+        env: Environment,
+        extra_registries: tuple[str, ...] = (),
+        location: ConfigLocation | None = None,
+        file_mode: int | None = None,
+        file_exists: bool = True,
+    ) -> None:
+        self.config = config
+        self.env = env
+        # --registry values: ECR registries to set up even if the config does not mention them.
+        self.extra_registries = extra_registries
+        self.location = location
+        self.file_mode = file_mode
+        self.file_exists = file_exists
+
+    def helper_location(self, host: str) -> Location:
+        """Where the config sends `host` to a helper: its credHelpers key, else credsStore."""
+        for entry in self.config.cred_helpers:
+            if entry.key == host:
+                return entry.location
+        if self.config.creds_store is not None:
+            return self.config.creds_store.location
+        return self.at()
+
+    def at(self, offset: int | None = None) -> Location:
+        if offset is None:
+            return Location(self.config.path, 1, 1)
+        return self.config.location_of(offset)
+
+    @cached_property
+    def env_auth_keys(self) -> tuple[str, ...]:
+        dac = self.env.docker_auth_config
+        return dac.keys if dac is not None and dac.error is None else ()
+
+    @cached_property
+    def registries(self) -> tuple[Registry, ...]:
+        """Every registry the config or the command line mentions, one per lookup key."""
+        seen: dict[str, Registry] = {}
+        keys = [e.key for e in self.config.auths] + [h.key for h in self.config.cred_helpers]
+        keys += list(self.extra_registries)
+        for key in keys:
+            registry = classify(key)
+            seen.setdefault(lookup_key(registry.host), classify(lookup_key(registry.host)))
+        return tuple(seen.values())
+
+    @cached_property
+    def ecr_registries(self) -> tuple[Registry, ...]:
+        return tuple(r for r in self.registries if r.is_ecr)
+
+    def resolution(self, registry: Registry) -> Resolution:
+        return self._resolutions[lookup_key(registry.host)]
+
+    @cached_property
+    def _resolutions(self) -> dict[str, Resolution]:
+        return {
+            lookup_key(r.host): resolve(self.config, lookup_key(r.host), self.env_auth_keys)
+            for r in self.registries
+        }
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    doc: RuleDoc,
+    fixable: Applicability | None = None,
+    needs_machine: bool = False,
+) -> Callable[[Callable[[Rule, Context], Iterable[Finding]]], Rule]:
+    """Register a check; the decorated function receives its own Rule to build findings."""
+
+    def register(func: Callable[[Rule, Context], Iterable[Finding]]) -> Rule:
+        made = Rule(id, name, severity, summary, doc, fixable, func, needs_machine)
+        if id in RULES:
+            raise ValueError(f"duplicate rule id {id}")
+        RULES[id] = made
+        return made
+
+    return register
+
+
+def host_of(key: str) -> str:
+    return convert_to_hostname(key)

@@ -1,0 +1,588 @@
+"""Rules about the content of config.json itself. Standard library only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecr_doctor.core.dockerconfig import AuthEntry
+from ecr_doctor.core.model import (
+    Applicability,
+    Finding,
+    Fix,
+    Location,
+    RemoveAuth,
+    RemoveCredHelper,
+    RemoveTopLevel,
+    RenameTopLevel,
+    SetCredHelper,
+    Severity,
+    StripBom,
+)
+from ecr_doctor.core.registries import DOCKER_HUB_KEY, Registry, RegistryKind, classify, lookup_key
+from ecr_doctor.core.resolution import Source
+from ecr_doctor.core.rules.base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ECR_HELPER = "ecr-login"
+HELPER_PREFIX = "docker-credential-"
+
+
+def _describe_registry(registry: Registry) -> str:
+    if registry.kind is RegistryKind.ECR_PUBLIC:
+        return "ECR Public"
+    parts = [f"account {registry.account}", f"region {registry.region}"]
+    if registry.partition and registry.partition != "aws":
+        parts.append(f"partition {registry.partition}")
+    if registry.fips:
+        parts.append("FIPS")
+    return ", ".join(parts)
+
+
+def _token_state(ctx: Context, entry: AuthEntry) -> tuple[str, str | None]:
+    """('live'|'expired'|'unknown', human text) for the credential in an auths entry."""
+    password = entry.decoded_password if entry.auth else entry.password
+    if password is None:
+        return "unknown", None
+    from ecr_doctor.core.tokens import (  # only when a token is there
+        decode_ecr_password,
+        expiry_status,
+    )
+
+    token = decode_ecr_password(password)
+    if token is None or token.expires_at is None:
+        return "unknown", "expiry unknown (not a decodable ECR token; ECR tokens last at most 12 h)"
+    status = expiry_status(token.expires_at, ctx.env.now)
+    return status.state, status.describe()
+
+
+def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
+    if not ctx.env.known:
+        return None
+    binary = ctx.env.helper(helper)
+    return binary is not None and binary.found and binary.executable
+
+
+@rule(
+    "CFG001",
+    "static-ecr-credential",
+    Severity.HIGH,
+    "A static ECR token is stored in auths",
+    RuleDoc(
+        what="An `auths` entry for an Amazon ECR registry holds an inline credential (`auth`, "
+        "`password` or a token), whatever the key form: bare host, `https://host`, "
+        "`https://host/v2/` or the `email` form AWS CLI v1 `get-login` left behind.",
+        why="ECR tokens expire after 12 hours. When no credential helper applies to the exact "
+        "host, Docker keeps sending the stale token and the registry answers `denied: Your "
+        "authorization token has expired`. When a helper does apply, Docker replaces the entry "
+        "with the helper's answer — unless the helper fails outright (binary missing, crash), "
+        "when docker/cli hands the entry back with the error and commands that ignore the "
+        "error send it anyway (cli/config/credentials/native_store.go `Get`). Either way the "
+        "secret sits on disk, readable by anything that reads your home directory. A live "
+        "token grants everything the IAM principal that minted it may do in that account and "
+        "region.",
+        fix="Remove the entry and map the bare host to the ECR credential helper in "
+        '`credHelpers` (`"<host>": "ecr-login"`), which fetches a fresh token on every use. '
+        "The fix is safe when the token is already expired or a helper already serves the "
+        "host; it is unsafe when it would replace a still-working token with a helper that "
+        "is not installed.",
+        example='{"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
+        '{"auth": "QVdTOmV5Sn..."}}}',
+        references=(
+            "docker/cli · cli/config/credentials/native_store.go · nativeStore.Get",
+            "docker/cli · cli/config/credentials/file_store.go · fileStore.Get (legacy keys)",
+            "aws/aws-cli v1 · awscli/customizations/ecr.py · ECRLogin._run_main",
+        ),
+    ),
+    fixable=Applicability.SAFE,
+)
+def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
+    helper_entries = {h.key: h.helper for h in ctx.config.cred_helpers}
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if not registry.is_ecr or not entry.has_credential or entry.auth_error:
+            continue
+        state, when = _token_state(ctx, entry)
+        resolution = ctx.resolution(registry)
+        dead = entry.key in resolution.shadowed_auths
+        severity = Severity.CRITICAL if state == "live" else Severity.HIGH
+        host = registry.host
+        usable = _helper_is_usable(ctx, ECR_HELPER)
+        current = helper_entries.get(host)
+        edits: list[RemoveAuth | SetCredHelper] = [RemoveAuth(entry.key)]
+        if current is None or current == "":
+            edits.append(SetCredHelper(host, ECR_HELPER))
+        safe = dead or state == "expired" or usable is True
+        fix = Fix(
+            f'remove auths["{entry.key}"] and use the ECR credential helper for {host}',
+            Applicability.SAFE if safe else Applicability.UNSAFE,
+            tuple(edits),
+        )
+        exposure = _describe_registry(registry)
+        if dead:
+            tail = (f"shadowed: Docker asks {resolution.helper_binary or 'DOCKER_AUTH_CONFIG'} "
+                    "for this host and sends this token only if that helper fails outright, "
+                    "but the secret stays on disk")
+        else:
+            tail = "Docker sends this token for every pull and push"
+        origin = " (left by AWS CLI v1 get-login)" if "://" in entry.key and entry.email else ""
+        message = (f"static ECR token for {host} ({exposure}){origin}; "
+                   f"{when or 'expiry unknown'}; {tail}")
+        yield self.finding(
+            message,
+            entry.location,
+            registry=host,
+            fix=fix,
+            severity=severity,
+            details=(("account", registry.account or ""), ("region", registry.region or ""),
+                     ("token_state", state)),
+        )
+
+
+@rule(
+    "CFG002",
+    "ecr-host-without-helper",
+    Severity.MEDIUM,
+    "An ECR registry has no credHelpers entry",
+    RuleDoc(
+        what="An Amazon ECR registry named in the config (or with `--registry`) is not served "
+        "by a credential helper: no exact-key `credHelpers` entry and no `credsStore` that "
+        "handles ECR.",
+        why="Without a helper Docker sends whatever static token `auths` holds (it expires "
+        "after 12 hours) or nothing at all, and the registry answers `no basic auth "
+        "credentials`. `docker build` only asks helpers it knows about, so base images in "
+        "registries without an entry fail too (amazon-ecr-credential-helper #251).",
+        fix='Add `"<host>": "ecr-login"` to `credHelpers`. Register every ECR host your team '
+        "uses up front, including pull-through cache registries: `ecr-doctor fix --write "
+        "--account ID --region R [--region R2 ...] [--public]` adds one entry per account and "
+        "region (and ECR Public). Pull-through cache images are pulled as "
+        "`<host>/<rule prefix>/<image>` (e.g. `<host>/docker-hub/library/alpine`), so the "
+        "private host's entry covers them too (`--pull-through` prints the names).",
+        example='{"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"}}',
+        references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore",),
+    ),
+    fixable=Applicability.SAFE,
+)
+def ecr_host_without_helper(self: Rule, ctx: Context) -> Iterator[Finding]:
+    explicit_opt_out = {h.key for h in ctx.config.cred_helpers if h.helper == ""}
+    for registry in ctx.ecr_registries:
+        resolution = ctx.resolution(registry)
+        if resolution.source in (Source.CRED_HELPER, Source.ENV):
+            continue
+        if resolution.source is Source.CREDS_STORE and _is_ecr_helper_name(resolution.helper):
+            continue  # served (CFG005 covers the damage a global ecr-login store does)
+        opted_out = registry.host in explicit_opt_out
+        applicability = Applicability.UNSAFE if opted_out else Applicability.SAFE
+        why = ("credHelpers opts it out with an empty value" if opted_out
+               else "no credHelpers entry matches this exact host")
+        if resolution.source is Source.CREDS_STORE:
+            why += f"; credsStore sends it to docker-credential-{resolution.helper}"
+        yield self.finding(
+            f"ECR registry {registry.host} has no credential helper: {why}",
+            _mention_location(ctx, registry.host),
+            registry=registry.host,
+            fix=Fix(
+                f'add credHelpers["{registry.host}"] = "{ECR_HELPER}"',
+                applicability,
+                (SetCredHelper(registry.host, ECR_HELPER),),
+            ),
+        )
+
+
+def _is_ecr_helper_name(name: str | None) -> bool:
+    return bool(name) and (name == ECR_HELPER or (name or "").startswith(ECR_HELPER + "-"))
+
+
+def _mention_location(ctx: Context, host: str) -> Location:
+    for entry in ctx.config.auths:
+        if classify(entry.key).host == host:
+            return entry.location
+    for helper in ctx.config.cred_helpers:
+        if classify(helper.key).host == host:
+            return helper.location
+    return ctx.at()
+
+
+@rule(
+    "CFG003",
+    "helper-key-never-matches",
+    Severity.HIGH,
+    "A credHelpers key has a scheme, port or path, so Docker never uses it",
+    RuleDoc(
+        what="A `credHelpers` key is not in the exact form Docker looks up: it carries "
+        "`https://`, a path such as `/v2/` or `/repo`, a port the image names do not use, "
+        "or names Docker Hub as `docker.io` instead of `https://index.docker.io/v1/`.",
+        why="Docker looks `credHelpers` up with an exact map lookup on `host[:port]` as typed "
+        "in the image name and never normalises the keys (docker/cli "
+        "cli/config/configfile/file.go `getConfiguredCredentialStore`). The helper is never "
+        "called, so a stale `auths` token or no credentials at all is used instead — the "
+        "root of many 'credHelpers is ignored' reports (amazon-ecr-credential-helper #573, "
+        "rancher-desktop #7047).",
+        fix="Rewrite the key to the bare host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`), "
+        "or `https://index.docker.io/v1/` for Docker Hub.",
+        references=("docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",),
+    ),
+    fixable=Applicability.SAFE,
+)
+def helper_key_never_matches(self: Rule, ctx: Context) -> Iterator[Finding]:
+    helpers = {h.key: h.helper for h in ctx.config.cred_helpers}
+    for entry in ctx.config.cred_helpers:
+        registry = classify(entry.key)
+        bare = lookup_key(registry.host)
+        if registry.is_ecr and ":" in registry.host:
+            # ECR image names never carry a port, so Docker never looks up "host:443".
+            bare = bare.rsplit(":", 1)[0]
+        if bare == entry.key:
+            continue
+        if registry.kind is RegistryKind.OTHER and ":" in entry.key and "://" not in entry.key \
+                and "/" not in entry.key:
+            continue  # host:port of a private registry is a legitimate key
+        conflict = bare in helpers and helpers[bare] != entry.helper
+        edits: tuple[SetCredHelper | RemoveCredHelper, ...] = (RemoveCredHelper(entry.key),)
+        if not conflict:
+            edits = (SetCredHelper(bare, entry.helper), RemoveCredHelper(entry.key))
+        yield self.finding(
+            f'credHelpers key "{entry.key}" never matches: Docker looks up "{bare}" exactly',
+            entry.location,
+            registry=registry.host,
+            fix=Fix(
+                f'rewrite credHelpers key "{entry.key}" to "{bare}"',
+                Applicability.UNSAFE if conflict else Applicability.SAFE,
+                edits,
+            ),
+        )
+
+
+def _suffix_repair(value: str) -> str | None:
+    """The helper suffix a mistyped value most likely meant, or None if it looks fine."""
+    fixed = value.strip()
+    if fixed.startswith(HELPER_PREFIX):
+        fixed = fixed[len(HELPER_PREFIX):]
+    if fixed.replace("_", "-").lower() in ("ecr-login", "ecrlogin", "ecr"):
+        fixed = ECR_HELPER
+    return fixed if fixed != value else None
+
+
+@rule(
+    "CFG004",
+    "helper-name-not-a-suffix",
+    Severity.HIGH,
+    "A helper is named by its binary name or with a typo",
+    RuleDoc(
+        what="A `credHelpers` value or `credsStore` holds the full binary name "
+        "(`docker-credential-ecr-login`), surrounding whitespace, or a near-miss such as "
+        "`ecr_login`.",
+        why="Docker execs `docker-credential-<value>` (docker-credential-helpers "
+        "client/command.go), so `docker-credential-ecr-login` becomes "
+        "`docker-credential-docker-credential-ecr-login`, which does not exist: `executable "
+        "file not found in $PATH`, or on pull with Docker ≤ 28 a silent anonymous request "
+        "and `no basic auth credentials`.",
+        fix="Use the suffix only: `ecr-login`.",
+        references=("docker/docker-credential-helpers · client/command.go · NewShellProgramFunc",),
+    ),
+    fixable=Applicability.SAFE,
+)
+def helper_name_not_a_suffix(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.cred_helpers:
+        repaired = _suffix_repair(entry.helper)
+        if repaired is None or not entry.helper:
+            continue
+        if ctx.env.known and _helper_is_usable(ctx, entry.helper):
+            continue  # a binary by that odd name really exists: the user meant it
+        yield self.finding(
+            f'credHelpers["{entry.key}"] = "{entry.helper}" makes Docker run '
+            f'docker-credential-{entry.helper.strip()}; the helper suffix is "{repaired}"',
+            entry.location,
+            registry=classify(entry.key).host,
+            fix=Fix(f'set the helper to "{repaired}"', Applicability.SAFE,
+                    (SetCredHelper(entry.key, repaired),)),
+        )
+    store = ctx.config.creds_store
+    if store is not None and store.value:
+        repaired = _suffix_repair(store.value)
+        if repaired is not None and not (ctx.env.known and _helper_is_usable(ctx, store.value)):
+            yield self.finding(
+                f'credsStore = "{store.value}" makes Docker run docker-credential-'
+                f'{store.value.strip()}; the helper suffix is "{repaired}"',
+                store.location,
+            )
+
+
+@rule(
+    "CFG005",
+    "global-ecr-login-store",
+    Severity.MEDIUM,
+    'credsStore is "ecr-login", which breaks docker login and every other registry',
+    RuleDoc(
+        what='The global `credsStore` is set to the ECR helper (`"credsStore": "ecr-login"`).',
+        why="`credsStore` applies to every registry without an exact `credHelpers` key, "
+        "Docker Hub included. The ECR helper cannot store credentials (`store` answers "
+        "`not implemented`, awslabs ecr-login/ecr.go `Add`), so `docker login` to any "
+        "registry fails, inline `auths` credentials for other registries are ignored, and "
+        "every Docker Hub or GHCR pull goes through the ECR helper, which answers 'not found' "
+        "— so they are anonymous and rate-limited.",
+        fix="Remove `credsStore` and map each ECR host in `credHelpers` instead. Unsafe: it "
+        "changes how every non-ECR registry gets credentials (they fall back to `auths`).",
+        references=(
+            "docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",
+            "awslabs/amazon-ecr-credential-helper · ecr-login/ecr.go · ECRHelper.Add",
+        ),
+    ),
+    fixable=Applicability.UNSAFE,
+)
+def global_ecr_login_store(self: Rule, ctx: Context) -> Iterator[Finding]:
+    store = ctx.config.creds_store
+    if store is None or not _is_ecr_helper_name(_suffix_repair(store.value) or store.value):
+        return
+    helpers = {h.key for h in ctx.config.cred_helpers}
+    edits: list[SetCredHelper | RemoveTopLevel] = [
+        SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries if r.host not in helpers
+    ]
+    for top in ctx.config.top_level:
+        if top.canonical == "credsStore":
+            edits.append(RemoveTopLevel(top.key))
+    yield self.finding(
+        f'global credsStore "{store.value}" sends every registry (Docker Hub included) to the '
+        "ECR helper, which cannot store logins",
+        store.location,
+        fix=Fix("replace the global credsStore with per-host credHelpers for ECR",
+                Applicability.UNSAFE, tuple(edits)),
+    )
+
+
+# Keys people write that Docker's ConfigFile struct does not have (it matches case-insensitively,
+# so only real misspellings belong here), and the key they meant.
+MISSPELT_KEYS = {
+    "credstore": "credsStore",
+    "credentialsstore": "credsStore",
+    "credentialstore": "credsStore",
+    "credhelper": "credHelpers",
+    "credshelpers": "credHelpers",
+    "credentialhelpers": "credHelpers",
+    "credentialshelpers": "credHelpers",
+    "credhelpres": "credHelpers",
+    "auth": "auths",
+    "authconfigs": "auths",
+}
+KNOWN_KEYS = ("auths", "credsStore", "credHelpers")
+
+
+@rule(
+    "CFG006",
+    "misspelt-key",
+    Severity.MEDIUM,
+    "A misspelt top-level key is silently ignored by Docker",
+    RuleDoc(
+        what="A top-level key that Docker's config struct does not have, but that is one or two "
+        "letters away from `auths`, `credsStore` or `credHelpers` (`credStore`, `credHelper`, "
+        "`auth`).",
+        why="Go's JSON decoder drops unknown keys without a word (docker/cli "
+        "cli/config/configfile/file.go `ConfigFile`), so the helper you configured is never "
+        "used, and the next `docker login` deletes the key when it rewrites the file.",
+        fix="Rename the key. Safe for `credHelpers` and `auths`; unsafe for `credsStore`, "
+        "because turning on a global store changes every registry (and a global `ecr-login` "
+        "store is itself a defect: see CFG005).",
+        references=("docker/cli · cli/config/configfile/file.go · ConfigFile",),
+    ),
+    fixable=Applicability.SAFE,
+)
+def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
+    present = {t.canonical for t in ctx.config.top_level if t.canonical}
+    for top in ctx.config.top_level:
+        if top.canonical is not None:
+            continue
+        meant = MISSPELT_KEYS.get(top.key.lower())
+        if meant is None:
+            import difflib  # only for keys Docker does not know: rare
+
+            close = difflib.get_close_matches(top.key.lower(), [k.lower() for k in KNOWN_KEYS],
+                                              n=1, cutoff=0.85)
+            meant = next((k for k in KNOWN_KEYS if close and k.lower() == close[0]), None)
+        if meant is None:
+            continue
+        fix = None
+        if meant == "credsStore" and _is_ecr_helper_name(_string_value(ctx, top.key)):
+            # Renaming would create a global ecr-login store (CFG005). Docker ignores the key,
+            # so removing it changes nothing; the ECR hosts get scoped helpers instead.
+            helpers = {h.key for h in ctx.config.cred_helpers}
+            edits: tuple[RemoveTopLevel | SetCredHelper, ...] = (RemoveTopLevel(top.key),)
+            edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
+                           if r.host not in helpers)
+            fix = Fix(f'remove "{top.key}" and map ECR hosts in credHelpers', Applicability.SAFE,
+                      edits)
+        elif meant not in present:
+            applicability = (Applicability.UNSAFE if meant == "credsStore"
+                             else Applicability.SAFE)
+            fix = Fix(f'rename "{top.key}" to "{meant}"', applicability,
+                      (RenameTopLevel(top.key, meant),))
+        elif meant in ("credHelpers", "auths"):
+            fix = Fix(f'merge "{top.key}" into "{meant}"', Applicability.SAFE,
+                      (RenameTopLevel(top.key, meant),))
+        yield self.finding(f'"{top.key}" is not a key Docker reads (did you mean "{meant}"?); '
+                           "Docker ignores it", top.location, fix=fix)
+
+
+def _string_value(ctx: Context, key: str) -> str | None:
+    root = ctx.config.root
+    if root is None or root.kind != "object":
+        return None
+    for member in root.members:
+        if member.key == key and member.value.kind == "string":
+            return str(member.value.value)
+    return None
+
+
+@rule(
+    "CFG007",
+    "empty-auths-placeholder",
+    Severity.INFO,
+    "An empty auths entry for an ECR host sits beside its helper",
+    RuleDoc(
+        what='An `auths` entry `{}` for an ECR host that a credential helper already serves.',
+        why="`docker login` writes these placeholders when a helper stores the secret. They "
+        "hold nothing and change nothing (docker/cli native_store.go reads them only for "
+        "metadata), but they make the file look like it stores credentials.",
+        fix="Remove the placeholder.",
+    ),
+    fixable=Applicability.SAFE,
+)
+def empty_auths_placeholder(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if not registry.is_ecr or not entry.is_empty_placeholder:
+            continue
+        if ctx.resolution(registry).source is not Source.CRED_HELPER:
+            continue
+        yield self.finding(f'empty auths entry "{entry.key}" is unused: a helper serves '
+                           f"{registry.host}", entry.location, registry=registry.host,
+                           fix=Fix(f'remove auths["{entry.key}"]', Applicability.SAFE,
+                                   (RemoveAuth(entry.key),)))
+
+
+@rule(
+    "CFG008",
+    "duplicate-key",
+    Severity.LOW,
+    "A key appears twice; Docker merges objects and keeps the last scalar",
+    RuleDoc(
+        what="The same key appears more than once in one JSON object (or twice in different "
+        "letter case at the top level, which Docker treats as the same key).",
+        why="Go's decoder merges duplicate objects into one map and keeps the last value of a "
+        "scalar, while most editors and JSON tools keep only the last occurrence: what you "
+        "read is not what Docker does.",
+        fix="Merge the entries by hand into one key.",
+    ),
+)
+def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for dup in ctx.config.duplicates:
+        yield self.finding(f'duplicate key {dup.path}: Docker merges objects and keeps the '
+                           "last value of a scalar", dup.location)
+
+
+@rule(
+    "CFG009",
+    "invalid-auth-value",
+    Severity.HIGH,
+    "An auth value is not base64 user:password, so Docker cannot load the file cleanly",
+    RuleDoc(
+        what="An `auths` entry's `auth` is not standard padded base64 of `user:password`.",
+        why="docker/cli decodes every `auth` when it loads the file (configfile/file.go "
+        "`LoadFromReader`, `decodeAuth`) and stops at the first bad one: every command prints "
+        "`WARNING: Error parsing config file`, and the entries not yet decoded (Go map order "
+        "is random) carry no username or password, so which credentials work changes from "
+        "run to run.",
+        fix="Remove the entry (for ECR hosts the helper replaces it), or log in again.",
+        references=("docker/cli · cli/config/configfile/file.go · decodeAuth",),
+    ),
+    fixable=Applicability.SAFE,
+)
+def invalid_auth_value(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        if not entry.auth_error:
+            continue
+        registry = classify(entry.key)
+        edits: tuple[RemoveAuth | SetCredHelper, ...] = (RemoveAuth(entry.key),)
+        if registry.is_ecr:
+            edits += (SetCredHelper(registry.host, ECR_HELPER),)
+        yield self.finding(
+            f'auths["{entry.key}"].auth is invalid ({entry.auth_error}); every docker command '
+            "warns \"Error parsing config file\" and inline credentials may go undecoded",
+            entry.location,
+            registry=registry.host,
+            fix=Fix(f'remove auths["{entry.key}"]',
+                    Applicability.SAFE if registry.is_ecr else Applicability.UNSAFE, edits),
+        )
+
+
+@rule(
+    "CFG010",
+    "ambiguous-legacy-keys",
+    Severity.LOW,
+    "Several legacy auths keys normalise to one host; Docker picks one at random",
+    RuleDoc(
+        what="Two or more `auths` keys such as `https://H` and `https://H/v2/` normalise to the "
+        "same host and no exact key exists.",
+        why="docker/cli's file store falls back to iterating a Go map, whose order is random, "
+        "so which credential is sent changes from run to run (file_store.go `Get`).",
+        fix="Keep one entry under the bare host key, or better, use a credential helper.",
+        references=("docker/cli · cli/config/credentials/file_store.go · fileStore.Get",),
+    ),
+)
+def ambiguous_legacy_keys(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for registry in ctx.registries:
+        resolution = ctx.resolution(registry)
+        if resolution.ambiguous_auths:
+            keys = ", ".join(f'"{k}"' for k in resolution.ambiguous_auths)
+            yield self.finding(f"auths keys {keys} all match {registry.host}; Docker picks one "
+                               "at random", _mention_location(ctx, registry.host),
+                               registry=registry.host)
+
+
+@rule(
+    "CFG011",
+    "static-credential",
+    Severity.INFO,
+    "A non-ECR registry credential is stored in plain text",
+    RuleDoc(
+        what="An `auths` entry for a registry other than ECR holds an inline credential.",
+        why="It is base64, not encryption: anything that can read the file can use it.",
+        fix="Configure a credential store (`credsStore`: `pass`, `secretservice`, "
+        "`osxkeychain`, `wincred`, `desktop`) and log in again.",
+    ),
+)
+def static_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if registry.is_ecr or not entry.has_credential or entry.auth_error:
+            continue
+        if entry.key in ctx.resolution(registry).shadowed_auths:
+            continue
+        who = entry.decoded_username or entry.username or "?"
+        if entry.identitytoken:
+            who = "identity token"
+        name = "Docker Hub" if entry.key == DOCKER_HUB_KEY else registry.host
+        yield self.finding(f"plain-text credential for {name} (user {who})", entry.location,
+                           registry=registry.host)
+
+
+@rule(
+    "CFG012",
+    "utf8-bom",
+    Severity.HIGH,
+    "The file starts with a UTF-8 byte order mark, which Docker cannot parse",
+    RuleDoc(
+        what="config.json begins with the bytes EF BB BF (a UTF-8 BOM), typically written by "
+        "Windows editors or PowerShell's `Out-File -Encoding utf8`.",
+        why="Go's encoding/json rejects it (`invalid character 'ï' looking for beginning of "
+        "value`), so Docker warns and uses an empty config: no helpers, no credentials.",
+        fix="Strip the three bytes; nothing else changes.",
+    ),
+    fixable=Applicability.SAFE,
+)
+def utf8_bom(self: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.config.has_bom:
+        yield self.finding("file starts with a UTF-8 BOM: Docker cannot parse it and uses an "
+                           "empty config", ctx.at(),
+                           fix=Fix("strip the BOM", Applicability.SAFE, (StripBom(),)))
+

@@ -1,0 +1,269 @@
+"""Rules about the machine around the config: helpers on PATH, versions, env vars, modes.
+
+They read only the captured `Environment` value, so they are pure and stay silent when the
+environment is unknown (the browser build). Standard library only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecr_doctor.core.model import Applicability, Finding, Fix, Location, SetFileMode, Severity
+from ecr_doctor.core.registries import RegistryKind, ecr_helper_accepts
+from ecr_doctor.core.resolution import Source
+from ecr_doctor.core.rules.base import Context, Rule, RuleDoc, rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ECR_INSTALL_HINTS = {
+    "linux": (
+        "Debian/Ubuntu: sudo apt-get install amazon-ecr-credential-helper · "
+        "Amazon Linux 2023/Fedora: sudo dnf install amazon-ecr-credential-helper · "
+        "any: go install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/"
+        "docker-credential-ecr-login@latest, or the release binary from "
+        "github.com/awslabs/amazon-ecr-credential-helper/releases"
+    ),
+    "darwin": "brew install docker-credential-helper-ecr",
+    "windows": (
+        "download docker-credential-ecr-login.exe from "
+        "github.com/awslabs/amazon-ecr-credential-helper/releases into a folder on PATH"
+    ),
+}
+
+
+def _install_hint(platform: str, helper: str) -> str:
+    if helper == "ecr-login" or helper.startswith("ecr-login-"):
+        return ECR_INSTALL_HINTS.get(platform, ECR_INSTALL_HINTS["linux"])
+    if helper in ("desktop", "desktop.exe"):
+        return ("Docker Desktop's helper: reinstall Docker Desktop, or remove the setting if "
+                "Docker Desktop is gone (its {} auths entries hold no secrets)")
+    return (f"install docker-credential-{helper} (github.com/docker/docker-credential-helpers) "
+            "or remove the setting")
+
+
+@rule(
+    "ENV001",
+    "helper-not-on-path",
+    Severity.HIGH,
+    "A credential helper named in the config is not on PATH",
+    RuleDoc(
+        what="`credHelpers` or `credsStore` names a helper whose binary "
+        "`docker-credential-<name>` is not on this PATH, or is not executable.",
+        why="Docker execs the helper by name. Missing, it fails with `exec: "
+        '"docker-credential-ecr-login": executable file not found in $PATH`; on `docker '
+        "pull` with CLI ≤ 28 the error is swallowed and the pull goes out anonymous, so you "
+        "see `no basic auth credentials` instead. sudo, systemd units, IDEs and CI runners "
+        "often have a different PATH from your shell.",
+        fix="Install the helper (see the hint) on the PATH of the process that runs docker, "
+        "or point the config at a helper that exists. Beware: when the helper fails outright "
+        "(rather than answering 'not found'), docker/cli's nativeStore.Get hands back the "
+        "inline `auths` entry with the error, and commands that ignore the error send that "
+        "stale credential.",
+        references=("docker/docker-credential-helpers · client/client.go · Get",),
+    ),
+    needs_machine=True,
+)
+def helper_not_on_path(self: Rule, ctx: Context) -> Iterator[Finding]:
+    named: list[tuple[str, Location]] = [(h.helper, h.location) for h in ctx.config.cred_helpers
+                                         if h.helper]
+    if ctx.config.creds_store is not None and ctx.config.creds_store.value:
+        named.append((ctx.config.creds_store.value, ctx.config.creds_store.location))
+    reported: set[str] = set()
+    for helper, location in named:
+        if helper in reported:
+            continue
+        binary = ctx.env.helper(helper)
+        if binary is None:
+            continue
+        if binary.found and binary.executable:
+            continue
+        reported.add(helper)
+        state = "is not executable" if binary.found else "is not on PATH"
+        resolutions = [ctx.resolution(r) for r in ctx.registries]
+        stale = sorted({key for res in resolutions if res.helper == helper
+                        for key in res.helper_error_fallback})
+        fallback = (f"; meanwhile Docker ≤ 28 silently sends the inline credential of "
+                    f"auths[{', '.join(stale)}] instead" if stale else "")
+        yield self.finding(
+            f"docker-credential-{helper} {state}{fallback}; install: "
+            f"{_install_hint(ctx.env.platform, helper)}",
+            location,
+            details=(("helper", helper),),
+        )
+
+
+@rule(
+    "ENV002",
+    "ecr-helper-too-old",
+    Severity.HIGH,
+    "The installed ECR helper is too old to recognise a configured host",
+    RuleDoc(
+        what="The ECR credential helper on PATH predates the hostname pattern of a configured "
+        "registry: dual-stack hosts (`dkr-ecr.<region>.on.aws`) need ≥ 0.10.0, "
+        "`amazonaws.eu` needs ≥ 0.11.0, ISO hosts need ≥ 0.8.0 / 0.9.0, `ecr-public.aws.com` "
+        "needs ≥ 0.12.0.",
+        why="An unrecognised host makes the helper log `can only be used with Amazon Elastic "
+        "Container Registry` and answer 'not found' (ecr-login/api/client.go `ExtractRegistry`, "
+        "ecr-login/ecr.go `Get`), so Docker goes anonymous: `no basic auth credentials`. "
+        "Distribution packages lag: Debian 12 ships 0.6.0.",
+        fix="Install a current release of amazon-ecr-credential-helper.",
+        references=("awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ecrPattern",),
+    ),
+    needs_machine=True,
+)
+def ecr_helper_too_old(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for registry in ctx.ecr_registries:
+        resolution = ctx.resolution(registry)
+        if resolution.source not in (Source.CRED_HELPER, Source.CREDS_STORE):
+            continue
+        helper = resolution.helper or ""
+        if helper != "ecr-login":
+            continue
+        binary = ctx.env.helper(helper)
+        if binary is None or binary.version_tuple is None:
+            continue
+        if ecr_helper_accepts(registry.host, binary.version_tuple):
+            continue
+        need = registry.min_helper_version
+        need_text = ".".join(map(str, need)) if need else "a newer release"
+        yield self.finding(
+            f"docker-credential-ecr-login {binary.version} does not recognise {registry.host} "
+            f"(needs ≥ {need_text}); it will answer 'not found' and Docker goes anonymous",
+            ctx.helper_location(registry.host),
+            registry=registry.host,
+        )
+
+
+@rule(
+    "ENV003",
+    "fips-without-fips-endpoint",
+    Severity.LOW,
+    "A FIPS registry is configured but the helper will call the non-FIPS ECR API",
+    RuleDoc(
+        what="A `dkr.ecr-fips` registry is served by the ECR helper while "
+        "`AWS_USE_FIPS_ENDPOINT` is not `true`.",
+        why="The helper only switches to the `ecr-fips` API endpoint when the SDK is told to "
+        "(ecr-login/api/factory.go `NewClientWithFipsEndpoint`); otherwise it fetches the "
+        "token from the standard endpoint, which a FIPS-only policy may forbid.",
+        fix="Export `AWS_USE_FIPS_ENDPOINT=true` in the environment that runs docker.",
+    ),
+    needs_machine=True,
+)
+def fips_without_endpoint(self: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.env.use_fips_endpoint:
+        return
+    for registry in ctx.ecr_registries:
+        if registry.fips and ctx.resolution(registry).source is Source.CRED_HELPER:
+            yield self.finding(f"{registry.host} is a FIPS registry but AWS_USE_FIPS_ENDPOINT is "
+                               "not true: the token comes from the non-FIPS ECR API",
+                               ctx.helper_location(registry.host), registry=registry.host)
+
+
+@rule(
+    "ENV004",
+    "docker-auth-config-shadows-file",
+    Severity.MEDIUM,
+    "DOCKER_AUTH_CONFIG is set and overrides the config file",
+    RuleDoc(
+        what="The `DOCKER_AUTH_CONFIG` environment variable is set.",
+        why="Docker CLI ≥ 28.3 reads it as a credential store that takes precedence over "
+        "`credHelpers`, `credsStore` and `auths` for every key it holds (docker/cli "
+        "configfile/file.go `GetCredentialsStore`, cli/config/memorystore). A static ECR token "
+        "in it expires like any other; and if its JSON is malformed Docker prints `Failed to "
+        "create credential store from DOCKER_AUTH_CONFIG`.",
+        fix="Unset it where a helper should be used, or make sure it holds no ECR host.",
+    ),
+    needs_machine=True,
+)
+def docker_auth_config(self: Rule, ctx: Context) -> Iterator[Finding]:
+    dac = ctx.env.docker_auth_config
+    if dac is None:
+        return
+    if dac.error:
+        yield self.finding(f"DOCKER_AUTH_CONFIG is set but unusable ({dac.error})", ctx.at())
+        return
+    ecr = [r.host for r in ctx.ecr_registries if ctx.resolution(r).source is Source.ENV]
+    if ecr:
+        yield self.finding("DOCKER_AUTH_CONFIG holds static credentials for "
+                           f"{', '.join(ecr)} and overrides this file's helpers", ctx.at(),
+                           severity=Severity.HIGH)
+    elif dac.keys:
+        yield self.finding(f"DOCKER_AUTH_CONFIG is set ({len(dac.keys)} registries) and takes "
+                           "precedence over this file for them", ctx.at())
+
+
+@rule(
+    "ENV005",
+    "config-permissions",
+    Severity.MEDIUM,
+    "config.json is readable by group or others",
+    RuleDoc(
+        what="The config file's mode lets users other than the owner read it.",
+        why="Inline `auths` credentials are only base64. Docker itself creates the file 0600 "
+        "but keeps whatever mode an existing file has (configfile/file_unix.go "
+        "`copyFilePermissions`).",
+        fix="`chmod 600 config.json`.",
+    ),
+    fixable=Applicability.SAFE,
+    needs_machine=True,
+)
+def config_permissions(self: Rule, ctx: Context) -> Iterator[Finding]:
+    mode = ctx.file_mode
+    if mode is None or not ctx.file_exists or not mode & 0o077:
+        return
+    yield self.finding(f"config file mode is {mode & 0o777:04o}: readable beyond its owner",
+                       ctx.at(), fix=Fix("chmod 600", Applicability.SAFE, (SetFileMode(0o600),)))
+
+
+@rule(
+    "ENV006",
+    "docker-config-is-a-file",
+    Severity.HIGH,
+    "DOCKER_CONFIG points at a file; Docker wants a directory",
+    RuleDoc(
+        what="`DOCKER_CONFIG` names a file (often `…/config.json`) instead of its directory.",
+        why="Docker appends `config.json` itself (cli/config/config.go `Dir`), fails with "
+        "`open …/config.json/config.json: not a directory`, prints a warning and runs with an "
+        "empty config.",
+        fix="Set `DOCKER_CONFIG` to the directory that holds config.json.",
+    ),
+    needs_machine=True,
+)
+def docker_config_is_file(self: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.location is not None and ctx.location.docker_config_is_file:
+        yield self.finding("DOCKER_CONFIG points at a file; Docker reads "
+                           f"{ctx.location.path} and finds nothing", ctx.at())
+
+
+@rule(
+    "ENV007",
+    "no-aws-credentials",
+    Severity.MEDIUM,
+    "The ECR helper is configured but no AWS credential source is visible",
+    RuleDoc(
+        what="An ECR registry is served by the ECR helper, but this environment has no AWS "
+        "credentials: no `AWS_ACCESS_KEY_ID`, no profile or shared files, no web identity, no "
+        "container credentials.",
+        why="The helper uses the AWS SDK's default chain. With nothing to find (and no EC2 "
+        "instance role) it fails, reports 'not found' to Docker (ecr-login/ecr.go `Get`), and "
+        "Docker sends the request anonymous: `no basic auth credentials`.",
+        fix="Configure credentials for the environment that runs docker (`aws configure sso`, "
+        "`AWS_PROFILE`, OIDC in CI); on EC2 make sure an instance role is attached.",
+    ),
+    needs_machine=True,
+)
+def no_aws_credentials(self: Rule, ctx: Context) -> Iterator[Finding]:
+    aws = ctx.env.aws
+    uses_helper = [r for r in ctx.ecr_registries if ctx.resolution(r).helper == "ecr-login"
+                   and r.kind is RegistryKind.ECR_PRIVATE]
+    if not uses_helper:
+        return
+    where = ctx.helper_location(uses_helper[0].host)
+    if aws.profile and aws.profile_defined is False:
+        yield self.finding(f"AWS_PROFILE names profile {aws.profile!r}, which no shared config "
+                           "or credentials file defines: the ECR helper will fail", where)
+    elif not aws.any_source:
+        imds = "" if aws.imds_disabled else " (an EC2 instance role would still work)"
+        yield self.finding(f"no AWS credential source found for the ECR helper{imds}", where,
+                           registry=uses_helper[0].host)

@@ -1,0 +1,179 @@
+"""The scan rule family (SCN001…): pages for `explain`, ids for SARIF. Standard library only.
+
+They are registered in the shared rule table so `ecr-doctor rules` and `explain SCN001` show
+them, but their Docker-config check yields nothing: `diagnose` never runs a scan detector.
+The detectors live in `ecr_doctor.scan.detect` and build findings with these Rule values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.rules.base import RULES, Context, Rule, RuleDoc, rule
+
+
+def _not_a_config_rule(self: Rule, ctx: Context) -> Iterator[Finding]:
+    return iter(())
+
+
+_GITLEAKS_1301 = ("gitleaks#1301 (no Docker registry credential rule): "
+                  "github.com/gitleaks/gitleaks/issues/1301")
+_TRUFFLEHOG = ("trufflehog pkg/detectors/docker/docker_auth_config.go (keyword \"auths\", "
+               "escaped DOCKER_AUTH_CONFIG in a GitLab runner config.toml)")
+_TRIVY = ("Trivy pkg/fanal/secret/builtin-rules.go `dockerconfig-secret` (only the Kubernetes "
+          ".dockerconfigjson form)")
+_CLI_PR_6008 = "docker/cli PR #6008: DOCKER_AUTH_CONFIG as a credential store"
+_GLSEC = "glsec GL066 (PR #288, issue #267): inline DOCKER_AUTH_CONFIG JSON in GitLab CI"
+_ZIZMOR = ("zizmor hardcoded-container-credentials (src/audit/hardcoded_container_credentials.rs, "
+           "tests/integration/test-data/hardcoded-credentials.yml)")
+_SELF_HOSTED = ("CircleCI aws-ecr orb #265, buildkite agent #1671, amazon-ecr-credential-helper "
+                "#455 and #77: tokens left behind on shared runners")
+
+SCN001 = rule(
+    "SCN001", "docker-config-static-credential", Severity.HIGH,
+    "A Docker config document in the tree holds a static registry credential",
+    RuleDoc(
+        what="A Docker config document - `config.json`, `.dockercfg`, podman `auth.json`, a "
+        "Kubernetes Secret's `.dockerconfigjson`/`.dockercfg` (base64 or not), JSON inside a "
+        "`DOCKER_AUTH_CONFIG` value in CI YAML, a shell script or a GitLab runner "
+        "`config.toml` - has an `auths` entry with `auth`, `password`, `identitytoken` or "
+        "`registrytoken`. ECR tokens are decoded (account, region, expiry): a live one is "
+        "critical. Keys with a scheme or path (`https://HOST/v2/`) count: Docker's legacy "
+        "lookup still uses them.",
+        why="Whoever can read the repository can push and pull as that identity until the "
+        "token expires (12 h for ECR; never for most other registries), and a committed "
+        "stale ECR token is what breaks pushes with `authorization token has expired` on "
+        "every runner that copies it. General scanners see it at most as \"high entropy\".",
+        fix="Remove the credential and rotate it. For ECR use the credential helper "
+        "(`credHelpers: {HOST: ecr-login}`) or mint the token in the job "
+        "(`aws ecr get-login-password | docker login --password-stdin`); keep "
+        "`DOCKER_AUTH_CONFIG` in a masked CI variable, never in the file.",
+        example='{"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
+        '{"auth": "QVdTOmV5..."}}}',
+        references=(_GITLEAKS_1301, _TRUFFLEHOG, _TRIVY, _CLI_PR_6008, _GLSEC),
+    ),
+)(_not_a_config_rule)
+
+SCN002 = rule(
+    "SCN002", "bare-ecr-token", Severity.HIGH,
+    "An Amazon ECR authorization token or registry password appears in a file",
+    RuleDoc(
+        what="A base64 `AWS:<password>` authorization token or a bare ECR registry password "
+        "(base64 JSON with `payload`, `datakey` and `expiration`) anywhere in text: logs, "
+        "notes, scripts, the credential helper's `cache.json`. Only strings that decode to "
+        "that structure fire; look-alike prefixes do not.",
+        why="It is a working Docker credential for every repository the IAM principal can "
+        "reach, until its `expiration`. The helper's cache (`~/.ecr/cache.json`) is returned "
+        "even when expired if the API call fails (amazon-ecr-credential-helper #679).",
+        fix="Delete the file or the line and purge it from history; never echo the output of "
+        "`get-login-password`. Add `~/.ecr/` and `.docker/` to `.gitignore`.",
+        example="docker login -u AWS -p eyJwYXlsb2FkIjoi... "
+        "(decoded: payload, datakey, expiration)",
+        references=("docker-and-ecr-facts §4: ECR password layout (observed, undocumented)",
+                    "amazon-ecr-credential-helper ecr-login/cache (cache.json format), #679"),
+    ),
+)(_not_a_config_rule)
+
+SCN003 = rule(
+    "SCN003", "aws-ecr-get-login-v1", Severity.MEDIUM,
+    "A script or CI job calls `aws ecr get-login`, removed in AWS CLI v2",
+    RuleDoc(
+        what="`aws ecr get-login` (AWS CLI v1) in a shell script, Makefile, Dockerfile or a "
+        "CI YAML `run:`/`script:` block.",
+        why="AWS CLI v2 removed it (`Invalid choice`), and the `docker login -e none` line it "
+        "prints fails on Docker >= 17.06 with `unknown shorthand flag: 'e'` (aws-cli#3374); "
+        "its output also puts the password on a command line.",
+        fix="`aws ecr get-login-password --region REGION | docker login --username AWS "
+        "--password-stdin ACCOUNT.dkr.ecr.REGION.amazonaws.com`, or the ecr-login helper.",
+        example="$(aws ecr get-login --no-include-email --region us-east-1)",
+        references=("aws-cli awscli/customizations/ecr.py ECRLogin", "aws-cli#3374",
+                    "aws-cli v2 migration guide: get-login removed"),
+    ),
+)(_not_a_config_rule)
+
+SCN004 = rule(
+    "SCN004", "ecr-login-left-on-self-hosted-runner", Severity.MEDIUM,
+    "A self-hosted runner logs in to ECR and never logs out",
+    RuleDoc(
+        what="A job on a self-hosted runner (GitHub `runs-on: self-hosted`, a Buildkite "
+        "pipeline, a tagged GitLab job, a Bitbucket `runs-on: self.hosted` step, an Azure "
+        "Pipelines job in a named agent pool) pipes `get-login-password` into `docker login`, or "
+        "uses `aws-actions/amazon-ecr-login` with `skip-logout: true`, and the file has no "
+        "`docker logout` and no credential helper.",
+        why="`docker login` writes a 12-hour token into the runner user's "
+        "`~/.docker/config.json`. The next job - any team's - inherits it, and once it "
+        "expires it shadows nothing but still breaks pushes that expected a fresh login.",
+        fix="Add `docker logout HOST` in an always-run final step (`if: always()`, "
+        "`after_script`), give each job its own `DOCKER_CONFIG=$(mktemp -d)`, or use the "
+        "ecr-login credential helper, which stores nothing in config.json.",
+        references=(_SELF_HOSTED, "aws-actions/amazon-ecr-login cleanup.js (post-step logout)"),
+    ),
+)(_not_a_config_rule)
+
+SCN005 = rule(
+    "SCN005", "docker-login-password-on-command-line", Severity.MEDIUM,
+    "`docker login -p`/`--password` puts the password on a command line",
+    RuleDoc(
+        what="`docker login` with `-p`/`--password VALUE` instead of `--password-stdin`. A "
+        "literal value (not `$VAR`/`${{ ... }}`) is high severity.",
+        why="Command lines are visible in `ps`, shell history and CI logs; Docker itself "
+        "warns `Using --password via the CLI is insecure`. A literal is a committed secret.",
+        fix="`printf '%s' \"$PASSWORD\" | docker login --username USER --password-stdin "
+        "HOST`; for ECR pipe `aws ecr get-login-password` into it.",
+        example="docker login -u AWS -p $TOKEN 123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        references=("docker/cli cli/command/registry/login.go (--password warning)",),
+    ),
+)(_not_a_config_rule)
+
+SCN006 = rule(
+    "SCN006", "amazon-ecr-login-unmasked-password", Severity.HIGH,
+    "`aws-actions/amazon-ecr-login` runs with `mask-password: 'false'`",
+    RuleDoc(
+        what="A GitHub Actions step `uses: aws-actions/amazon-ecr-login@...` with "
+        "`mask-password: false`.",
+        why="The step sets `docker_password_<registry>` outputs; unmasked, any later step "
+        "that prints them (or a debug log) leaks a working ECR token into the job log, "
+        "which every reader of the repository's Actions tab can see.",
+        fix="Drop `mask-password` (masked is the default) and pass the registry between jobs "
+        "by name, letting each job log in itself.",
+        references=("aws-actions/amazon-ecr-login index.js (mask-password input)",),
+    ),
+)(_not_a_config_rule)
+
+SCN007 = rule(
+    "SCN007", "hardcoded-container-credentials", Severity.HIGH,
+    "A GitHub Actions `container`/`services` entry has a hard-coded `credentials.password`",
+    RuleDoc(
+        what="`jobs.<id>.container.credentials.password` or "
+        "`jobs.<id>.services.<name>.credentials.password` is a literal, not a `${{ ... }}` "
+        "expression.",
+        why="The registry password is in the repository for anyone who can read it, and an "
+        "ECR token pasted there expires within 12 hours and breaks the job.",
+        fix="`password: ${{ secrets.REGISTRY_PASSWORD }}`; for ECR, log in with "
+        "`aws-actions/amazon-ecr-login` in a previous job and pass its output.",
+        references=(_ZIZMOR,),
+    ),
+)(_not_a_config_rule)
+
+SCN008 = rule(
+    "SCN008", "long-lived-aws-keys-for-ecr", Severity.LOW,
+    "A CI workflow uses long-lived AWS access keys for ECR where OIDC would do",
+    RuleDoc(
+        what="A workflow that logs in to ECR gets AWS credentials from "
+        "`aws-access-key-id`/`AWS_ACCESS_KEY_ID` instead of `role-to-assume` (OIDC). A "
+        "literal `AKIA...` key is high severity.",
+        why="Access keys never expire on their own; a leaked one keeps working until someone "
+        "notices. OIDC gives the job a one-hour role session and nothing to store.",
+        fix="`permissions: id-token: write` and `aws-actions/configure-aws-credentials` with "
+        "`role-to-assume: arn:aws:iam::ACCOUNT:role/NAME`; `ecr-doctor ci github` prints "
+        "the whole job and `ecr-doctor ci github --trust-policy` its trust policy.",
+        references=("aws-actions/configure-aws-credentials README (OIDC)",
+                    "GitHub docs: configuring OpenID Connect in Amazon Web Services"),
+    ),
+)(_not_a_config_rule)
+
+SCAN_RULE_IDS: tuple[str, ...] = tuple(sorted(k for k in RULES if k.startswith("SCN")))
+
+__all__ = ["SCAN_RULE_IDS", "SCN001", "SCN002", "SCN003", "SCN004", "SCN005", "SCN006",
+           "SCN007", "SCN008"]

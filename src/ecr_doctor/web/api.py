@@ -1,0 +1,128 @@
+"""What the offline web page calls, in Pyodide: pasted text in, one JSON document out.
+
+Standard library and the core only: this module ships in the browser bundle (see web/build.py) and
+runs there unchanged. The environment is always `unknown_environment()`: a browser has no
+machine facts, so the machine rules stay silent, exactly as `diagnose` on a pasted config.
+Every answer is a JSON string so the JavaScript side never holds Python proxies (no leaks, no
+`destroy()` bookkeeping).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ecr_doctor import __version__
+from ecr_doctor.core.dockerconfig import ConfigError
+from ecr_doctor.core.engine import diagnose_text, fix_text
+from ecr_doctor.core.environment import unknown_environment
+from ecr_doctor.core.explain import explain_error
+from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.records import finding_dict
+from ecr_doctor.core.redaction import redact
+from ecr_doctor.core.rules import all_rules, get_rule
+from ecr_doctor.core.rules.pages import rule_page
+
+# The page shows locations as `config.json:line:col`, like the CLI does for a file of that name.
+PASTED_PATH = "config.json"
+
+
+def _rule_dict(rule_id: str) -> dict[str, Any] | None:
+    rule = get_rule(rule_id)
+    if rule is None:
+        return None
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "summary": rule.summary,
+        "severity": rule.severity.label,
+        "fixable": rule.fixable.value if rule.fixable else None,
+        "what": rule.doc.what,
+        "why": rule.doc.why,
+        "fix": rule.doc.fix,
+        "example": rule.doc.example,
+        "references": list(rule.doc.references),
+        "page": rule_page(rule),
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    data = finding_dict(finding)
+    data["rule"] = _rule_dict(finding.rule_id)
+    return data
+
+
+def _redact(text: str) -> dict[str, Any]:
+    """The shareable version. The mapping (placeholder -> original) never leaves Python: only
+    its size is reported."""
+    result = redact(text, kind="auto")
+    return {"text": result.text, "placeholders": len(result.mapping)}
+
+
+def analyse(text: str, unsafe: bool = False) -> str:
+    """Diagnose, fix and redact a pasted config; JSON with `error` set when it does not parse."""
+    env = unknown_environment()
+    try:
+        diagnosis = diagnose_text(text, PASTED_PATH, env)
+    except ConfigError as exc:
+        return json.dumps({"ok": False, "error": str(exc), "redacted": _redact(text)})
+    plan = fix_text(text, PASTED_PATH, env, unsafe=unsafe)
+    findings = diagnosis.findings
+    return json.dumps({
+        "ok": True,
+        "version": __version__,
+        "findings": [_finding(f) for f in findings],
+        "counts": {s.label: sum(1 for f in findings if f.severity == s) for s in Severity},
+        "registries": [
+            {"key": res.lookup_key, "host": reg.host, "kind": reg.kind.value,
+             "source": res.source.value, "helper": res.helper, "reason": res.reason}
+            for reg, res in diagnosis.registries
+        ],
+        "fix": {
+            "changed": plan.changed,
+            "after": plan.after,
+            "diff": plan.diff(),
+            "applied": [f.rule_id for f in plan.applied],
+            "unsafe_skipped": [_finding(f) for f in plan.unsafe_skipped],
+            "unsafe": unsafe,
+        },
+        "redacted": _redact(text),
+    })
+
+
+def explain(error_text: str, config_text: str = "") -> str:
+    """Rank the causes of a pasted error; causes the pasted config shows are marked."""
+    findings: tuple[Finding, ...] = ()
+    if config_text.strip():
+        try:
+            findings = diagnose_text(config_text, PASTED_PATH, unknown_environment()).findings
+        except ConfigError:
+            findings = ()  # a broken config must not stop the explanation
+    explanation = explain_error(error_text, findings)
+    return json.dumps({
+        "signatures": [{"id": s.id, "label": s.label, "excerpt": s.excerpt}
+                       for s in explanation.signatures],
+        "causes": [{"id": c.id, "title": c.title, "why": c.why, "check": c.check,
+                    "rule_ids": list(c.rule_ids), "score": c.score, "seen_here": c.seen_here}
+                   for c in explanation.causes],
+    })
+
+
+def rules() -> str:
+    return json.dumps([_rule_dict(r.id) for r in all_rules()])
+
+
+def ready() -> str:
+    """Called once at start-up: imports everything so the first paste pays no import cost."""
+    from ecr_doctor.core import fixer  # noqa: F401  (engine imports it lazily; warm it here)
+
+    return json.dumps({"version": __version__, "rules": len(all_rules())})
+
+
+def examples() -> str:
+    """The bundled example configs (the same ones `ecr-doctor demo` uses): name -> text."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent.parent / "examples"
+    return json.dumps([{"name": p.stem, "text": p.read_text(encoding="utf-8")}
+                       for p in sorted(folder.glob("*.json"))])

@@ -1,0 +1,356 @@
+"""`ecr-doctor web`: build the offline page into a static folder, and serve it on 127.0.0.1.
+
+An edge module like cli.py (it touches the file system and a socket); it never ships in the
+browser bundle. The page itself has no backend: the server only hands out static files, with
+a Content-Security-Policy that forbids every other origin, so "nothing leaves your browser"
+is enforced by the browser rather than promised by us.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+from ecr_doctor import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from http.server import ThreadingHTTPServer
+
+DEFAULT_PORT = 8765
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# In a checkout: <repo>/src/ecr_doctor/web/build.py -> <repo>/web
+WEB_SRC = PACKAGE_DIR.parent.parent / "web"
+
+# The one policy, sent as a header and (minus frame-ancestors, which a <meta> cannot carry)
+# repeated in index.html so a static host that sends no header still enforces it.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+# Exactly what loadPyodide fetches; the rest of the npm package (source maps, d.ts, consoles)
+# is not needed by the page.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+# The page's own files, copied from web/.
+PAGE_FILES = ("index.html", "app.js", "style.css", "sw.js", "favicon.svg")
+
+# The browser bundle, by construction: the whole core, plus what the page calls and the
+# packages that hold them. Anything else one of them imports (the machine, the CLI, a renderer)
+# is a build error, not a silent surprise in the browser.
+CORE_PACKAGE = "ecr_doctor.core"
+PAGE_MODULES = ("ecr_doctor", "ecr_doctor.web", "ecr_doctor.web.api")
+WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
+# A fixed timestamp makes the wheel byte-for-byte reproducible.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class BuildError(Exception):
+    """The page cannot be built (pyodide not installed in web/node_modules, ...)."""
+
+
+class BuildResult(NamedTuple):
+    out_dir: Path
+    files: tuple[str, ...]
+    total_bytes: int
+    version: str          # content hash: names the service worker's cache
+
+
+def _module_file(dotted: str) -> Path | None:
+    base = PACKAGE_DIR.parent.joinpath(*dotted.split("."))
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    return None
+
+
+def _imported_modules(dotted: str, path: Path) -> set[str]:
+    """Every ecr_doctor module `path` imports, at any depth in the file (lazy imports too,
+    since the page calls functions that import lazily)."""
+    import ast
+
+    package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
+    tree = ast.parse(path.read_bytes())
+    nodes: list[ast.AST] = [tree]
+    if dotted == "ecr_doctor":
+        # The package's lazy public API (`__getattr__`) may reach CLI-only features (scan,
+        # policy) with third-party dependencies; the page never goes through it, so only the
+        # package's top-level imports count.
+        nodes = [stmt for stmt in tree.body
+                 if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    found: set[str] = set()
+    for node in (n for top in nodes for n in ast.walk(top)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "ecr_doctor")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            elif node.module and node.module.split(".")[0] == "ecr_doctor":
+                target = node.module
+            else:
+                continue
+            found.add(target)
+            found.update(f"{target}.{a.name}" for a in node.names
+                         if _module_file(f"{target}.{a.name}") is not None)
+    return found
+
+
+def _core_modules() -> dict[str, Path]:
+    core_dir = PACKAGE_DIR / "core"
+    found: dict[str, Path] = {}
+    for path in sorted(core_dir.rglob("*.py")):
+        parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
+        dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[dotted] = path
+    return found
+
+
+def bundle_modules() -> dict[str, Path]:
+    """The core and the page's own modules: dotted name -> file. Raises BuildError when one of
+    them imports a module outside that set."""
+    modules = _core_modules()
+    for name in PAGE_MODULES:
+        path = _module_file(name)
+        if path is None:
+            raise BuildError(f"module {name} not found under {PACKAGE_DIR}")
+        modules[name] = path
+    for name, path in modules.items():
+        outside = sorted(m for m in _imported_modules(name, path) if m not in modules)
+        if outside:
+            raise BuildError(f"{name} imports {outside[0]}, which is not core: the browser "
+                             "bundle holds only ecr_doctor.core and ecr_doctor.web.api")
+    return dict(sorted(modules.items()))
+
+
+def bundle_sources() -> list[tuple[str, bytes]]:
+    """(archive name, bytes) of every core file the browser needs, in a stable order."""
+    members: list[tuple[str, bytes]] = []
+    for path in bundle_modules().values():
+        members.append((path.relative_to(PACKAGE_DIR.parent).as_posix(), path.read_bytes()))
+    for example in sorted((PACKAGE_DIR / "examples").glob("*.json")):
+        members.append((f"ecr_doctor/examples/{example.name}", example.read_bytes()))
+    return members
+
+
+def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> Path:
+    """A pure-Python wheel of the core: `pyodide.loadPackage(url)` installs it, no micropip.
+    `bytecode`: precompiled `__pycache__` members (see `precompile`), so the page does not
+    compile the core from source at start-up."""
+    import base64
+
+    dist_info = f"ecr_doctor-{__version__}.dist-info"
+    members = bundle_sources() + sorted(bytecode or [])
+    members.append((f"{dist_info}/METADATA",
+                    f"Metadata-Version: 2.1\nName: ecr-doctor\nVersion: {__version__}\n".encode()))
+    members.append((f"{dist_info}/WHEEL",
+                    b"Wheel-Version: 1.0\nGenerator: ecr-doctor web\nRoot-Is-Purelib: true\n"
+                    b"Tag: py3-none-any\n"))
+    record = []
+    for name, data in members:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
+    wheel = dest / WHEEL_NAME
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return wheel
+
+
+def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
+    """Compile the standard library and the core to bytecode with Pyodide's own CPython
+    (under Node, the runtime `npm ci` needed anyway; web/precompile.mjs). Writes the
+    standard library zip with a .pyc beside every .py to `stdlib_out`; returns the core's
+    `__pycache__` members for the wheel. Without it the page compiles ~2 MB of Python source
+    at every start: measured ~1.6 s of a ~3.3 s first result on a 2-CPU machine."""
+    import subprocess
+    import tempfile
+
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("Node.js (`node`) is needed to precompile the page's Python: "
+                         "install it (it also runs `npm ci` in web/)")
+    with tempfile.TemporaryDirectory(prefix="ecr-doctor-pyc-") as tmp:
+        core = Path(tmp)
+        sources = [name for name, _ in bundle_sources() if name.endswith(".py")]
+        for name, data in bundle_sources():
+            if name.endswith(".py"):
+                (core / name).parent.mkdir(parents=True, exist_ok=True)
+                (core / name).write_bytes(data)
+        try:
+            subprocess.run([node, str(WEB_SRC / "precompile.mjs"), str(pyodide),
+                            str(pyodide / "python_stdlib.zip"), str(stdlib_out), str(core)],
+                           check=True, capture_output=True, text=True, timeout=300)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            detail = getattr(exc, "stderr", "") or ""
+            raise BuildError(f"precompiling Python for the page failed: {exc}\n{detail}") from exc
+        members = [(p.relative_to(core).as_posix(), p.read_bytes())
+                   for p in core.rglob("*.pyc")]
+    if len(members) != len(sources):
+        raise BuildError(f"precompiled {len(members)} core modules, expected {len(sources)}")
+    return sorted(members)
+
+
+def find_pyodide(explicit: Path | None = None) -> Path:
+    candidates = [explicit] if explicit else [WEB_SRC / "node_modules" / "pyodide"]
+    for candidate in candidates:
+        if candidate and all((candidate / name).is_file() for name in PYODIDE_FILES):
+            return candidate
+    raise BuildError(
+        f"pyodide runtime not found in {candidates[0]}: run `npm ci` in {WEB_SRC} "
+        "(package-lock.json pins the version)"
+    )
+
+
+def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
+    """Write the self-contained static site to `out_dir` (created; existing files replaced)."""
+    pyodide = find_pyodide(pyodide_dir)
+    if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
+        raise BuildError(f"page sources missing in {WEB_SRC}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "pyodide").mkdir(exist_ok=True)
+    for name in PYODIDE_FILES:
+        if name != "python_stdlib.zip":  # written precompiled below
+            shutil.copyfile(pyodide / name, out_dir / "pyodide" / name)
+    build_wheel(out_dir, precompile(pyodide, out_dir / "pyodide" / "python_stdlib.zip"))
+    for name in PAGE_FILES:
+        if name != "sw.js":
+            shutil.copyfile(WEB_SRC / name, out_dir / name)
+
+    assets = ["./", "manifest.json", *PAGE_FILES, WHEEL_NAME,
+              *(f"pyodide/{n}" for n in PYODIDE_FILES)]
+    digest = hashlib.sha256()
+    for name in sorted(assets[2:]):
+        if name != "sw.js":
+            digest.update(name.encode() + b"\0" + (out_dir / name).read_bytes())
+    version = digest.hexdigest()[:16]
+    # The manifest is written after hashing (it holds the hash); the SW caches it like the rest.
+    manifest = {"version": version, "wheel": WHEEL_NAME, "assets": assets}
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    # The service worker names its cache after the content hash, so a rebuilt page replaces
+    # the cached one instead of mixing old and new files.
+    sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
+    sw = sw.replace("__ASSETS__", json.dumps(assets))
+    (out_dir / "sw.js").write_text(sw)
+
+    files = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()))
+    total = sum((out_dir / f).stat().st_size for f in files)
+    return BuildResult(out_dir, files, total, version)
+
+
+def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
+    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".wasm": "application/wasm",   # needed for WebAssembly.instantiateStreaming
+            ".mjs": "text/javascript",
+            ".js": "text/javascript",
+            ".json": "application/json",
+            ".whl": "application/zip",
+            ".zip": "application/zip",
+            ".svg": "image/svg+xml",
+        }
+
+        def end_headers(self) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+            # Revalidate every time: the service worker is the offline cache, and a stale
+            # HTTP cache must not pin an old build under it.
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # a request log would only repeat the browser's own network panel
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            # A browser that navigates away mid-download resets the connection: routine, so
+            # no traceback on the user's terminal. Anything else is still reported.
+            import sys
+
+            if isinstance(sys.exc_info()[1], ConnectionError):
+                return
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+    handler = functools.partial(Handler, directory=str(root))
+    return Server(("127.0.0.1", port), handler)
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`root` served as `make_server` does, on a free port, from a background thread; yields
+    the origin (http://127.0.0.1:PORT) and stops the server on exit."""
+    import threading
+
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so the temporary build folder is removed either way."""
+    import contextlib
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave as is
+        signal.signal(signal.SIGTERM, stop)
+
+
+def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
+            pyodide_dir: str | None, out: TextIO) -> int:
+    """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
+    import tempfile
+
+    pyodide = Path(pyodide_dir) if pyodide_dir else None
+    if build_dir is not None:
+        result = build(Path(build_dir), pyodide_dir=pyodide)
+        out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
+                  f"in {result.out_dir}\n")
+        return 0
+    _stop_on_sigterm()
+    with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
+        root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
+        server = make_server(root, port)
+        host, bound = server.server_address[:2]
+        out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
+                  "Served on this machine only; the page sends nothing anywhere.\n")
+        out.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return 0
