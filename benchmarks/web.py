@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ecr_doctor.web import build as web
+from ecr_doctor.web.serve import serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,7 +71,7 @@ def main() -> int:
     warm: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         site = web.build(Path(tmp) / "site")
-        with web.serving(site.out_dir) as origin, sync_playwright() as pw:
+        with serving(site.out_dir) as origin, sync_playwright() as pw:
             url = origin + "/"
             for i in range(args.runs):
                 context = pw.chromium.launch_persistent_context(

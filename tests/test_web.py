@@ -26,6 +26,7 @@ from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.core.explain import explain_error
 from ecr_doctor.web import build as web
+from ecr_doctor.web.serve import serving
 
 SRC = Path(web.PACKAGE_DIR)
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
@@ -54,7 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> web.BuildResult:
 
 @pytest.fixture(scope="module")
 def origin(site: web.BuildResult) -> Iterator[str]:
-    with web.serving(site.out_dir) as url:
+    with serving(site.out_dir) as url:
         yield url
 
 
@@ -358,7 +359,7 @@ def test_a_browser_leaving_mid_download_prints_no_traceback(
     import time
 
     (tmp_path / "big.wasm").write_bytes(b"\0" * (16 << 20))
-    with web.serving(tmp_path) as url:
+    with serving(tmp_path) as url:
         client = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
         client.sendall(b"GET /big.wasm HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         client.recv(1024)

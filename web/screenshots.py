@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from ecr_doctor.web import build as web
+from ecr_doctor.web.serve import serving
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 EXAMPLE = web.PACKAGE_DIR / "examples" / "01-stale-static-token.json"
@@ -29,7 +30,7 @@ SHOTS = {
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = web.build(Path(tmp) / "site")
-        with web.serving(site.out_dir) as origin, sync_playwright() as pw:
+        with serving(site.out_dir) as origin, sync_playwright() as pw:
             url = origin + "/"
             for name, (viewport, scale, clip) in SHOTS.items():
                 context = pw.chromium.launch_persistent_context(

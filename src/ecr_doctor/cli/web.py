@@ -26,7 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
-    from ecr_doctor.web.build import BuildError, run_web
+    from ecr_doctor.web.build import BuildError
+    from ecr_doctor.web.serve import run_web
 
     try:
         return run_web(port=args.port, build_dir=args.build, serve_dir=args.serve,

@@ -1,46 +1,27 @@
-"""`ecr-doctor web`: build the offline page into a static folder, and serve it on 127.0.0.1.
+"""Build the offline page into a static folder: the page's files, Pyodide, and a wheel that
+holds the core and the page's module (precompiled for Pyodide's CPython).
 
-An edge module like cli.py (it touches the file system and a socket); it never ships in the
-browser bundle. The page itself has no backend: the server only hands out static files, with
-a Content-Security-Policy that forbids every other origin, so "nothing leaves your browser"
-is enforced by the browser rather than promised by us.
+It writes files and runs Node (to precompile), so it never ships in the browser bundle.
 """
 
 from __future__ import annotations
 
+import ast
+import base64
 import hashlib
 import json
 import shutil
+import subprocess
+import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import NamedTuple
 
 from ecr_doctor import __version__
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from http.server import ThreadingHTTPServer
-
-DEFAULT_PORT = 8765
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # In a checkout: <repo>/src/ecr_doctor/web/build.py -> <repo>/web
 WEB_SRC = PACKAGE_DIR.parent.parent / "web"
-
-# The one policy, sent as a header and (minus frame-ancestors, which a <meta> cannot carry)
-# repeated in index.html so a static host that sends no header still enforces it.
-CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
-    "img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
 
 # Exactly what loadPyodide fetches; the rest of the npm package (source maps, d.ts, consoles)
 # is not needed by the page.
@@ -82,7 +63,6 @@ def _module_file(dotted: str) -> Path | None:
 def _imported_modules(dotted: str, path: Path) -> set[str]:
     """Every ecr_doctor module `path` imports, at any depth in the file (lazy imports too,
     since the page calls functions that import lazily)."""
-    import ast
 
     package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
     tree = ast.parse(path.read_bytes())
@@ -153,7 +133,6 @@ def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> 
     """A pure-Python wheel of the core: `pyodide.loadPackage(url)` installs it, no micropip.
     `bytecode`: precompiled `__pycache__` members (see `precompile`), so the page does not
     compile the core from source at start-up."""
-    import base64
 
     dist_info = f"ecr_doctor-{__version__}.dist-info"
     members = bundle_sources() + sorted(bytecode or [])
@@ -184,8 +163,6 @@ def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
     standard library zip with a .pyc beside every .py to `stdlib_out`; returns the core's
     `__pycache__` members for the wheel. Without it the page compiles ~2 MB of Python source
     at every start: measured ~1.6 s of a ~3.3 s first result on a 2-CPU machine."""
-    import subprocess
-    import tempfile
 
     node = shutil.which("node")
     if node is None:
@@ -257,100 +234,3 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
     files = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()))
     total = sum((out_dir / f).stat().st_size for f in files)
     return BuildResult(out_dir, files, total, version)
-
-
-def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
-    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
-            **SimpleHTTPRequestHandler.extensions_map,
-            ".wasm": "application/wasm",   # needed for WebAssembly.instantiateStreaming
-            ".mjs": "text/javascript",
-            ".js": "text/javascript",
-            ".json": "application/json",
-            ".whl": "application/zip",
-            ".zip": "application/zip",
-            ".svg": "image/svg+xml",
-        }
-
-        def end_headers(self) -> None:
-            for name, value in SECURITY_HEADERS.items():
-                self.send_header(name, value)
-            # Revalidate every time: the service worker is the offline cache, and a stale
-            # HTTP cache must not pin an old build under it.
-            self.send_header("Cache-Control", "no-cache")
-            super().end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass  # a request log would only repeat the browser's own network panel
-
-    class Server(ThreadingHTTPServer):
-        def handle_error(self, request: object, client_address: object) -> None:
-            # A browser that navigates away mid-download resets the connection: routine, so
-            # no traceback on the user's terminal. Anything else is still reported.
-            import sys
-
-            if isinstance(sys.exc_info()[1], ConnectionError):
-                return
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-    handler = functools.partial(Handler, directory=str(root))
-    return Server(("127.0.0.1", port), handler)
-
-
-@contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """`root` served as `make_server` does, on a free port, from a background thread; yields
-    the origin (http://127.0.0.1:PORT) and stops the server on exit."""
-    import threading
-
-    server = make_server(root, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _stop_on_sigterm() -> None:
-    """Treat SIGTERM like Ctrl-C, so the temporary build folder is removed either way."""
-    import contextlib
-    import signal
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave as is
-        signal.signal(signal.SIGTERM, stop)
-
-
-def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
-            pyodide_dir: str | None, out: TextIO) -> int:
-    """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
-    import tempfile
-
-    pyodide = Path(pyodide_dir) if pyodide_dir else None
-    if build_dir is not None:
-        result = build(Path(build_dir), pyodide_dir=pyodide)
-        out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
-                  f"in {result.out_dir}\n")
-        return 0
-    _stop_on_sigterm()
-    with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
-        root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
-        server = make_server(root, port)
-        host, bound = server.server_address[:2]
-        out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
-                  "Served on this machine only; the page sends nothing anywhere.\n")
-        out.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
-    return 0

@@ -1,0 +1,124 @@
+"""Serve a built page on 127.0.0.1 only, with the security headers, and `ecr-doctor web`'s
+build-then-serve loop.
+
+The page itself has no backend: the server only hands out static files, with a
+Content-Security-Policy that forbids every other origin, so "nothing leaves your browser" is
+enforced by the browser rather than promised by us.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+
+from ecr_doctor.web.build import build
+
+DEFAULT_PORT = 8765
+
+# The one policy, sent as a header and (minus frame-ancestors, which a <meta> cannot carry)
+# repeated in index.html so a static host that sends no header still enforces it.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
+    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers."""
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".wasm": "application/wasm",   # needed for WebAssembly.instantiateStreaming
+            ".mjs": "text/javascript",
+            ".js": "text/javascript",
+            ".json": "application/json",
+            ".whl": "application/zip",
+            ".zip": "application/zip",
+            ".svg": "image/svg+xml",
+        }
+
+        def end_headers(self) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+            # Revalidate every time: the service worker is the offline cache, and a stale
+            # HTTP cache must not pin an old build under it.
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # a request log would only repeat the browser's own network panel
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            # A browser that navigates away mid-download resets the connection: routine, so
+            # no traceback on the user's terminal. Anything else is still reported.
+            if isinstance(sys.exc_info()[1], ConnectionError):
+                return
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+    handler = functools.partial(Handler, directory=str(root))
+    return Server(("127.0.0.1", port), handler)
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`root` served as `make_server` does, on a free port, from a background thread; yields
+    the origin (http://127.0.0.1:PORT) and stops the server on exit."""
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so the temporary build folder is removed either way."""
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with suppress(ValueError):  # not the main thread (embedded use): leave as is
+        signal.signal(signal.SIGTERM, stop)
+
+
+def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
+            pyodide_dir: str | None, out: TextIO) -> int:
+    """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
+    pyodide = Path(pyodide_dir) if pyodide_dir else None
+    if build_dir is not None:
+        result = build(Path(build_dir), pyodide_dir=pyodide)
+        out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
+                  f"in {result.out_dir}\n")
+        return 0
+    _stop_on_sigterm()
+    with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
+        root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
+        server = make_server(root, port)
+        host, bound = server.server_address[:2]
+        out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
+                  "Served on this machine only; the page sends nothing anywhere.\n")
+        out.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return 0
