@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ecr_doctor.core.jsonspan import JsonSyntaxError, Member, Node, detect_indent, line_col, parse
 from ecr_doctor.core.model import Location
 from ecr_doctor.core.secrets import Secret
+from ecr_doctor.core.tokens import AuthDecodeError, decode_auth
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -329,18 +330,10 @@ def _match(key: str, by_fold: dict[str, str]) -> str | None:
     return by_fold.get(_fold(key))
 
 
-def _go_type(typ: _Type) -> str:
-    if typ[0] == "map":
-        return "map[string]" + _GO_TYPES[typ[1]]
-    return _GO_TYPES[typ[0]]
-
-
 # --- Go's base64.StdEncoding, byte for byte ---------------------------------------------------
 
 def _decode_auth(value: str) -> tuple[str, Secret] | str:
     """docker/cli configfile/file.go · decodeAuth: (username, password) or an error message."""
-    from ecr_doctor.core.tokens import AuthDecodeError, decode_auth
-
     try:
         decoded = decode_auth(value)
     except AuthDecodeError as exc:
@@ -364,8 +357,8 @@ class _Decoder:
         line, col = line_col(self.text, offset)
         return Location(self.path, line, col)
 
-    def wrong(self, node: Node, path: str, typ: _Type, go_field: str) -> bool:
-        """Record a type error if `node` cannot fill `typ`; True when Go skips the value."""
+    def skips_wrong_type(self, node: Node, path: str, typ: _Type, go_field: str) -> bool:
+        """True when Go skips `node` because it cannot fill `typ`; records the type error."""
         if node.kind == "null":
             return False  # null never fails in Go: maps/slices become nil, strings unchanged
         want = {"string": "string", "slice": "array"}.get(typ[0], "object")
@@ -392,26 +385,26 @@ class _Decoder:
 
     def check_tree(self, node: Node, typ: _Type, path: str, go_field: str) -> None:
         """Type-check fields we do not model (formats, proxies, plugins, ...)."""
-        if self.wrong(node, path, typ, go_field):
+        if self.skips_wrong_type(node, path, typ, go_field):
             return
         if typ[0] == "slice":
             for item in node.items:
-                self.wrong(item, path + SEP + "[]", _STRING, go_field)
+                self.skips_wrong_type(item, path + SEP + "[]", _STRING, go_field)
         elif typ[0] == "map" and node.kind == "object":
             elem = typ[1]
             for m in node.members:
                 sub = f"{path}{SEP}{m.key}"
                 if elem == "string":
-                    self.wrong(m.value, sub, _STRING, go_field)
+                    self.skips_wrong_type(m.value, sub, _STRING, go_field)
                 elif elem == "map":
                     self.check_tree(m.value, _STRMAP, sub, go_field)
                 elif elem == "ProxyConfig":
-                    if self.wrong(m.value, sub, ("struct", "ProxyConfig"), go_field):
+                    if self.skips_wrong_type(m.value, sub, ("struct", "ProxyConfig"), go_field):
                         continue
                     for f in m.value.members:
                         name = _match(f.key, _PROXY_BY_FOLD)
                         if name is not None:
-                            self.wrong(
+                            self.skips_wrong_type(
                                 f.value,
                                 f"{sub}{SEP}{f.key}",
                                 _STRING,
@@ -441,7 +434,8 @@ class _Decoder:
         if path == "auths":
             self.auth_entry(member)
         else:
-            self.wrong(member.value, f"{path}{SEP}{member.key}", _STRING, f"ConfigFile.{path}")
+            self.skips_wrong_type(member.value, f"{path}{SEP}{member.key}", _STRING,
+                                  f"ConfigFile.{path}")
 
     def auth_entry(self, member: Member) -> AuthEntry:
         values: dict[str, str] = {}
@@ -461,13 +455,13 @@ class _Decoder:
                     )
                 seen[name] = f.key_start
                 sub = f"auths{SEP}{member.key}{SEP}{f.key}"
-                if self.wrong(f.value, sub, _STRING, f"{go_field}.{name}"):
+                if self.skips_wrong_type(f.value, sub, _STRING, f"{go_field}.{name}"):
                     continue
                 if f.value.kind == "string":
                     values[name] = str(f.value.value)
         else:
             # Go stores the zero AuthConfig under the key even when the value is skipped.
-            self.wrong(
+            self.skips_wrong_type(
                 node, f"auths{SEP}{member.key}", ("struct", "AuthConfig"), "ConfigFile.auths"
             )
 
@@ -588,13 +582,14 @@ def parse_config(data: str | bytes, path: str, *, strict: bool = True) -> Docker
         typ = _TOP_FIELDS[canonical]
         go_field = f"ConfigFile.{canonical}"
         if canonical == "auths":
-            if not decoder.wrong(m.value, m.key, typ, go_field):
+            if not decoder.skips_wrong_type(m.value, m.key, typ, go_field):
                 auths = decoder.map_members(m.value, auths, "auths")
         elif canonical == "credHelpers":
-            if not decoder.wrong(m.value, m.key, typ, go_field):
+            if not decoder.skips_wrong_type(m.value, m.key, typ, go_field):
                 helpers = decoder.map_members(m.value, helpers, "credHelpers")
         elif canonical == "credsStore":
-            if not decoder.wrong(m.value, m.key, typ, go_field) and m.value.kind == "string":
+            skipped = decoder.skips_wrong_type(m.value, m.key, typ, go_field)
+            if not skipped and m.value.kind == "string":
                 store = m
         else:
             decoder.check_tree(m.value, typ, m.key, go_field)

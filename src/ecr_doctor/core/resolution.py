@@ -10,7 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.dockerconfig import AuthEntry, DockerConfig
-from ecr_doctor.core.registries import convert_to_hostname, lookup_key
+from ecr_doctor.core.registries import convert_to_hostname
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -157,13 +157,6 @@ def _file_store(
             ambiguous_auths=ambiguous,
         )
     return Resolution(key, Source.NONE, f"{prefix}nothing in auths: requests go out anonymous")
-
-
-def resolve_host(
-    config: DockerConfig, key_or_host: str, env_auth_keys: Iterable[str] = ()
-) -> Resolution:
-    """Resolve for whatever a user typed (`https://H/v2/`, `H`, `docker.io`)."""
-    return resolve(config, lookup_key(convert_to_hostname(key_or_host)), env_auth_keys)
 
 
 # --- containers/image (skopeo, podman, buildah) ---------------------------------------------------
