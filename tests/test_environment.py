@@ -363,16 +363,11 @@ def test_misc_variables(tmp_path: Path) -> None:
     )
     assert env.known is True
     assert env.use_fips_endpoint is True
-    assert env.docker_config_env == "/srv/docker"
-    assert env.sudo_user == "alice"
-    assert env.ecr_cache_dir == "/var/cache/ecr"
     assert env.home == str(tmp_path / "home")
     assert env.now == NOW
     assert env.platform in ("linux", "darwin", "windows", "unknown")
     empty = capture({}, home="/nowhere")
     assert empty.use_fips_endpoint is False
-    assert empty.docker_config_env is None
-    assert empty.sudo_user is None
     assert empty.home == "/nowhere"
     assert empty.path_dirs == ()
 

@@ -100,15 +100,11 @@ class Environment(NamedTuple):
     now: datetime  # captured once, so every rule sees the same clock
     path_dirs: tuple[str, ...] = ()
     helpers: tuple[HelperBinary, ...] = ()
-    docker_config_env: str | None = None
     docker_auth_config: DockerAuthConfigEnv | None = None
     aws: AwsSources = AwsSources()
     use_fips_endpoint: bool = False
     ecr_cache_disabled: bool = False
     ecr_ignore_creds_storage: bool = False
-    #: $AWS_ECR_CACHE_DIR (moves both the helper's cache and its log); None means ~/.ecr.
-    ecr_cache_dir: str | None = None
-    sudo_user: str | None = None
     home: str = ""
     #: AWS credential chain, SSO token cache, ECR helper cache and log (ecr_doctor.core.forensics);
     #: None when not read.

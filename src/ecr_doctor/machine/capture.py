@@ -87,7 +87,6 @@ def capture(
         platform=plat,
         path_dirs=path_dirs,
         helpers=tuple(helpers),
-        docker_config_env=get("DOCKER_CONFIG") or None,
         # docker/cli only consults it when set and non-empty (`ok && v != ""`).
         docker_auth_config=(
             _parse_docker_auth_config(auth_config_text) if auth_config_text else None
@@ -100,8 +99,6 @@ def capture(
         ecr_cache_disabled=bool(get("AWS_ECR_DISABLE_CACHE")),
         # ecr-login (v0.9.0+) compares with == "true" exactly.
         ecr_ignore_creds_storage=get("AWS_ECR_IGNORE_CREDS_STORAGE") == "true",
-        ecr_cache_dir=get("AWS_ECR_CACHE_DIR") or None,
-        sudo_user=get("SUDO_USER") or None,
         home=home_dir,
         now=moment,
         forensics=_forensics(get, home_dir, aws, moment),
