@@ -7,8 +7,9 @@ that a fix leaves the rest of a user's file byte-for-byte intact.
 Strictness follows RFC 8259 as Go's encoding/json applies it (no comments, trailing commas,
 NaN/Infinity, single quotes). Duplicate keys are allowed and all kept, in order.
 
-Speed: strings go through the C `json.decoder.scanstring`, numbers and whitespace through
-compiled regexes, and the parser is iterative (explicit stack) so nesting depth is bounded by
+Speed: strings go through the C `json.decoder.scanstring` (imported from `json.decoder`, whose
+import is what lets the C scanner raise its errors), numbers and whitespace are scanned in
+plain loops, and the parser is iterative (explicit stack) so nesting depth is bounded by
 MAX_DEPTH, never by Python's recursion limit. Measured on the 2-core CI machine: 50 MB of
 token-heavy config (long base64 strings) parses in ~0.5 s, but 54 MB of dense small nodes
 (~4.5 M nodes) takes ~29 s (json.loads itself needs ~6 s), so dockerconfig.MAX_CONFIG_BYTES
@@ -19,6 +20,8 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
+import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -45,12 +48,10 @@ __all__ = [
 # config comes close, so we use the same bound.
 MAX_DEPTH = 10000
 
-# The C string scanner that json.decoder wraps, taken directly: importing the json package
-# (decoder, scanner, encoder) costs ~2 ms of the CLI's start-up budget; edits import it lazily.
-try:
-    from _json import scanstring as _scanstring
-except ImportError:  # an interpreter without the C accelerator
-    from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined,no-redef]
+# Go's encoding/json turns an escaped lone surrogate (`"\ud800"`) into U+FFFD
+# (decode.go · unquoteBytes: `utf16.IsSurrogate(rr)` without a valid pair gives
+# unicode.ReplacementChar); Python keeps it, and it could not even be written out as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Scalar = str | int | float | bool | None
 
@@ -181,7 +182,7 @@ class _Parser:
     def string(self, pos: int) -> tuple[str, int]:
         """Decode the string whose opening quote is at `pos`; return (value, end offset)."""
         try:
-            return _scanstring(self.text, pos + 1, True)
+            value, end = scanstring(self.text, pos + 1, True)
         except ValueError as exc:  # json.JSONDecodeError: msg and pos describe the problem
             msg: str = getattr(exc, "msg", str(exc))
             bad: int = getattr(exc, "pos", pos)
@@ -213,6 +214,7 @@ class _Parser:
                     bad,
                 ) from None
             raise self.fail(f"invalid string: {msg}", bad) from None
+        return _LONE_SURROGATE.sub("\ufffd", value), end
 
     def key(self, pos: int, frame: _Frame, stack: list[_Frame]) -> int:
         """Parse `"key" :` at `pos` (whitespace already skipped) and return the value offset."""
@@ -253,7 +255,13 @@ class _Parser:
             if end < self.n and text[end] in _NUMBER_TAIL:
                 raise self.fail("invalid number (leading zeros, '.', or exponent misplaced)", end)
             token = text[pos:end]
-            number: int | float = float(token) if is_float else int(token)
+            number: int | float
+            try:
+                number = float(token) if is_float else int(token)
+            except ValueError:  # an integer past Python's 4300-digit conversion limit
+                # Go decodes a number it does not keep without converting it (decode.go ·
+                # literalStore for an ignored field); only its position matters here.
+                number = float(token)
             return Node("number", pos, end, number)
         for word, val in (("true", True), ("false", False)):
             if text.startswith(word, pos):
