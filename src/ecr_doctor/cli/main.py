@@ -22,6 +22,7 @@ from ecr_doctor import __version__
 from ecr_doctor.cli.exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, WriteFailed
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.dockerconfig import ConfigError
+from ecr_doctor.render.guard import guarded
 
 # Every sub-command, in the order `--help` lists them; each names a module of this package.
 COMMANDS = ("diagnose", "fix", "explain", "verify", "rules", "policy", "ci", "redact",
@@ -71,7 +72,8 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
-    streams = Streams(stdout or sys.stdout, stderr or sys.stderr, sys.stdin)
+    # Everything the commands write passes the output guard (render/guard.py).
+    streams = Streams(guarded(stdout or sys.stdout), guarded(stderr or sys.stderr), sys.stdin)
     words = _with_default_command(list(sys.argv[1:] if argv is None else argv))
     if words and words[0] in COMMANDS:
         parser = build_command_parser(words[0])

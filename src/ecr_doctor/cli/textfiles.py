@@ -8,15 +8,23 @@ from typing import BinaryIO, TextIO
 
 from ecr_doctor.cli.exits import UsageError, WriteFailed
 from ecr_doctor.machine.files import WriteError, write_atomic
+from ecr_doctor.machine.reading import NotRegularFile, TooLarge, read_regular_file
+
+# Redaction keeps the whole text and its map in memory; a log to share is far smaller.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
 def read_text(path: str, stdin: BinaryIO) -> str:
     try:
         if path == "-":
-            raw = stdin.read()
+            raw = stdin.read(MAX_INPUT_BYTES + 1)
+            if len(raw) > MAX_INPUT_BYTES:
+                raise TooLarge(path, len(raw), MAX_INPUT_BYTES)
         else:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = read_regular_file(path, MAX_INPUT_BYTES).data
+    except (NotRegularFile, TooLarge) as exc:
+        raise UsageError(f"cannot read {path}: {exc}; expected a regular file of at most "
+                         f"{MAX_INPUT_BYTES // 1_048_576} MiB") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -35,9 +43,10 @@ def write_text(path: str, text: str) -> None:
 
 def emit(out: TextIO, text: str) -> None:
     """Write UTF-8 bytes as they are: no newline translation, no locale encoding, so the
-    file a user redirects to is byte-identical to what unredact must give back."""
+    file a user redirects to is byte-identical to what unredact must give back. A terminal
+    gets the text through the output guard instead: what it shows must not drive it."""
     buffer = getattr(out, "buffer", None)
-    if buffer is None:
+    if buffer is None or out.isatty():
         out.write(text)
         return
     out.flush()

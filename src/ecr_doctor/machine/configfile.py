@@ -1,6 +1,6 @@
 """Find and read the config.json Docker would read: `--config`, `$DOCKER_CONFIG`, home.
 
-The read is bounded (`MAX_CONFIG_BYTES`) and takes regular files only.
+The read goes through the bounded reader (`MAX_CONFIG_BYTES`, regular files only).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ecr_doctor.core.dockerconfig import (
     parse_config,
     too_big_message,
 )
+from ecr_doctor.machine.reading import NotRegularFile, TooLarge, read_regular_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -76,25 +77,17 @@ def read_config(path: str) -> ConfigFile:
     is_symlink = os.path.islink(path)
     real_path = os.path.realpath(path)
     try:
-        st = os.stat(path)
+        raw, mode = read_regular_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return ConfigFile(path, real_path, False, is_symlink, None, b"")
+    except NotRegularFile as exc:
+        raise ConfigError(path, "is a directory; expected a config.json file" if exc.is_directory
+                          else "is not a regular file; expected a config.json file") from None
+    except TooLarge as exc:
+        raise ConfigError(path, too_big_message(exc.size)) from None
     except OSError as exc:
         raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise ConfigError(path, "is a directory; expected a config.json file")
-    if not stat.S_ISREG(st.st_mode):
-        raise ConfigError(path, "is not a regular file; expected a config.json file")
-    if st.st_size > MAX_CONFIG_BYTES:
-        raise ConfigError(path, too_big_message(st.st_size))
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(path, too_big_message(len(raw)))
-    return ConfigFile(path, real_path, True, is_symlink, stat.S_IMODE(st.st_mode), raw)
+    return ConfigFile(path, real_path, True, is_symlink, stat.S_IMODE(mode), raw)
 
 
 def load(path: str, *, strict: bool = True) -> tuple[ConfigFile, DockerConfig]:

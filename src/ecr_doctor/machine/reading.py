@@ -1,0 +1,62 @@
+"""The bounded reader: regular files only, at most a given number of bytes.
+
+The file is opened before it is looked at (`O_NONBLOCK`, so opening a FIFO cannot block, and
+`O_NOCTTY`), then checked through that same descriptor: what was checked is what is read,
+even if someone swaps the path for a FIFO or a device between the two.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import NamedTuple
+
+__all__ = ["NotRegularFile", "ReadResult", "TooLarge", "read_regular_file"]
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(
+    os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A directory, FIFO, socket or device where a file was expected."""
+
+    def __init__(self, path: str, mode: int) -> None:
+        super().__init__("a directory" if stat.S_ISDIR(mode) else "not a regular file")
+        self.path, self.is_directory = path, stat.S_ISDIR(mode)
+
+
+class TooLarge(OSError):
+    def __init__(self, path: str, size: int, limit: int) -> None:
+        super().__init__(f"larger than {limit} bytes")
+        self.path, self.size, self.limit = path, size, limit
+
+
+class ReadResult(NamedTuple):
+    data: bytes
+    mode: int  # st_mode of the file read
+
+
+def read_regular_file(path: str, limit: int) -> ReadResult:
+    """The bytes of the regular file `path`; raises NotRegularFile, TooLarge, or the OSError
+    of the open (FileNotFoundError, PermissionError, ...)."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, st.st_mode)
+        if st.st_size > limit:
+            raise TooLarge(path, st.st_size, limit)
+        chunks: list[bytes] = []
+        remaining = limit + 1  # one byte more shows a file that grew while being read
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise TooLarge(path, len(data), limit)
+        return ReadResult(data, st.st_mode)
+    finally:
+        os.close(fd)
