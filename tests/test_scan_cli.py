@@ -77,7 +77,6 @@ def test_diagnose_never_runs_scan_rules(tmp_path: Path) -> None:
     from conftest import machine
 
     from ecr_doctor.core.engine import diagnose_text
-    from ecr_doctor.core.rules import scn as _registered  # noqa: F401
 
     diagnosis = diagnose_text(config(expired_auth()), "c.json", machine())
     assert not [f for f in diagnosis.findings if f.rule_id.startswith("SCN")]

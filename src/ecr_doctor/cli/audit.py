@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from ecr_doctor.cli.exits import EXIT_OK
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK
 from ecr_doctor.cli.options import parse_fail_on
-from ecr_doctor.cli.scan import EXIT_FINDINGS, add_output_options, emit
+from ecr_doctor.cli.scan import add_output_options, emit
 from ecr_doctor.cli.streams import Streams
 
 SUMMARY = "check this host's Docker configs, helper caches and environment (runner gate)"

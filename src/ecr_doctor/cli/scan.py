@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from ecr_doctor.cli.exits import EXIT_OK, UsageError
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding, Severity
@@ -27,9 +27,6 @@ DESCRIPTION = (
     "findings. scan never touches the network and never prints a secret."
 )
 
-SCAN_NETWORK_NOTE = ("scan and audit never touch the network: they read files and the "
-                     "environment only, and never print a secret (at most a sha256 fingerprint).")
-EXIT_FINDINGS = 1
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 400
 PROGRESS_THRESHOLD = 2000
@@ -196,7 +193,6 @@ def emit(fmt: str, findings: Sequence[Finding], out: TextIO, *, command: str, fi
           skipped: Sequence[Skipped], verbose: bool, exit_code: int, known: int = 0,
           unreadable: Sequence[Skipped] = (), checked: Sequence[str] = ()) -> None:
     from ecr_doctor.core.rules import all_rules
-    from ecr_doctor.core.rules import scn as _scan_rules  # noqa: F401  (registers SCN rules)
 
     if fmt == "sarif":
         from ecr_doctor.render.sarif import dumps

@@ -3,7 +3,6 @@ as given (no newline translation), written atomically."""
 
 from __future__ import annotations
 
-import sys
 from typing import BinaryIO, TextIO
 
 from ecr_doctor.cli.exits import UsageError, WriteFailed
@@ -55,4 +54,4 @@ def emit(out: TextIO, text: str) -> None:
 
 
 def stdin_bytes(stdin: TextIO) -> BinaryIO:
-    return getattr(stdin, "buffer", sys.stdin.buffer)
+    return stdin.buffer
