@@ -46,7 +46,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out = streams.out
     parse_fail_on(args.fail_on)
-
     extras = fix_extras(args)  # --profile / --account x --region hosts join --registry
     check_registries(args.registry)
     mode = args.mode or "diff"
