@@ -1,5 +1,9 @@
-"""Machine output. The shape is versioned (`schema_version`) and described by
-`ecr_doctor/schemas/diagnose-v1.json`; additions bump the minor, changes the major."""
+"""Machine output: one envelope for every command.
+
+`{"schema_version", "tool", "command", "exit_code", "result"}`, described by
+`ecr_doctor/schemas/envelope.json`; `result` is described by `schemas/<command>.json`.
+Additions bump the minor version, changes the major.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,17 @@ from ecr_doctor.core.fixer import FixPlan
 from ecr_doctor.core.model import Severity
 from ecr_doctor.core.records import finding_dict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+
+
+def envelope(command: str, result: dict[str, Any], *, exit_code: int) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecr-doctor", "version": __version__},
+        "command": command,
+        "exit_code": exit_code,
+        "result": result,
+    }
 
 
 def diagnosis_dict(
