@@ -12,8 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import ECR, expired_auth, live_auth
+from envelope import validated
 
-SCHEMAS = Path(__file__).parent.parent / "src" / "ecr_doctor" / "schemas"
+
 
 
 def cli(*args: str, home: Path, env: dict[str, str] | None = None,
@@ -69,9 +70,8 @@ def test_fail_on_threshold(tmp_path: Path) -> None:
 def test_json_output_matches_schema(tmp_path: Path) -> None:
     write_config(tmp_path, {"auths": {f"https://{ECR}": {"auth": expired_auth()}}})
     result = cli("--format", "json", home=tmp_path)
-    data = json.loads(result.stdout)
-    jsonschema.validate(data, json.loads((SCHEMAS / "diagnose-v1.json").read_text()))
-    assert data["exit_code"] == result.returncode == 1
+    data = validated(result.stdout, "diagnose")
+    assert json.loads(result.stdout)["exit_code"] == result.returncode == 1
     assert {f["rule_id"] for f in data["findings"]} >= {"CFG001", "CFG002"}
 
 
@@ -80,13 +80,13 @@ def test_config_location_precedence(tmp_path: Path) -> None:
     elsewhere.mkdir()
     (elsewhere / "config.json").write_text("{}")
     result = cli("--format", "json", home=tmp_path, env={"DOCKER_CONFIG": str(elsewhere)})
-    assert json.loads(result.stdout)["config"]["source"] == "DOCKER_CONFIG"
+    assert validated(result.stdout, "diagnose")["config"]["source"] == "DOCKER_CONFIG"
     flag_dir = tmp_path / "flag"
     flag_dir.mkdir()
     (flag_dir / "config.json").write_text("{}")
     for arg in (str(flag_dir), str(flag_dir / "config.json")):
-        data = json.loads(cli("--config", arg, "--format", "json", home=tmp_path,
-                              env={"DOCKER_CONFIG": str(elsewhere)}).stdout)
+        data = validated(cli("--config", arg, "--format", "json", home=tmp_path,
+                             env={"DOCKER_CONFIG": str(elsewhere)}).stdout, "diagnose")
         assert data["config"]["path"] == str(flag_dir / "config.json")
         assert data["config"]["source"] == "--config"
 
@@ -137,8 +137,7 @@ def test_fix_diff_check_write_cycle(tmp_path: Path) -> None:
 def test_fix_json_output_matches_schema(tmp_path: Path) -> None:
     write_config(tmp_path, {"credHelpers": {f"https://{ECR}": "ecr-login"}})
     result = cli("fix", "--format", "json", home=tmp_path)
-    data = json.loads(result.stdout)
-    jsonschema.validate(data, json.loads((SCHEMAS / "fix-v1.json").read_text()))
+    data = validated(result.stdout, "fix")
     assert data["changed"] and not data["written"]
 
 
@@ -176,8 +175,8 @@ def test_explain_error_and_rule(tmp_path: Path) -> None:
 
 
 def test_rules_lists_everything(tmp_path: Path) -> None:
-    data = json.loads(cli("rules", "--format", "json", home=tmp_path).stdout)
-    assert {"CFG001", "CFG005", "ENV001", "ENV007"} <= {r["id"] for r in data}
+    data = validated(cli("rules", "--format", "json", home=tmp_path).stdout, "rules")
+    assert {"CFG001", "CFG005", "ENV001", "ENV007"} <= {r["id"] for r in data["rules"]}
 
 
 def test_help_says_offline(tmp_path: Path) -> None:

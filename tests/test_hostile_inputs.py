@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ECR
+from envelope import validated
 
 from ecr_doctor.core.jsonspan import parse
 from ecr_doctor.machine.reading import NotRegularFile, TooLarge, read_regular_file
@@ -39,6 +40,7 @@ COMMANDS = (
     ("redact", "{f}"),
     ("scan", "{f}"),
     ("scan", "{f}", "--format", "sarif"),
+    ("scan", "{f}", "--format", "json"),
 )
 
 
@@ -64,7 +66,9 @@ def test_hostile_file_is_explained_not_crashed_on(tmp_path: Path, name: str,
     if command[0] != "redact":  # redact to a pipe writes the shareable file's bytes exactly
         for control in (b"\x1b", b"\x07", "\u009b".encode()):
             assert control not in output, (control, output[:500])
-    if ("json" in command or "sarif" in command) and result.returncode != 2:
+    if "json" in command and result.returncode != 2:
+        validated(result.stdout.decode(), command[0])
+    if "sarif" in command and result.returncode != 2:
         json.loads(result.stdout)
 
 

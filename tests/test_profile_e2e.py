@@ -192,7 +192,7 @@ def test_each_registry_gets_its_own_profiles_token(tmp_path: Path) -> None:
          "--config", str(docker_config / "config.json")],
         env={**base_env, "PYTHONPATH": str(Path(__file__).parent.parent / "src")},
         capture_output=True, text=True, timeout=60)
-    found = [f["rule_id"] for f in json.loads(diagnose.stdout)["findings"]]
+    found = [f["rule_id"] for f in json.loads(diagnose.stdout)["result"]["findings"]]
     assert "ENV020" not in found and "ENV001" not in found, diagnose.stdout
 
     with registry_behind_proxy(tmp_path) as (proxy, seen, ca):
@@ -235,7 +235,7 @@ def test_diagnose_flags_a_wrapper_whose_profile_is_gone(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "ecr_doctor", "diagnose", "--format",
                              "json", "--config", str(config)], env=env, capture_output=True,
                             text=True, timeout=60)
-    findings = json.loads(result.stdout)["findings"]
+    findings = json.loads(result.stdout)["result"]["findings"]
     env020 = [f for f in findings if f["rule_id"] == "ENV020"]
     assert len(env020) == 1 and "'ghost'" in env020[0]["message"], result.stdout
     assert result.returncode == 1

@@ -17,7 +17,7 @@ from ecr_doctor.cli.main import main
 from ecr_doctor.core.dockerconfig import docker_field
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.tokens import make_ecr_auth
-from ecr_doctor.render.jsonout import diagnosis_dict, dumps, fix_dict
+from ecr_doctor.render.jsonout import diagnosis_result, dumps, fix_result
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import render_diagnosis
 
@@ -142,8 +142,8 @@ def test_no_secret_in_any_output(generated: tuple[dict[str, Any], list[str]],
     plan = fix_text(text, "config.json", ENV, unsafe=True)
     outputs = [
         render_diagnosis(diagnosis, ENV, Style(False), header="h", config_arg=None, registries=[]),
-        dumps(diagnosis_dict(diagnosis, config={}, exit_code=0)),
-        dumps(fix_dict(plan, mode="diff", written=False, backup=None)),
+        dumps(diagnosis_result(diagnosis, config={})),
+        dumps(fix_result(plan, mode="diff", written=False, backup=None)),
         plan.diff(),
     ]
     blob = "\n".join(outputs)

@@ -112,7 +112,7 @@ def test_verify_no_aws_credentials_shows_the_helper_log_reason(chain: dict[str, 
     report = verify_report(chain, "verify-no-aws")
     assert report["outcome"] == "not-found"
     assert "failed to retrieve credentials" in report["helper_log_error"]
-    findings = json.loads(chain["verify-no-aws"]["diagnose"]["out"])["findings"]
+    findings = json.loads(chain["verify-no-aws"]["diagnose"]["out"])["result"]["findings"]
     assert "ENV007" in {f["rule_id"] for f in findings}
 
 
@@ -152,7 +152,7 @@ def test_verify_helper_missing(chain: dict[str, Any]) -> None:
 
 def test_diagnose_and_explain_use_the_helpers_own_evidence(chain: dict[str, Any]) -> None:
     case = chain["verify-stale-cache"]
-    findings = {f["rule_id"]: f for f in json.loads(case["diagnose"]["out"])["findings"]}
+    findings = {f["rule_id"]: f for f in json.loads(case["diagnose"]["out"])["result"]["findings"]}
     # The expired cache entry, and that the helper's last run fell back to it.
     assert findings["ENV008"]["severity"] == "high"
     assert "fall back" in findings["ENV008"]["message"]

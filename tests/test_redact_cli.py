@@ -106,7 +106,7 @@ def test_redacted_config_still_diagnoses_the_same(tmp_path: Path) -> None:
 
     def rules(name: str) -> list[str]:
         result = cli("diagnose", "--config", name, "--format", "json", cwd=tmp_path)
-        return sorted(f["rule_id"] for f in json.loads(result.stdout)["findings"])
+        return sorted(f["rule_id"] for f in json.loads(result.stdout)["result"]["findings"])
 
     assert rules("redacted.json") == rules("config.json")
     assert "CFG001" in rules("redacted.json")

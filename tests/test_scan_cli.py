@@ -1,7 +1,7 @@
 """`ecr-doctor scan` / `audit` end to end: the walk, output formats, baseline, exit codes.
 
 SARIF is validated against the official SARIF 2.1.0 schema (tests/data); JSON against
-src/ecr_doctor/schemas/scan-v1.json. A hypothesis property plants tokens and checks that no
+src/ecr_doctor/schemas/scan.json. A hypothesis property plants tokens and checks that no
 output format ever contains them.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import ECR, NOW, expired_auth
+from envelope import validated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The official OASIS SARIF 2.1.0 schema (errata01), vendored so the test runs in any clone:
 # https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
-SCAN_SCHEMA = ROOT / "src" / "ecr_doctor" / "schemas" / "scan-v1.json"
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -100,9 +100,8 @@ def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
 
 def test_json_validates_against_its_schema(tree: Path) -> None:
     code, out, _ = run("scan", str(tree), "--format", "json", "-v")
-    doc = json.loads(out)
-    jsonschema.validate(doc, json.loads(SCAN_SCHEMA.read_text()))
-    assert doc["exit_code"] == code == 1 and doc["summary"]["high"] == 1
+    doc = validated(out, "scan")
+    assert json.loads(out)["exit_code"] == code == 1 and doc["summary"]["high"] == 1
 
 
 def test_baseline_accepts_known_findings_by_hash(tree: Path, tmp_path: Path) -> None:
@@ -212,9 +211,8 @@ def test_audit_cli_json_and_exit_code(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("DOCKER_CONFIG", raising=False)
     monkeypatch.delenv("DOCKER_AUTH_CONFIG", raising=False)
     code, out, _ = run("audit", "--root", str(tmp_path), "--format", "json")
-    doc = json.loads(out)
-    jsonschema.validate(doc, json.loads(SCAN_SCHEMA.read_text()))
-    assert code == 1 and doc["command"] == "audit" and doc["summary"]["high"] >= 1
+    doc = validated(out, "audit")
+    assert code == 1 and doc["summary"]["high"] >= 1
     code, out, _ = run("audit", "--root", str(tmp_path), "--format", "sarif")
     jsonschema.validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
 

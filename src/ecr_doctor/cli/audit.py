@@ -8,8 +8,9 @@ import os
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK
 from ecr_doctor.cli.options import parse_fail_on
-from ecr_doctor.cli.scan import add_output_options, emit
+from ecr_doctor.cli.scan import add_output_options
 from ecr_doctor.cli.streams import Streams
+from ecr_doctor.render.report import FindingsReport, emit_report
 
 SUMMARY = "check this host's Docker configs, helper caches and environment (runner gate)"
 DESCRIPTION = (
@@ -38,10 +39,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     report = audit_host(args.root, args.path, dict(os.environ))
     findings = list(report.findings)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
-    emit(args.format, findings, out, command="audit", files=len(report.checked),
-          skipped=(), verbose=args.verbose, exit_code=code, unreadable=report.unreadable,
-          checked=report.checked)
-    if args.verbose and args.format == "text":
-        for path in report.checked:
-            out.write(f"checked {path}\n")
+    emit_report(args.format, FindingsReport("audit", findings, len(report.checked), code,
+                                            unreadable=report.unreadable,
+                                            checked=report.checked),
+                out, verbose=args.verbose)
     return code

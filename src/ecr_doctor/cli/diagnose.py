@@ -31,9 +31,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     diagnosis = diagnose(loaded, args.registry)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in diagnosis.findings) else EXIT_OK
     if args.format == "json":
-        from ecr_doctor.render.jsonout import diagnosis_dict, dumps
+        from ecr_doctor.render.jsonout import diagnosis_result, dumps, envelope
 
-        out.write(dumps(diagnosis_dict(diagnosis, config=config_dict(loaded), exit_code=code)))
+        out.write(dumps(envelope("diagnose", diagnosis_result(diagnosis,
+                                                              config=config_dict(loaded)),
+                                 exit_code=code)))
         return code
     from ecr_doctor.render.text import render_diagnosis
 

@@ -24,6 +24,7 @@ DESCRIPTION = (
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="+", help='error text, "-", or a rule id such as CFG001')
     parser.add_argument("--config", metavar="PATH", help="config to check causes against")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
@@ -36,7 +37,14 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     if rule is not None:
         from ecr_doctor.core.rules.pages import rule_page
 
-        out.write(rule_page(rule))
+        page = rule_page(rule)
+        if args.format == "json":
+            from ecr_doctor.render.jsonout import dumps, envelope, rule_page_result
+
+            out.write(dumps(envelope("explain", rule_page_result(rule, page),
+                                     exit_code=EXIT_OK)))
+        else:
+            out.write(page)
         return EXIT_OK
     if not text.strip():
         raise UsageError("nothing to explain: paste the error text, or name a rule id")
@@ -48,6 +56,12 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     except ConfigError:  # the machine's own evidence is a bonus: explain works without it
         findings = ()
     explanation = explain_error(text, findings)
+    if args.format == "json":
+        from ecr_doctor.render.jsonout import dumps, envelope, explanation_result
+
+        out.write(dumps(envelope("explain", explanation_result(explanation),
+                                 exit_code=EXIT_OK)))
+        return EXIT_OK
     from ecr_doctor.render.pages import explanation_text
 
     out.write(explanation_text(explanation, Style(use_color(out))))

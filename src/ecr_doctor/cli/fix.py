@@ -70,12 +70,20 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             raise WriteFailed(f"{exc} (the original is untouched)") from exc
         written = True
     if args.format == "json":
-        from ecr_doctor.render.jsonout import dumps, fix_dict
+        from ecr_doctor.render.jsonout import dumps, envelope, fix_result
 
-        out.write(dumps(fix_dict(plan, mode=mode, written=written, backup=backup)))
+        code = _exit_code(mode, plan, extras)
+        out.write(dumps(envelope("fix", fix_result(plan, mode=mode, written=written,
+                                                   backup=backup),
+                                 exit_code=code)))
+        return code
     else:
         _render_fix_text(out, plan, mode, written, backup, args)
         extras.report(out, mode)
+    return _exit_code(mode, plan, extras)
+
+
+def _exit_code(mode: str, plan: FixPlan, extras: FixExtras) -> int:
     if mode == "check":
         return EXIT_FINDINGS if plan.changed or extras.wrappers_pending else EXIT_OK
     return EXIT_OK

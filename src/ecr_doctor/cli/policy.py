@@ -31,11 +31,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     iam.add_argument("--pull-through-cache", action="store_true",
                      help="also allow pulls to populate a pull-through cache "
                      "(BatchImportUpstreamImage, CreateRepository)")
-    sub.add_parser("rego", help="OPA Rego v1 policy for conftest (static tokens, hosts "
+    iam.add_argument("--format", choices=("text", "json"), default="text",
+                     help="text: the policy document itself; json: in ecr-doctor's envelope")
+    rego = sub.add_parser("rego", help="OPA Rego v1 policy for conftest (static tokens, hosts "
                    "without helpers)",
                    description="Print an OPA Rego v1 policy (package main, conftest's default "
                    "namespace) that rejects static ECR tokens and ECR registries without a "
                    "credential helper: conftest test ~/.docker/config.json --policy DIR")
+    rego.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text: the Rego module itself; json: in ecr-doctor's envelope")
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
@@ -43,7 +47,9 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     if args.policy_kind == "rego":
         from ecr_doctor.policy.rego import rego_policy
 
-        out.write(rego_policy())
+        text = rego_policy()
+        out.write(_enveloped({"kind": "rego", "rego": text}) if args.format == "json"
+                  else text)
         return EXIT_OK
     from ecr_doctor.policy.iam import IamError, iam_policy, render_policy, repository_arn
 
@@ -53,6 +59,13 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
                             pull_through=args.pull_through_cache)
     except IamError as exc:
         raise UsageError(str(exc)) from None
-    out.write(render_policy(policy))
+    out.write(_enveloped({"kind": "iam", "policy": policy}) if args.format == "json"
+              else render_policy(policy))
     return EXIT_OK
+
+
+def _enveloped(result: dict[str, object]) -> str:
+    from ecr_doctor.render.jsonout import dumps, envelope
+
+    return dumps(envelope("policy", dict(result), exit_code=EXIT_OK))
 

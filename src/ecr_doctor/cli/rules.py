@@ -23,12 +23,9 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
     rules = all_rules()
     if args.format == "json":
-        import json
+        from ecr_doctor.render.jsonout import dumps, envelope, rules_result
 
-        out.write(json.dumps([
-            {"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
-             "fix": r.fixable.value if r.fixable else None} for r in rules
-        ], indent=2) + "\n")
+        out.write(dumps(envelope("rules", rules_result(rules), exit_code=EXIT_OK)))
         return EXIT_OK
     for r in rules:
         fix = r.fixable.value if r.fixable else "-"

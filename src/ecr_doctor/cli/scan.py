@@ -10,13 +10,14 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import Any
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.streams import Streams
-from ecr_doctor.core.model import Finding, Severity
-from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult, Skipped
+from ecr_doctor.core.model import Finding
+from ecr_doctor.render.report import FindingsReport, emit_report
+from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult
 
 SUMMARY = "scan repositories and CI files for registry credentials and risky ECR logins"
 DESCRIPTION = (
@@ -31,8 +32,6 @@ DESCRIPTION = (
 POOL_THRESHOLD = 400
 PROGRESS_THRESHOLD = 2000
 CHUNK = 64
-# audit's text output is a one-screen summary: the worst findings first, then counts.
-AUDIT_SCREEN = 15
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -181,77 +180,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
     findings, known = filter_known(result.findings, accepted)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
-    emit(args.format, findings, out, command="scan", files=result.files_scanned,
-          skipped=result.skipped, verbose=args.verbose, exit_code=code, known=known)
+    report = FindingsReport("scan", findings, result.files_scanned, code,
+                            skipped=result.skipped, accepted_by_baseline=known)
+    emit_report(args.format, report, out, verbose=args.verbose)
     return code
-
-
-# --- Output ------------------------------------------------------------------------------
-
-
-def emit(fmt: str, findings: Sequence[Finding], out: TextIO, *, command: str, files: int,
-          skipped: Sequence[Skipped], verbose: bool, exit_code: int, known: int = 0,
-          unreadable: Sequence[Skipped] = (), checked: Sequence[str] = ()) -> None:
-    from ecr_doctor.core.rules import all_rules
-
-    if fmt == "sarif":
-        from ecr_doctor.render.sarif import dumps
-
-        used = {f.rule_id for f in findings}
-        out.write(dumps(findings, [r for r in all_rules()
-                                   if r.id.startswith("SCN") or r.id in used]))
-        return
-    if fmt == "json":
-        import json
-
-        out.write(json.dumps(_json_document(findings, command=command, files=files,
-                                            skipped=skipped, exit_code=exit_code, known=known,
-                                            unreadable=unreadable, checked=checked),
-                             indent=2) + "\n")
-        return
-    shown = findings if command == "scan" or verbose else findings[:AUDIT_SCREEN]
-    for f in shown:
-        fp = f.detail("secret")
-        suffix = f" ({fp})" if fp else ""
-        out.write(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}\n")
-    if len(shown) < len(findings):
-        out.write(f"... {len(findings) - len(shown)} more (-v or --format json lists all)\n")
-    if verbose:
-        for s in skipped:
-            out.write(f"skipped {s.path}: {s.reason}\n")
-    for u in unreadable:
-        out.write(f"could not read {u.path}: {u.reason}\n")
-    counts = _counts(findings)
-    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
-    extra = f"; {known} accepted by the baseline" if known else ""
-    hidden = f"; {len(skipped)} skipped (-v lists them)" if skipped and not verbose else ""
-    out.write(f"ecr-doctor {command}: {files} file(s) checked: {summary}{extra}{hidden}\n")
-
-
-def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
-    for f in findings:
-        counts[f.severity.label] += 1
-    return counts
-
-
-def _json_document(findings: Sequence[Finding], *, command: str, files: int,
-                   skipped: Sequence[Skipped], exit_code: int, known: int,
-                   unreadable: Sequence[Skipped], checked: Sequence[str]) -> dict[str, Any]:
-    from ecr_doctor import __version__
-
-    return {
-        "schema_version": "1.0",
-        "tool": {"name": "ecr-doctor", "version": __version__},
-        "command": command,
-        "findings": [{
-            "rule_id": f.rule_id, "severity": f.severity.label, "message": f.message,
-            "path": f.location.path, "line": f.location.line, "col": f.location.col,
-            "registry": f.registry, "details": dict(f.details),
-        } for f in findings],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
-        "unreadable": [{"path": u.path, "reason": u.reason} for u in unreadable],
-        "checked": list(checked),
-        "summary": {"files": files, "accepted_by_baseline": known, **_counts(findings)},
-        "exit_code": exit_code,
-    }
