@@ -8,12 +8,13 @@ from conftest import ECR, ECR2, expired_auth, helper, live_auth, machine
 
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.fixer import mask_secrets
+from ecr_doctor.core.options import Options
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 
 
-def fixed(text: str, **kw: object) -> str:
-    return fix_text(text, "config.json", GOOD, **kw).after  # type: ignore[arg-type]
+def fixed(text: str, options: Options = Options()) -> str:
+    return fix_text(text, "config.json", GOOD, options).after
 
 
 def test_removes_stale_token_and_adds_scoped_helper_in_docker_style() -> None:
@@ -45,8 +46,8 @@ def test_fix_is_idempotent_and_clean_afterwards() -> None:
     before = json.dumps({"auths": {f"https://{ECR}/v2/": {"auth": expired_auth()}},
                          "credHelpers": {f"https://{ECR}": "docker-credential-ecr-login"},
                          "credStore": "ecr-login"}, indent="\t")
-    once = fixed(before, unsafe=True)
-    assert fixed(once, unsafe=True) == once
+    once = fixed(before, Options(unsafe_fixes=True))
+    assert fixed(once, Options(unsafe_fixes=True)) == once
     remaining = diagnose_text(once, "config.json", GOOD).findings
     assert [f.rule_id for f in remaining if f.fix is not None] == []
     assert json.loads(once)["credHelpers"] == {ECR: "ecr-login"}
@@ -57,12 +58,12 @@ def test_unsafe_fixes_are_held_back_by_default() -> None:
     plan = fix_text(before, "config.json", GOOD)
     assert [f.rule_id for f in plan.unsafe_skipped] == ["CFG005"]
     assert json.loads(plan.after)["credsStore"] == "ecr-login"
-    unsafe = json.loads(fixed(before, unsafe=True))
+    unsafe = json.loads(fixed(before, Options(unsafe_fixes=True)))
     assert "credsStore" not in unsafe and unsafe["credHelpers"] == {ECR: "ecr-login"}
 
 
 def test_registry_flag_sets_up_hosts_in_empty_file() -> None:
-    after = fixed("", extra_registries=[ECR])
+    after = fixed("", Options(registries=(ECR,)))
     assert after == '{\n\t"credHelpers": {\n\t\t"%s": "ecr-login"\n\t}\n}\n' % ECR
 
 
@@ -85,7 +86,7 @@ def test_duplicate_credhelpers_objects_updated_in_place() -> None:
 
 def test_mode_fix_reported() -> None:
     plan = fix_text(json.dumps({"credHelpers": {ECR: "ecr-login"}}), "c.json", GOOD,
-                    file_mode=0o644)
+                    Options(file_mode=0o644))
     assert plan.mode == 0o600 and plan.changed and plan.before == plan.after
 
 

@@ -20,6 +20,7 @@ from ecr_doctor.core.tokens import make_ecr_auth
 from ecr_doctor.render.jsonout import diagnosis_result, dumps, fix_result
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import render_diagnosis
+from ecr_doctor.core.options import Options
 
 ENV = machine(helper("ecr-login", version=(0, 12, 0)), helper("desktop", found=False))
 SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
@@ -119,7 +120,7 @@ def test_fix_keeps_unrelated_keys_is_valid_and_idempotent(
 ) -> None:
     doc, _ = generated
     text = dump(doc, indent)
-    plan = fix_text(text, "config.json", ENV, unsafe=unsafe)
+    plan = fix_text(text, "config.json", ENV, Options(unsafe_fixes=unsafe))
     result = json.loads(plan.after)  # always valid JSON
     unrelated = [k for k in doc if k.lower() not in MANAGED]
     assert [k for k in result if k in unrelated] == unrelated  # same keys, same order
@@ -128,7 +129,7 @@ def test_fix_keeps_unrelated_keys_is_valid_and_idempotent(
     for key, entry in doc.get("auths", {}).items():
         if "dkr.ecr" not in key:
             assert result["auths"][key] == entry
-    again = fix_text(plan.after, "config.json", ENV, unsafe=unsafe)
+    again = fix_text(plan.after, "config.json", ENV, Options(unsafe_fixes=unsafe))
     assert again.after == plan.after  # idempotent
 
 
@@ -139,7 +140,7 @@ def test_no_secret_in_any_output(generated: tuple[dict[str, Any], list[str]],
     doc, planted = generated
     text = dump(doc, indent)
     diagnosis = diagnose_text(text, "config.json", ENV)
-    plan = fix_text(text, "config.json", ENV, unsafe=True)
+    plan = fix_text(text, "config.json", ENV, Options(unsafe_fixes=True))
     outputs = [
         render_diagnosis(diagnosis, ENV, Style(False), header="h", config_arg=None, registries=[]),
         dumps(diagnosis_result(diagnosis, config={})),

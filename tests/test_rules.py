@@ -13,13 +13,14 @@ from ecr_doctor.core.engine import diagnose_config, diagnose_text
 from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
 from ecr_doctor.core.model import Applicability, Finding, Severity
 from ecr_doctor.core.rules import all_rules, get_rule
+from ecr_doctor.core.options import Options
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 
 
-def run(doc: Any, env: Environment = GOOD, **kw: Any) -> list[Finding]:
+def run(doc: Any, env: Environment = GOOD, options: Options = Options()) -> list[Finding]:
     text = doc if isinstance(doc, str) else json.dumps(doc, indent="\t")
-    return list(diagnose_text(text, "config.json", env, **kw).findings)
+    return list(diagnose_text(text, "config.json", env, options).findings)
 
 
 def ids(findings: list[Finding]) -> list[str]:
@@ -97,12 +98,12 @@ def test_ecr_host_without_helper() -> None:
 
 
 def test_registry_flag_adds_hosts() -> None:
-    found = only(run({}, extra_registries=[ECR2]), "CFG002")
+    found = only(run({}, options=Options(registries=(ECR2,))), "CFG002")
     assert [f.registry for f in found] == [ECR2]
 
 
 def test_helper_entry_silences_cfg002() -> None:
-    assert only(run({"credHelpers": {ECR: "ecr-login"}}, extra_registries=[ECR]), "CFG002") == []
+    assert only(run({"credHelpers": {ECR: "ecr-login"}}, options=Options(registries=(ECR,))), "CFG002") == []
 
 
 def test_empty_helper_value_is_an_opt_out_and_fix_is_unsafe() -> None:
@@ -240,9 +241,9 @@ def test_docker_auth_config_shadowing() -> None:
 
 def test_config_permissions() -> None:
     config = parse_config(json.dumps({"credHelpers": {ECR: "ecr-login"}}), "config.json")
-    findings = diagnose_config(config, GOOD, file_mode=0o644).findings
+    findings = diagnose_config(config, GOOD, Options(file_mode=0o644)).findings
     assert ids(list(findings)) == ["ENV005"]
-    assert diagnose_config(config, GOOD, file_mode=0o600).findings == ()
+    assert diagnose_config(config, GOOD, Options(file_mode=0o600)).findings == ()
 
 
 def test_no_aws_credentials() -> None:

@@ -27,6 +27,7 @@ from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.core.explain import explain_error
 from ecr_doctor.web import build as web
 from ecr_doctor.web.serve import serving
+from ecr_doctor.core.options import Options
 
 SRC = Path(web.PACKAGE_DIR)
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
@@ -121,7 +122,7 @@ def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
 
 
 def cli_fix(text: str, *, unsafe: bool = False) -> str:
-    return fix_text(text, "config.json", unknown_environment(), unsafe=unsafe).after
+    return fix_text(text, "config.json", unknown_environment(), Options(unsafe_fixes=unsafe)).after
 
 
 # --- the build and the server, no browser needed --------------------------------------------

@@ -16,6 +16,7 @@ from ecr_doctor.cli.exits import use_color
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.environment import Environment, HelperBinary, unknown_environment
+from ecr_doctor.core.options import Options
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import finding_line
 
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         out.write(style.dim(f"$ ecr-doctor --config {path}") + "\n")
         for finding in diagnose_text(text, path, env).findings:
             out.write(finding_line(finding, style) + "\n")
-        plan = fix_text(text, path, env, unsafe=True)
+        plan = fix_text(text, path, env, Options(unsafe_fixes=True))
         out.write("\n" + style.dim(f"$ ecr-doctor fix --diff --unsafe-fixes --config {path}")
                   + "\n")
         for line in plan.diff().splitlines():

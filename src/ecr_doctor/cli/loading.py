@@ -10,6 +10,7 @@ from ecr_doctor.cli.exits import UsageError
 from ecr_doctor.core.dockerconfig import ConfigFile, ConfigLocation, DockerConfig, parse_config
 from ecr_doctor.core.engine import Diagnosis, diagnose_config
 from ecr_doctor.core.environment import Environment
+from ecr_doctor.core.options import Options
 from ecr_doctor.core.registries import classify
 from ecr_doctor.machine.capture import capture
 from ecr_doctor.machine.configfile import locate, read_config
@@ -51,11 +52,14 @@ def load(config_arg: str | None, registries: list[str]) -> Loaded:
 
 
 
+def options(loaded: Loaded, registries: list[str], *, unsafe_fixes: bool = False) -> Options:
+    return Options(registries=tuple(registries), unsafe_fixes=unsafe_fixes,
+                   location=loaded.location, file_mode=loaded.file.mode,
+                   file_exists=loaded.file.exists)
+
+
 def diagnose(loaded: Loaded, registries: list[str]) -> Diagnosis:
-    return diagnose_config(
-        loaded.config, loaded.env, extra_registries=registries, location=loaded.location,
-        file_mode=loaded.file.mode, file_exists=loaded.file.exists,
-    )
+    return diagnose_config(loaded.config, loaded.env, options(loaded, registries))
 
 
 

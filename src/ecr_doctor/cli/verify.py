@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
-from ecr_doctor.cli.loading import check_registries, header, load
+from ecr_doctor.cli.loading import check_registries, header, load, options
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.registries import Registry, classify, lookup_key
@@ -226,7 +226,7 @@ def _targets(args: argparse.Namespace) -> tuple[str, list[tuple[Registry, Resolu
 
     check_registries(args.registry)
     loaded = load(args.config, args.registry)
-    ctx = Context(loaded.config, loaded.env, tuple(args.registry), loaded.location)
+    ctx = Context(loaded.config, loaded.env, options(loaded, args.registry))
     wanted = {lookup_key(classify(r).host) for r in args.registry}
     pairs: list[tuple[Registry, Resolution | None]] = []
     for registry in ctx.ecr_registries:

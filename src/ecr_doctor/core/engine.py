@@ -5,18 +5,18 @@ This is the whole core the browser build calls; the CLI adds file and machine I/
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from ecr_doctor.core.dockerconfig import ConfigLocation, DockerConfig, parse_config
+from ecr_doctor.core.dockerconfig import DockerConfig, parse_config
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Finding
+from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.registries import Registry
 from ecr_doctor.core.resolution import Resolution
 from ecr_doctor.core.rules import Context, all_rules
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from ecr_doctor.core.fixer import FixPlan
 
 # A fix can enable a rule that has its own fix (a renamed `credStore: ecr-login` becomes a
@@ -37,37 +37,20 @@ class Diagnosis(NamedTuple):
         return tuple((r, self.context.resolution(r)) for r in self.context.registries)
 
 
-def diagnose_config(
-    config: DockerConfig,
-    env: Environment,
-    *,
-    extra_registries: Sequence[str] = (),
-    location: ConfigLocation | None = None,
-    file_mode: int | None = None,
-    file_exists: bool = True,
-) -> Diagnosis:
-    ctx = Context(config, env, tuple(extra_registries), location, file_mode, file_exists)
+def diagnose_config(config: DockerConfig, env: Environment,
+                    options: Options = DEFAULT_OPTIONS) -> Diagnosis:
+    ctx = Context(config, env, options)
     findings = [f for rule in all_rules() for f in rule.check(ctx)]
     findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id, f.message))
     return Diagnosis(ctx, tuple(findings))
 
 
-def diagnose_text(
-    text: str | bytes, path: str, env: Environment, *, extra_registries: Sequence[str] = ()
-) -> Diagnosis:
-    return diagnose_config(parse_config(text, path), env, extra_registries=extra_registries)
+def diagnose_text(text: str | bytes, path: str, env: Environment,
+                  options: Options = DEFAULT_OPTIONS) -> Diagnosis:
+    return diagnose_config(parse_config(text, path), env, options)
 
 
-def fix_text(
-    text: str,
-    path: str,
-    env: Environment,
-    *,
-    extra_registries: Sequence[str] = (),
-    unsafe: bool = False,
-    file_mode: int | None = None,
-    location: ConfigLocation | None = None,
-) -> FixPlan:
+def fix_text(text: str, path: str, env: Environment, options: Options = DEFAULT_OPTIONS) -> FixPlan:
     """Fix to a fixpoint; `text` is the decoded file (a leading BOM kept as U+FEFF)."""
     from ecr_doctor.core.fixer import FixPlan, plan_fix  # only `fix` pays for difflib
 
@@ -76,11 +59,10 @@ def fix_text(
     mode: int | None = None
     skipped: tuple[Finding, ...] = ()
     for _ in range(MAX_FIX_ROUNDS):
-        diagnosis = diagnose_config(
-            parse_config(current, path), env, extra_registries=extra_registries,
-            location=location, file_mode=file_mode if mode is None else mode,
-        )
-        plan = plan_fix(path, current, diagnosis.findings, unsafe=unsafe)
+        # Once a round has set the file's mode, later rounds see the file as it will be.
+        round_options = options if mode is None else replace(options, file_mode=mode)
+        diagnosis = diagnose_config(parse_config(current, path), env, round_options)
+        plan = plan_fix(path, current, diagnosis.findings, unsafe=options.unsafe_fixes)
         skipped = plan.unsafe_skipped
         for finding in plan.applied:
             applied.setdefault((finding.rule_id, finding.message), finding)

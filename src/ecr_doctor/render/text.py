@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from ecr_doctor.core.engine import Diagnosis
@@ -12,6 +13,9 @@ from ecr_doctor.render.style import Style
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from ecr_doctor.core.fixer import FixPlan
+    from ecr_doctor.machine.wrappers import WrapperPlan
 
 
 def finding_line(finding: Finding, style: Style) -> str:
@@ -101,3 +105,58 @@ def render_diagnosis(
                    f"{fix_command(config_arg, registries, True)}")
     out.append("Details for any rule: ecr-doctor explain RULE-ID")
     return "\n".join(out) + "\n"
+
+
+def fix_report(plan: FixPlan, style: Style, *, mode: str, written: bool, backup: str | None,
+               config_arg: str | None, wrappers: Sequence[WrapperPlan] = (),
+               helper_dir_on_path: bool = True,
+               pull_through_hosts: Sequence[str] | None = None) -> str:
+    """What `fix` did or would do: the diff, each fix, the wrappers and what to run next."""
+    out = _config_fix_lines(plan, style, mode=mode, written=written, backup=backup,
+                            config_arg=config_arg)
+    for w in wrappers:
+        if w.action == "ok":
+            out.append(f"wrapper {w.path}: up to date (AWS profile {w.profile!r})")
+        elif w.action == "conflict":
+            out.append(f"wrapper {w.path}: a different file is there; not overwritten")
+        elif mode == "write":
+            out.append(f"wrapper {w.path}: installed (AWS profile {w.profile!r})")
+        else:
+            out.append(f"wrapper {w.path}: would {w.action} (AWS profile {w.profile!r})")
+    if wrappers and not helper_dir_on_path:
+        helper_dir = os.path.dirname(wrappers[0].path)
+        out.append(f"note: {helper_dir} is not on PATH: Docker will not find the wrappers "
+                   "until it is (add it to PATH for the process that runs docker)")
+    if pull_through_hosts is not None:
+        from ecr_doctor.core.profiles import pull_through_notes
+
+        notes = pull_through_notes(pull_through_hosts)
+        if notes:
+            out.append("Pull-through cache: with a cache rule per upstream, images are pulled "
+                       "through the same hosts (no extra credHelpers entry):")
+            out += [f"  {line}" for line in notes]
+    return "".join(line + "\n" for line in out)
+
+
+def _config_fix_lines(plan: FixPlan, style: Style, *, mode: str, written: bool,
+                      backup: str | None, config_arg: str | None) -> list[str]:
+    out: list[str] = []
+    if not plan.changed:
+        out.append(f"{plan.path}: nothing to fix.")
+    else:
+        if mode != "check":
+            out += [style.diff_line(line) for line in plan.diff().splitlines()]
+            if plan.mode is not None:
+                out.append(f"mode {plan.mode:04o} will be set on {plan.path}")
+        out += [f"fix: {finding_line(finding, style)}" for finding in plan.applied]
+        if written:
+            out.append(f"Wrote {plan.path}" + (f" (backup: {backup})" if backup else ""))
+        elif mode == "diff":
+            out.append("Nothing written. Apply with: ecr-doctor fix --write"
+                       + (f" --config {config_arg}" if config_arg else ""))
+        elif mode == "check":
+            out.append(f"{plan.path}: would change ({len(plan.applied)} fixes).")
+    if plan.unsafe_skipped:
+        out.append(f"{len(plan.unsafe_skipped)} unsafe fix(es) not applied; add --unsafe-fixes:")
+        out += [f"  {finding_line(finding, style)}" for finding in plan.unsafe_skipped]
+    return out

@@ -18,6 +18,7 @@ from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.core.explain import explain_error
 from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.options import Options
 from ecr_doctor.core.records import finding_dict
 from ecr_doctor.core.redaction import redact
 from ecr_doctor.core.rules import all_rules, get_rule
@@ -66,7 +67,7 @@ def analyse(text: str, unsafe: bool = False) -> str:
         diagnosis = diagnose_text(text, PASTED_PATH, env)
     except ConfigError as exc:
         return json.dumps({"ok": False, "error": str(exc), "redacted": _redact(text)})
-    plan = fix_text(text, PASTED_PATH, env, unsafe=unsafe)
+    plan = fix_text(text, PASTED_PATH, env, Options(unsafe_fixes=unsafe))
     findings = diagnosis.findings
     return json.dumps({
         "ok": True,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
-from ecr_doctor.core.dockerconfig import ConfigLocation, DockerConfig
+from ecr_doctor.core.dockerconfig import DockerConfig
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severity
+from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.registries import Registry, classify, convert_to_hostname, lookup_key
 from ecr_doctor.core.resolution import Resolution, resolve
 
@@ -66,22 +67,11 @@ class Context:
     A plain class rather than a tuple: registries and resolutions are derived once, lazily.
     """
 
-    def __init__(
-        self,
-        config: DockerConfig,
-        env: Environment,
-        extra_registries: tuple[str, ...] = (),
-        location: ConfigLocation | None = None,
-        file_mode: int | None = None,
-        file_exists: bool = True,
-    ) -> None:
+    def __init__(self, config: DockerConfig, env: Environment,
+                 options: Options = DEFAULT_OPTIONS) -> None:
         self.config = config
         self.env = env
-        # --registry values: ECR registries to set up even if the config does not mention them.
-        self.extra_registries = extra_registries
-        self.location = location
-        self.file_mode = file_mode
-        self.file_exists = file_exists
+        self.options = options
 
     def helper_location(self, host: str) -> Location:
         """Where the config sends `host` to a helper: its credHelpers key, else credsStore."""
@@ -107,7 +97,7 @@ class Context:
         """Every registry the config or the command line mentions, one per lookup key."""
         seen: dict[str, Registry] = {}
         keys = [e.key for e in self.config.auths] + [h.key for h in self.config.cred_helpers]
-        keys += list(self.extra_registries)
+        keys += list(self.options.registries)
         for key in keys:
             registry = classify(key)
             seen.setdefault(lookup_key(registry.host), classify(lookup_key(registry.host)))

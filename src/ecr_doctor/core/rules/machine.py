@@ -209,8 +209,8 @@ def docker_auth_config(self: Rule, ctx: Context) -> Iterator[Finding]:
     needs_machine=True,
 )
 def config_permissions(self: Rule, ctx: Context) -> Iterator[Finding]:
-    mode = ctx.file_mode
-    if mode is None or not ctx.file_exists or not mode & 0o077:
+    mode = ctx.options.file_mode
+    if mode is None or not ctx.options.file_exists or not mode & 0o077:
         return
     yield self.finding(f"config file mode is {mode & 0o777:04o}: readable beyond its owner",
                        ctx.at(), fix=Fix("chmod 600", Applicability.SAFE, (SetFileMode(0o600),)))
@@ -231,9 +231,10 @@ def config_permissions(self: Rule, ctx: Context) -> Iterator[Finding]:
     needs_machine=True,
 )
 def docker_config_is_file(self: Rule, ctx: Context) -> Iterator[Finding]:
-    if ctx.location is not None and ctx.location.docker_config_is_file:
+    location = ctx.options.location
+    if location is not None and location.docker_config_is_file:
         yield self.finding("DOCKER_CONFIG points at a file; Docker reads "
-                           f"{ctx.location.path} and finds nothing", ctx.at())
+                           f"{location.path} and finds nothing", ctx.at())
 
 
 @rule(
