@@ -21,7 +21,7 @@ from typing import NamedTuple
 from ecr_doctor.core.dockerconfig import ConfigError, parse_config
 from ecr_doctor.core.model import Finding, Location, Severity
 from ecr_doctor.core.registries import classify
-from ecr_doctor.core.rules import scn as R
+from ecr_doctor.core.rules import scn
 from ecr_doctor.core.rules.base import Rule
 from ecr_doctor.core.secrets import Secret
 from ecr_doctor.core.tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
@@ -210,7 +210,7 @@ def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secre
         message = f"static credential for {registry.host} ({registry.kind.value}) in {via}"
     if username:
         message += f", user {username!r}" if username != "AWS" else ""
-    scan.add(_finding(R.SCN001, message, loc, secret=value, severity=severity,
+    scan.add(_finding(scn.SCN001, message, loc, secret=value, severity=severity,
                       registry=registry.host, extra=extra), value)
 
 
@@ -251,7 +251,7 @@ def bare_tokens(scan: _Scan, via: str) -> None:
             extra = [("form", "auth" if is_auth else "password"), ("via", via)]
             if token.expires_at is not None:
                 extra.append(("expires_at", token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
-            scan.add(_finding(R.SCN002, f"ECR {form} in {via}: {status.describe()}",
+            scan.add(_finding(scn.SCN002, f"ECR {form} in {via}: {status.describe()}",
                               scan.line_of(match.start()), secret=password.reveal(),
                               severity=severity, extra=extra), raw)
             scan.reported.add(hash_value(password.reveal()))
@@ -278,7 +278,7 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             continue
         match = _GET_LOGIN_V1.search(line)
         if match:
-            scan.add(_finding(R.SCN003, f"`aws ecr get-login` (AWS CLI v1 only) in {via}",
+            scan.add(_finding(scn.SCN003, f"`aws ecr get-login` (AWS CLI v1 only) in {via}",
                               Location(scan.path, lineno, match.start() + 1),
                               snippet=match.group(0)))
         for login in _DOCKER_LOGIN.finditer(line):
@@ -289,7 +289,8 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             literal = not _VARIABLE.match(arg.group("val")) and not value.startswith("$(")
             severity = Severity.HIGH if literal else Severity.MEDIUM
             what = "a literal password" if literal else "a password variable"
-            scan.add(_finding(R.SCN005, f"`docker login` with {what} on the command line in {via}",
+            scan.add(_finding(scn.SCN005,
+                              f"`docker login` with {what} on the command line in {via}",
                               Location(scan.path, lineno, login.start() + 1),
                               secret=value if literal else None,
                               snippet="" if literal else line.strip(), severity=severity))
@@ -440,12 +441,12 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
             if action == "aws-actions/amazon-ecr-login" and with_ is not None:
                 mask = with_.get("mask-password")
                 if _truthy(mask, "false") and mask is not None:
-                    scan.add(_finding(R.SCN006, f"amazon-ecr-login with mask-password: false in "
+                    scan.add(_finding(scn.SCN006, f"amazon-ecr-login with mask-password: false in "
                                       f"{via}", Location(scan.path, mask.line, 1),
                                       snippet="mask-password"))
                 skip = with_.get("skip-logout")
                 if self_hosted and _truthy(skip, "true") and skip is not None and not has_logout:
-                    scan.add(_finding(R.SCN004, "amazon-ecr-login with skip-logout: true on a "
+                    scan.add(_finding(scn.SCN004, "amazon-ecr-login with skip-logout: true on a "
                                       f"self-hosted runner leaves the token in {via}",
                                       Location(scan.path, skip.line, 1), snippet="skip-logout"))
             if action == "aws-actions/configure-aws-credentials" and with_ is not None:
@@ -456,7 +457,7 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
             if self_hosted and run is not None and not has_logout:
                 for lineno, line in _scalar_lines(run):
                     if _LOGIN_PIPE.search(line):
-                        scan.add(_finding(R.SCN004, "`get-login-password | docker login` on a "
+                        scan.add(_finding(scn.SCN004, "`get-login-password | docker login` on a "
                                           f"self-hosted runner with no `docker logout` in {via}",
                                           Location(scan.path, lineno, 1), snippet=line.strip()))
     if uses_ecr and "role-to-assume" not in text:
@@ -467,7 +468,7 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
 
 def _long_lived_key(scan: _Scan, node: YNode, via: str) -> None:
     literal = node.kind == "scalar" and bool(_AKIA.match(node.value.strip()))
-    scan.add(_finding(R.SCN008, ("a literal AWS access key" if literal else
+    scan.add(_finding(scn.SCN008, ("a literal AWS access key" if literal else
                                  "long-lived AWS access keys") + f" used for ECR in {via}; "
                       "use OIDC (role-to-assume)", Location(scan.path, node.line, 1),
                       secret=node.value.strip() if literal else None,
@@ -490,7 +491,7 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
             continue
         if "${{" in password.value:
             continue
-        scan.add(_finding(R.SCN007, f"hard-coded container credentials.password in {via}",
+        scan.add(_finding(scn.SCN007, f"hard-coded container credentials.password in {via}",
                           Location(scan.path, password.line, 1), secret=password.value),
                  password.value)
 
@@ -523,7 +524,7 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
         return
     for lineno, line in shell:
         if _LOGIN_PIPE.search(line):
-            scan.add(_finding(R.SCN004, "`get-login-password | docker login` on a self-hosted "
+            scan.add(_finding(scn.SCN004, "`get-login-password | docker login` on a self-hosted "
                               f"runner with no `docker logout` in {via}",
                               Location(scan.path, lineno, 1), snippet=line.strip()))
 

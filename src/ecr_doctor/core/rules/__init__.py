@@ -1,21 +1,30 @@
-"""The rule registry: importing this package registers every rule."""
+"""The rule registry: every family, by name; a family is a module whose id prefix names it."""
 
 from __future__ import annotations
 
-from ecr_doctor.core.rules import (  # noqa: F401  (each family registers its rules)
-    aws,
-    config,
-    enterprise,
-    machine,
-    scn,
-)
-from ecr_doctor.core.rules.base import RULES, Context, Rule, RuleDoc
+from ecr_doctor.core.rules import cfg, env, iam, scn
+from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 
-__all__ = ["RULES", "Context", "Rule", "RuleDoc", "all_rules", "get_rule"]
+__all__ = ["FAMILIES", "RULES", "Context", "Rule", "RuleDoc", "all_rules", "get_rule"]
+
+FAMILIES: tuple[Family, ...] = (cfg.FAMILY, env.FAMILY, iam.FAMILY, scn.FAMILY)
+
+
+def _index(families: tuple[Family, ...]) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for family in families:
+        for rule in family.rules:
+            if rule.id in rules:
+                raise ValueError(f"duplicate rule id {rule.id}")
+            rules[rule.id] = rule
+    return dict(sorted(rules.items()))
+
+
+RULES: dict[str, Rule] = _index(FAMILIES)
 
 
 def all_rules() -> list[Rule]:
-    return [RULES[key] for key in sorted(RULES)]
+    return list(RULES.values())
 
 
 def get_rule(rule_id: str) -> Rule | None:

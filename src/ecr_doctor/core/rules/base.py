@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ecr_doctor.core.dockerconfig import DockerConfig
 from ecr_doctor.core.environment import Environment
@@ -11,9 +12,6 @@ from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severit
 from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.registries import Registry, classify, convert_to_hostname, lookup_key
 from ecr_doctor.core.resolution import Resolution, resolve
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
 
 
 class RuleDoc(NamedTuple):
@@ -31,12 +29,13 @@ class Rule(NamedTuple):
     summary: str
     doc: RuleDoc
     fixable: Applicability | None
-    check_fn: Callable[[Rule, Context], Iterable[Finding]]
+    #: None: the rule is fired elsewhere (scan, IAM, fix --profile), never on a config.
+    check_fn: Callable[[Rule, Context], Iterable[Finding]] | None
     # Rules that read machine facts stay silent when the environment is unknown (browser).
     needs_machine: bool = False
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        if self.needs_machine and not ctx.env.known:
+        if self.check_fn is None or (self.needs_machine and not ctx.env.known):
             return ()
         return self.check_fn(self, ctx)
 
@@ -118,28 +117,38 @@ class Context:
         }
 
 
-RULES: dict[str, Rule] = {}
+CheckFn = Callable[["Rule", "Context"], Iterable[Finding]]
 
 
-def rule(
-    id: str,
-    name: str,
-    severity: Severity,
-    summary: str,
-    doc: RuleDoc,
-    fixable: Applicability | None = None,
-    needs_machine: bool = False,
-) -> Callable[[Callable[[Rule, Context], Iterable[Finding]]], Rule]:
-    """Register a check; the decorated function receives its own Rule to build findings."""
+class Family:
+    """One rule family: an id prefix, one module, its rules in the order they are declared."""
 
-    def register(func: Callable[[Rule, Context], Iterable[Finding]]) -> Rule:
-        made = Rule(id, name, severity, summary, doc, fixable, func, needs_machine)
-        if id in RULES:
-            raise ValueError(f"duplicate rule id {id}")
-        RULES[id] = made
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.rules: list[Rule] = []
+
+    def rule(self, id: str, name: str, severity: Severity, summary: str, doc: RuleDoc,
+             fixable: Applicability | None = None, needs_machine: bool = False,
+             ) -> Callable[[CheckFn], Rule]:
+        """Declare a check; the decorated function receives its own Rule to build findings."""
+
+        def declare(func: CheckFn) -> Rule:
+            return self._add(Rule(id, name, severity, summary, doc, fixable, func,
+                                  needs_machine))
+
+        return declare
+
+    def declare(self, id: str, name: str, severity: Severity, summary: str, doc: RuleDoc,
+                fixable: Applicability | None = None) -> Rule:
+        """A rule fired elsewhere (a scan detector, the IAM checker, `fix --profile`): listed
+        and explained like any other, never run on a Docker config."""
+        return self._add(Rule(id, name, severity, summary, doc, fixable, None))
+
+    def _add(self, made: Rule) -> Rule:
+        if not made.id.startswith(self.prefix):
+            raise ValueError(f"{made.id} does not belong to the {self.prefix} family")
+        self.rules.append(made)
         return made
-
-    return register
 
 
 def host_of(key: str) -> str:

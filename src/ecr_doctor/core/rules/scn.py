@@ -1,20 +1,16 @@
 """The scan rule family (SCN001…): pages for `explain`, ids for SARIF. Standard library only.
 
-They are registered in the shared rule table so `ecr-doctor rules` and `explain SCN001` show
-them, but their Docker-config check yields nothing: `diagnose` never runs a scan detector.
+They are declared in the rule registry so `ecr-doctor rules` and `explain SCN001` show them;
+no Docker-config check runs them: `diagnose` never runs a scan detector.
 The detectors live in `ecr_doctor.scan.detect` and build findings with these Rule values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ecr_doctor.core.model import Severity
+from ecr_doctor.core.rules.base import Family, RuleDoc
 
-from ecr_doctor.core.model import Finding, Severity
-from ecr_doctor.core.rules.base import RULES, Context, Rule, RuleDoc, rule
-
-
-def _not_a_config_rule(self: Rule, ctx: Context) -> Iterator[Finding]:
-    return iter(())
+FAMILY = Family("SCN")
 
 
 _GITLEAKS_1301 = ("gitleaks#1301 (no Docker registry credential rule): "
@@ -30,7 +26,7 @@ _ZIZMOR = ("zizmor hardcoded-container-credentials (src/audit/hardcoded_containe
 _SELF_HOSTED = ("CircleCI aws-ecr orb #265, buildkite agent #1671, amazon-ecr-credential-helper "
                 "#455 and #77: tokens left behind on shared runners")
 
-SCN001 = rule(
+SCN001 = FAMILY.declare(
     "SCN001", "docker-config-static-credential", Severity.HIGH,
     "A Docker config document in the tree holds a static registry credential",
     RuleDoc(
@@ -53,9 +49,9 @@ SCN001 = rule(
         '{"auth": "QVdTOmV5..."}}}',
         references=(_GITLEAKS_1301, _TRUFFLEHOG, _TRIVY, _CLI_PR_6008, _GLSEC),
     ),
-)(_not_a_config_rule)
+)
 
-SCN002 = rule(
+SCN002 = FAMILY.declare(
     "SCN002", "bare-ecr-token", Severity.HIGH,
     "An Amazon ECR authorization token or registry password appears in a file",
     RuleDoc(
@@ -73,9 +69,9 @@ SCN002 = rule(
         references=("docker-and-ecr-facts §4: ECR password layout (observed, undocumented)",
                     "amazon-ecr-credential-helper ecr-login/cache (cache.json format), #679"),
     ),
-)(_not_a_config_rule)
+)
 
-SCN003 = rule(
+SCN003 = FAMILY.declare(
     "SCN003", "aws-ecr-get-login-v1", Severity.MEDIUM,
     "A script or CI job calls `aws ecr get-login`, removed in AWS CLI v2",
     RuleDoc(
@@ -90,9 +86,9 @@ SCN003 = rule(
         references=("aws-cli awscli/customizations/ecr.py ECRLogin", "aws-cli#3374",
                     "aws-cli v2 migration guide: get-login removed"),
     ),
-)(_not_a_config_rule)
+)
 
-SCN004 = rule(
+SCN004 = FAMILY.declare(
     "SCN004", "ecr-login-left-on-self-hosted-runner", Severity.MEDIUM,
     "A self-hosted runner logs in to ECR and never logs out",
     RuleDoc(
@@ -109,9 +105,9 @@ SCN004 = rule(
         "ecr-login credential helper, which stores nothing in config.json.",
         references=(_SELF_HOSTED, "aws-actions/amazon-ecr-login cleanup.js (post-step logout)"),
     ),
-)(_not_a_config_rule)
+)
 
-SCN005 = rule(
+SCN005 = FAMILY.declare(
     "SCN005", "docker-login-password-on-command-line", Severity.MEDIUM,
     "`docker login -p`/`--password` puts the password on a command line",
     RuleDoc(
@@ -124,9 +120,9 @@ SCN005 = rule(
         example="docker login -u AWS -p $TOKEN 123456789012.dkr.ecr.us-east-1.amazonaws.com",
         references=("docker/cli cli/command/registry/login.go (--password warning)",),
     ),
-)(_not_a_config_rule)
+)
 
-SCN006 = rule(
+SCN006 = FAMILY.declare(
     "SCN006", "amazon-ecr-login-unmasked-password", Severity.HIGH,
     "`aws-actions/amazon-ecr-login` runs with `mask-password: 'false'`",
     RuleDoc(
@@ -139,9 +135,9 @@ SCN006 = rule(
         "by name, letting each job log in itself.",
         references=("aws-actions/amazon-ecr-login index.js (mask-password input)",),
     ),
-)(_not_a_config_rule)
+)
 
-SCN007 = rule(
+SCN007 = FAMILY.declare(
     "SCN007", "hardcoded-container-credentials", Severity.HIGH,
     "A GitHub Actions `container`/`services` entry has a hard-coded `credentials.password`",
     RuleDoc(
@@ -154,9 +150,9 @@ SCN007 = rule(
         "`aws-actions/amazon-ecr-login` in a previous job and pass its output.",
         references=(_ZIZMOR,),
     ),
-)(_not_a_config_rule)
+)
 
-SCN008 = rule(
+SCN008 = FAMILY.declare(
     "SCN008", "long-lived-aws-keys-for-ecr", Severity.LOW,
     "A CI workflow uses long-lived AWS access keys for ECR where OIDC would do",
     RuleDoc(
@@ -171,9 +167,9 @@ SCN008 = rule(
         references=("aws-actions/configure-aws-credentials README (OIDC)",
                     "GitHub docs: configuring OpenID Connect in Amazon Web Services"),
     ),
-)(_not_a_config_rule)
+)
 
-SCAN_RULE_IDS: tuple[str, ...] = tuple(sorted(k for k in RULES if k.startswith("SCN")))
+SCAN_RULE_IDS: tuple[str, ...] = tuple(r.id for r in FAMILY.rules)
 
 __all__ = ["SCAN_RULE_IDS", "SCN001", "SCN002", "SCN003", "SCN004", "SCN005", "SCN006",
            "SCN007", "SCN008"]

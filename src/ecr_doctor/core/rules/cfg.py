@@ -1,4 +1,4 @@
-"""Rules about the content of config.json itself. Standard library only."""
+"""The CFG family: rules about the content of config.json itself. Standard library only."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from ecr_doctor.core.model import (
 )
 from ecr_doctor.core.registries import DOCKER_HUB_KEY, Registry, RegistryKind, classify, lookup_key
 from ecr_doctor.core.resolution import Source
-from ecr_doctor.core.rules.base import Context, Rule, RuleDoc, rule
+from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+FAMILY = Family("CFG")
 
 ECR_HELPER = "ecr-login"
 HELPER_PREFIX = "docker-credential-"
@@ -64,7 +66,7 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
     return binary is not None and binary.found and binary.executable
 
 
-@rule(
+@FAMILY.rule(
     "CFG001",
     "static-ecr-credential",
     Severity.HIGH,
@@ -140,7 +142,7 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule(
+@FAMILY.rule(
     "CFG002",
     "ecr-host-without-helper",
     Severity.MEDIUM,
@@ -204,7 +206,7 @@ def _mention_location(ctx: Context, host: str) -> Location:
     return ctx.at()
 
 
-@rule(
+@FAMILY.rule(
     "CFG003",
     "helper-key-never-matches",
     Severity.HIGH,
@@ -264,7 +266,7 @@ def _suffix_repair(value: str) -> str | None:
     return fixed if fixed != value else None
 
 
-@rule(
+@FAMILY.rule(
     "CFG004",
     "helper-name-not-a-suffix",
     Severity.HIGH,
@@ -309,7 +311,7 @@ def helper_name_not_a_suffix(self: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule(
+@FAMILY.rule(
     "CFG005",
     "global-ecr-login-store",
     Severity.MEDIUM,
@@ -368,7 +370,7 @@ MISSPELT_KEYS = {
 KNOWN_KEYS = ("auths", "credsStore", "credHelpers")
 
 
-@rule(
+@FAMILY.rule(
     "CFG006",
     "misspelt-key",
     Severity.MEDIUM,
@@ -433,7 +435,7 @@ def _string_value(ctx: Context, key: str) -> str | None:
     return None
 
 
-@rule(
+@FAMILY.rule(
     "CFG007",
     "empty-auths-placeholder",
     Severity.INFO,
@@ -460,7 +462,7 @@ def empty_auths_placeholder(self: Rule, ctx: Context) -> Iterator[Finding]:
                                    (RemoveAuth(entry.key),)))
 
 
-@rule(
+@FAMILY.rule(
     "CFG008",
     "duplicate-key",
     Severity.LOW,
@@ -480,7 +482,7 @@ def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
                            "last value of a scalar", dup.location)
 
 
-@rule(
+@FAMILY.rule(
     "CFG009",
     "invalid-auth-value",
     Severity.HIGH,
@@ -515,7 +517,7 @@ def invalid_auth_value(self: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule(
+@FAMILY.rule(
     "CFG010",
     "ambiguous-legacy-keys",
     Severity.LOW,
@@ -539,7 +541,7 @@ def ambiguous_legacy_keys(self: Rule, ctx: Context) -> Iterator[Finding]:
                                registry=registry.host)
 
 
-@rule(
+@FAMILY.rule(
     "CFG011",
     "static-credential",
     Severity.INFO,
@@ -566,7 +568,7 @@ def static_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
                            registry=registry.host)
 
 
-@rule(
+@FAMILY.rule(
     "CFG012",
     "utf8-bom",
     Severity.HIGH,
@@ -586,3 +588,36 @@ def utf8_bom(self: Rule, ctx: Context) -> Iterator[Finding]:
                            "empty config", ctx.at(),
                            fix=Fix("strip the BOM", Applicability.SAFE, (StripBom(),)))
 
+
+# Only `fix --profile` knows the wanted mapping (profiles.profile_findings): a config alone
+# never says which profile a registry should use, so no check runs it.
+FAMILY.declare(
+    "CFG020",
+    "registry-profile",
+    Severity.INFO,
+    "A registry should use its own AWS profile (fix --profile)",
+    RuleDoc(
+        what="Emitted by `ecr-doctor fix --profile HOST=PROFILE` (or `--profile-map FILE`) "
+        "for each registry whose `credHelpers` entry does not yet name the wrapper helper "
+        "`ecr-login-<profile>`.",
+        why="Docker maps a registry to a helper name and nothing else, and the ECR helper takes "
+        "credentials from the AWS SDK's default chain, so one machine cannot use a different "
+        "AWS profile per registry (amazon-ecr-credential-helper #249, #976; docker/cli #2145). "
+        "A wrapper `docker-credential-ecr-login-<profile>` that exports `AWS_PROFILE` (and "
+        "drops static keys and web identity from the environment, which would outrank the "
+        "profile) and then execs `docker-credential-ecr-login` does it with no patch to "
+        "either tool.",
+        fix="`ecr-doctor fix --write --profile HOST=PROFILE [--helper-dir DIR]` installs the "
+        "wrapper (default `~/.local/bin`; it says if that is not on PATH) and points "
+        "`credHelpers[HOST]` at it. Profile names other than lower-case letters, digits and "
+        "dashes get a suffix with a short hash, so wrappers never collide.",
+        example='{"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
+        '"ecr-login-prod"}}',
+        references=(
+            "awslabs/amazon-ecr-credential-helper issues #249, #976",
+            "docker/cli issue #2145",
+            "aws/aws-sdk-go-v2 · config/resolve_credentials.go · resolveCredentialChain",
+        ),
+    ),
+    fixable=Applicability.SAFE,
+)
