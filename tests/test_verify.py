@@ -105,7 +105,7 @@ def test_verify_expired_token_from_an_exit_0_helper_fails(tmp_path: Path) -> Non
     helper(tmp_path / "bin", "ecr-login", answer(password))
     code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}}, "--format", "json",
                            path=str(tmp_path / "bin"))
-    report = json.loads(out)["registries"][0]
+    report = json.loads(out)["result"]["registries"][0]
     assert code == 1 and report["token_state"] == "expired" and not report["usable"]
     assert password not in out
 
@@ -151,7 +151,7 @@ def test_probe_reports_denied_message(tmp_path: Path) -> None:
 
     from realdocker import make_certificate
 
-    from ecr_doctor.cli.verify import probe
+    from ecr_doctor.machine.probe import probe
     from ecr_doctor.core.secrets import Secret
 
     class Denied(http.server.BaseHTTPRequestHandler):
