@@ -50,8 +50,8 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def verify_report(chain: dict[str, Any], name: str) -> dict[str, Any]:
     document = json.loads(chain[name]["verify"]["out"])
-    assert document["registries"], document
-    report: dict[str, Any] = document["registries"][0]
+    assert document["command"] == "verify" and document["result"]["registries"], document
+    report: dict[str, Any] = document["result"]["registries"][0]
     return report
 
 
@@ -125,7 +125,7 @@ def test_verify_stale_cached_token_with_api_down(chain: dict[str, Any]) -> None:
     assert report["outcome"] == "credentials" and report["token_state"] == "expired"
     assert report["fell_back_to_cache"] is True
     assert report["cache_state"] == "expired"
-    chain_links = json.loads(case["verify"]["out"])["aws_credential_chain"]
+    chain_links = json.loads(case["verify"]["out"])["result"]["aws_credential_chain"]
     assert [link["source"] for link in chain_links][:2] == ["environment", "shared-profile"]
     assert chain_links[0]["present"] is True and "disabled" in chain_links[-1]["detail"]
     assert "connection refused" in report["helper_log_error"]

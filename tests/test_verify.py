@@ -10,10 +10,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import ECR
+from conftest import ECR, ECR2
 
-from ecr_doctor.core.tokens import make_ecr_password
+from ecr_doctor.core.forensics import HelperLog
+from ecr_doctor.core.tokens import TokenStatus, make_ecr_password
+from ecr_doctor.core.verification import Check, Probe
 from ecr_doctor.machine.helper_protocol import HelperOutcome, parse_get_output, run_get
 
 SRC = str(Path(__file__).parent.parent / "src")
@@ -105,7 +108,7 @@ def test_verify_expired_token_from_an_exit_0_helper_fails(tmp_path: Path) -> Non
     helper(tmp_path / "bin", "ecr-login", answer(password))
     code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}}, "--format", "json",
                            path=str(tmp_path / "bin"))
-    report = json.loads(out)["registries"][0]
+    report = json.loads(out)["result"]["registries"][0]
     assert code == 1 and report["token_state"] == "expired" and not report["usable"]
     assert password not in out
 
@@ -151,8 +154,8 @@ def test_probe_reports_denied_message(tmp_path: Path) -> None:
 
     from realdocker import make_certificate
 
-    from ecr_doctor.cli.verify import probe
     from ecr_doctor.core.secrets import Secret
+    from ecr_doctor.machine.probe import probe
 
     class Denied(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -184,3 +187,165 @@ def test_probe_reports_denied_message(tmp_path: Path) -> None:
             os.environ["SSL_CERT_FILE"] = old
     assert found.status == 403
     assert found.message == "denied: Your authorization token has expired."
+
+
+# --- The JSON report: the shared envelope, and schemas/verify.json for its result -------------
+
+VERIFY_SCHEMA = Path(__file__).parent.parent / "src" / "ecr_doctor" / "schemas" / "verify.json"
+
+
+def verify_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(VERIFY_SCHEMA.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_verify_json_result_matches_its_schema(tmp_path: Path) -> None:
+    validator = verify_validator()
+    live = make_ecr_password(datetime.now(UTC) + timedelta(hours=6))
+    helper(tmp_path / "bin", "ecr-login", answer(live))
+    helper(tmp_path / "bin", "other", "echo 'credentials not found in native keychain'; exit 1\n")
+    scenarios: list[tuple[dict[str, object], tuple[str, ...]]] = [
+        ({"credHelpers": {ECR: "ecr-login", ECR2: "other"}}, ()),
+        ({"credHelpers": {ECR: "missing"}, "auths": {ECR2: {"auth": "QVdTOng="}}}, ()),
+        ({}, ("--registry", ECR)),
+        ({}, ()),
+    ]
+    seen: set[str] = set()
+    for config, args in scenarios:
+        code, out = run_verify(tmp_path, config, "--format", "json", *args,
+                               path=str(tmp_path / "bin"))
+        document = json.loads(out)
+        assert document["schema_version"] == "2.0" and document["command"] == "verify"
+        assert document["exit_code"] == code and document["tool"]["name"] == "ecr-doctor"
+        validator.validate(document["result"])
+        seen |= {r["outcome"] or r["reason"].split()[0] for r in document["result"]["registries"]}
+        assert live not in out
+    assert {"credentials", "not-found", "docker-credential-missing", "Docker"} <= seen
+
+
+def test_schema_holds_every_field_the_renderer_writes() -> None:
+    # A probe cannot be run from a test without a registry: render one and check it too.
+    from ecr_doctor.render.verify import result
+
+    check = Check(registry=ECR, source="credHelpers", helper="ecr-login", helper_path="/x",
+                  helper_found=True, ran=True, outcome="credentials", exit_code=0, seconds=0.1,
+                  username="AWS", fingerprint="sha256:0123abcd", token_expires_at=datetime.now(UTC),
+                  token_state="live", usable=False, reason="r", configured=True,
+                  probe=Probe(url=f"https://{ECR}/v2/", status=403, message="denied: x"),
+                  cache_state="stale")
+    rendered = result("Config: x", [check], aws_chain=())
+    verify_validator().validate(rendered)
+    schema = json.loads(VERIFY_SCHEMA.read_text())
+    assert set(schema["$defs"]["check"]["properties"]) == set(rendered["registries"][0])
+    assert set(schema["$defs"]["check"]["required"]) == set(rendered["registries"][0])
+
+
+# --- The judgement, as pure values --------------------------------------------------------------
+
+def _judge(outcome: str = "credentials", *, state: str = "live", configured: bool = True,
+           log: HelperLog | None = None) -> Check:
+    from ecr_doctor.core.environment import HelperBinary
+    from ecr_doctor.core.verification import HelperRun, Target, judge
+
+    goal = Target(registry=ECR, source="credHelpers", helper="ecr-login", configured=configured)
+    binary = HelperBinary("ecr-login", "docker-credential-ecr-login", "/bin/h", True, True)
+    run = HelperRun(outcome=outcome, exit_code=0, seconds=0.12345, username="AWS",
+                    fingerprint="sha256:00000000", message="boom")
+    token = TokenStatus(state=state, expires_at=None, seconds_left=None)  # type: ignore[arg-type]
+    return judge(goal, binary=binary, run=run, token=token, log=log, cache_state=None)
+
+
+def test_check_is_frozen_and_keyword_only() -> None:
+    import dataclasses
+
+    with pytest.raises(TypeError):
+        Check(ECR, "credHelpers", None, None)  # type: ignore[call-arg]
+    check = _judge()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        check.usable = False  # type: ignore[misc]
+
+
+def test_judgement_reasons() -> None:
+    live = _judge()
+    assert live.usable and live.reason == "credentials returned"
+    assert live.seconds == 0.123
+    log = HelperLog("/log", True, "Falling back to cached token: refused", None, True)
+    expired = _judge(state="expired", log=log)
+    assert not expired.usable and expired.fell_back_to_cache
+    assert expired.reason.endswith(
+        "'denied: Your authorization token has expired'; helper log: Falling back to cached "
+        "token: refused")
+    # A usable run ignores the log: its errors belong to earlier runs.
+    assert _judge(log=log).helper_log_error is None
+    failed = _judge("error")
+    assert failed.reason == "the helper failed (error): boom"
+    unconfigured = _judge(configured=False)
+    assert not unconfigured.usable
+    assert unconfigured.reason.startswith(
+        "credentials returned; but the config does not use it")
+
+
+def test_judgement_without_a_run() -> None:
+    from ecr_doctor.core.environment import HelperBinary
+    from ecr_doctor.core.verification import Target, judge
+
+    static = judge(Target(registry=ECR, source="auths", helper=None, configured=True,
+                          auth_key=ECR), binary=None, run=None, token=None, log=None,
+                   cache_state="fresh")
+    assert not static.usable and not static.ran and static.cache_state == "fresh"
+    assert static.reason.startswith(f"Docker sends the static auths[{ECR}] token")
+    goal = Target(registry=ECR, source="anonymous", helper="ecr-login", configured=False)
+    lost = HelperBinary("ecr-login", "docker-credential-ecr-login", "/h", True, False)
+    not_exec = judge(goal, binary=lost, run=None, token=None, log=None, cache_state=None)
+    assert not_exec.reason == (
+        "docker-credential-ecr-login is not executable; Docker cannot run it; but the config "
+        "does not use it: Docker sends no credentials for this registry (run `ecr-doctor fix "
+        f"--write --registry {ECR}`)")
+    missing = judge(goal, binary=None, run=None, token=None, log=None, cache_state=None)
+    assert "is not on PATH" in missing.reason and not missing.helper_found
+
+
+def test_a_probe_that_is_not_200_makes_the_check_unusable() -> None:
+    from ecr_doctor.core.verification import with_probe
+
+    check = _judge()
+    ok = with_probe(check, Probe(url="u", status=200, message=""))
+    assert ok.usable and ok.reason == check.reason and ok.probe is not None
+    denied = with_probe(check, Probe(url="u", status=403, message="denied: expired"))
+    assert not denied.usable
+    assert denied.reason == "credentials returned; but the registry answered 403 (denied: expired)"
+    silent = with_probe(check, Probe(url="u", status=None, message=""))
+    assert silent.reason.endswith("answered nothing")
+
+
+# --- Reading the helper log: only this run's lines, bounded, never blocking ---------------------
+
+def test_helper_log_since_reads_only_what_the_run_added(tmp_path: Path) -> None:
+    from ecr_doctor.machine.forensics import helper_log_size, read_helper_log_since
+
+    log = tmp_path / "ecr-login.log"
+    log.write_text('time="t1" level=error msg="old failure" error="from yesterday"\n')
+    offset = helper_log_size(str(log))
+    with log.open("a") as handle:
+        handle.write('time="t2" level=info msg="Retrieving credentials"\n')
+    read = read_helper_log_since(str(log), offset)
+    assert read is not None and read.last_error is None
+    # Rotated (now shorter than the offset): read from the start.
+    log.write_text('level=error msg="new failure"\n')
+    read = read_helper_log_since(str(log), offset)
+    assert read is not None and read.last_error == "new failure"
+    assert read_helper_log_since(str(tmp_path / "none.log"), 0) is None
+    assert helper_log_size(str(tmp_path / "none.log")) == 0
+    fifo = tmp_path / "fifo.log"
+    os.mkfifo(fifo)
+    assert read_helper_log_since(str(fifo), 0) is None
+
+
+def test_probe_error_body_is_read_as_docker_prints_it() -> None:
+    from ecr_doctor.machine.probe import error_message
+
+    assert error_message(b'{"errors":[{"code":"UNAUTHORIZED","message":"no"}]}') == (
+        "unauthorized: no")
+    for body in (b"", b"<html>", b"[]", b'{"errors": 5}', b'{"errors": [1, "x"]}'):
+        assert error_message(body) == ""

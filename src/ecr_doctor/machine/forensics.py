@@ -1,5 +1,6 @@
 """Read the evidence `ecr_doctor.core.forensics` parses: the SSO token cache, the ECR
-helper's cache and its log. Every read is bounded in size and never fatal."""
+helper's cache and its log (all of it, at start-up; or only what one helper run added, for
+`verify`). Every read is bounded in size and never fatal."""
 
 from __future__ import annotations
 
@@ -105,3 +106,49 @@ def read(
                                                                                       text)
     return Forensics(env_chain, tuple(tokens), profile_sso_state, missing_session, helper_cache,
                      helper_log)
+
+
+def helper_log_size(path: str) -> int:
+    """The log's size now: where what the next helper run writes will start (0 if unreadable)."""
+    import os
+
+    try:
+        return os.path.getsize(path)
+    except (OSError, ValueError):
+        return 0
+
+
+def read_helper_log_since(path: str, offset: int) -> HelperLog | None:
+    """What the helper wrote to its log after `offset` (helper_log_size before the run), at
+    most `_LOG_TAIL` bytes of it, parsed; None when the log cannot be read.
+
+    The log is appended to forever, so only this run's lines say why this run failed. A log now
+    shorter than `offset` was rotated or truncated: it is read from its start. Only a regular
+    file is read, and opening cannot block (a FIFO in its place is refused, not waited on).
+    """
+    import os
+    import stat
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        os.lseek(fd, offset if 0 <= offset <= st.st_size else 0, os.SEEK_SET)
+        chunks: list[bytes] = []
+        remaining = _LOG_TAIL
+        while remaining > 0:
+            chunk = os.read(fd, remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return parse_helper_log(path, b"".join(chunks).decode("utf-8", "replace"))
