@@ -639,8 +639,11 @@ def test_near_miss_is_silent(rule_id: str, tmp_path: Path) -> None:
 def test_rules_command_lists_every_rule() -> None:
     done = cli("rules")
     assert done.returncode == 0, done.stderr
-    listed = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
-    assert set(RULES) <= listed
+    lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
+    assert set(lines) == set(RULES)
+    for rule_id, line in lines.items():
+        rule = RULES[rule_id]
+        assert rule.severity.label in line.split() and f"{rule.name}: {rule.summary}" in line
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
