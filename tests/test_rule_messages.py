@@ -33,6 +33,7 @@ from ecr_doctor.core.engine import diagnose_config, diagnose_text
 from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment
 from ecr_doctor.core.forensics import Forensics, HelperCache, HelperCacheEntry, HelperLog
 from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.options import Options
 from ecr_doctor.core.rules import RULES
 from ecr_doctor.core.tokens import make_ecr_password
 from ecr_doctor.scan.detect import scan_bytes
@@ -92,15 +93,18 @@ def text_of(doc: Any) -> str:
 
 
 def diag(doc: Any, env: Environment = GOOD, **kw: Any) -> Run:
-    """The config rules: diagnose_text on `doc` (a dict is written one key per line)."""
+    """The config rules: diagnose_text on `doc` (a dict is written one key per line);
+    keywords are Options fields."""
     return lambda _tmp: [Seen.of(f) for f in
-                         diagnose_text(text_of(doc), "config.json", env, **kw).findings]
+                         diagnose_text(text_of(doc), "config.json", env,
+                                       Options(**kw)).findings]
 
 
 def diag_config(doc: Any, env: Environment = GOOD, path: str = "config.json", **kw: Any) -> Run:
     """diagnose_config, for what the file alone does not carry: mode, location."""
     return lambda _tmp: [Seen.of(f) for f in
-                         diagnose_config(parse_config(text_of(doc), path), env, **kw).findings]
+                         diagnose_config(parse_config(text_of(doc), path), env,
+                                         Options(**kw)).findings]
 
 
 def scan(path: str, text: str) -> Run:
@@ -130,7 +134,7 @@ def fix_profile(helpers: dict[str, str]) -> Run:
                                             "AWS_CONFIG_FILE": str(home / ".aws" / "config")})
         assert done.returncode == 0, done.stderr
         return [Seen(f["rule_id"], f["message"], f["severity"], f["registry"], f["path"],
-                     f["line"], f["details"]) for f in json.loads(done.stdout)["applied"]]
+                     f["line"], f["details"]) for f in json.loads(done.stdout)["result"]["applied"]]
 
     return run
 
@@ -232,7 +236,7 @@ FIRING: list[Case] = [
     Case("CFG002", "placeholder-only", diag({"auths": {ECR2: {}}}),
          (f"ECR registry {ECR2}", "no credHelpers entry matches this exact host"),
          registry=ECR2, line=3),
-    Case("CFG002", "--registry", diag({}, extra_registries=[ECR2]), (ECR2,), registry=ECR2,
+    Case("CFG002", "--registry", diag({}, registries=(ECR2,)), (ECR2,), registry=ECR2,
          line=1),
     Case("CFG002", "creds-store", diag({"auths": {ECR: {}}, "credsStore": "desktop"},
                                        machine(helper("ecr-login"), helper("desktop"))),
@@ -516,7 +520,7 @@ FIRING: list[Case] = [
 
 SILENT: dict[str, Run] = {
     "CFG001": diag({"auths": {ECR: {}}, **HELPED}),
-    "CFG002": diag(HELPED, extra_registries=[ECR]),
+    "CFG002": diag(HELPED, registries=(ECR,)),
     "CFG003": diag(HELPED),
     "CFG004": diag({"credHelpers": {ECR: "ecr_login"}}, machine(helper("ecr_login"))),
     "CFG005": diag({"credsStore": "desktop", **HELPED},
