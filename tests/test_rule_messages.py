@@ -658,15 +658,12 @@ def test_explain_prints_the_rules_page(rule_id: str) -> None:
     assert RULES[rule_id].summary in done.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="DOCKER_CONFIG naming a file makes read_config raise "
-                   "'cannot read: Not a directory' for <file>/config.json, so `diagnose` exits 2 "
-                   "before ENV006 can report it")
 def test_env006_fires_through_the_cli(tmp_path: Path) -> None:
     config = tmp_path / "config.json"
     config.write_text(json.dumps(HELPED))
     done = cli("diagnose", "--format", "json",
                env={"HOME": str(tmp_path), "DOCKER_CONFIG": str(config)})
     assert done.returncode == 1, done.stderr
-    found = {f["rule_id"]: f for f in json.loads(done.stdout)["findings"]}
+    found = {f["rule_id"]: f for f in json.loads(done.stdout)["result"]["findings"]}
     assert f"{config}/config.json" in found["ENV006"]["message"]
 

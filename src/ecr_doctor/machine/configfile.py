@@ -80,6 +80,12 @@ def read_config(path: str) -> ConfigFile:
         raw, mode = read_regular_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return ConfigFile(path, real_path, False, is_symlink, None, b"")
+    except NotADirectoryError:
+        # DOCKER_CONFIG names a file: Docker's open of <file>/config.json fails with ENOTDIR,
+        # which Go's os.IsNotExist does not match, so config.Load returns the error and
+        # LoadDefaultConfigFile warns and carries on with an empty config (docker/cli
+        # cli/config/config.go). ENV006 says so; reading nothing is what Docker does.
+        return ConfigFile(path, real_path, False, is_symlink, None, b"")
     except NotRegularFile as exc:
         raise ConfigError(path, "is a directory; expected a config.json file" if exc.is_directory
                           else "is not a regular file; expected a config.json file") from None
