@@ -233,6 +233,11 @@ def _parse_authority(authority: str) -> str:
     return host
 
 
+# getScheme: a letter, then letters, digits, "+", "-" or "."; then ":". Anything else before
+# the first ":" (or no ":" at all) means there is no scheme, except a leading ":", an error.
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
 def _go_url_host(raw: str) -> str:
     """The ``Host`` field Go's url.Parse(raw) yields; raises _GoURLError where Parse fails."""
     u, _, frag = raw.partition("#")
@@ -242,18 +247,10 @@ def _go_url_host(raw: str) -> str:
         return ""
     scheme = ""
     rest = u
-    for i, c in enumerate(u):
-        if ("a" <= c <= "z") or ("A" <= c <= "Z"):
-            continue
-        if ("0" <= c <= "9") or c in "+-.":
-            if i == 0:
-                break
-            continue
-        if c == ":":
-            if i == 0:
-                raise _GoURLError("missing protocol scheme")
-            scheme, rest = u[:i].lower(), u[i + 1 :]
-        break
+    if (m := _SCHEME.match(u)) is not None:
+        scheme, rest = m[1].lower(), u[m.end():]
+    elif u.startswith(":"):
+        raise _GoURLError("missing protocol scheme")
     # A lone trailing "?" is ForceQuery; otherwise the query starts at the first "?".
     rest = rest[:-1] if rest.endswith("?") and rest.count("?") == 1 else rest.partition("?")[0]
     host = ""
