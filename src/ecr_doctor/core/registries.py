@@ -13,14 +13,9 @@ as its agreement with the tools that will read the config:
 
 from __future__ import annotations
 
+import re
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import TypeVar
-
-    _T = TypeVar("_T")
+from typing import NamedTuple
 
 # Docker Hub's credential key: docker/cli cli/config/configfile/file.go getAuthConfigKey.
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
@@ -42,72 +37,9 @@ ECR_PUBLIC_HOST = "public.ecr.aws"
 ECR_PUBLIC_DUAL_STACK_HOST = "ecr-public.aws.com"
 ECR_PUBLIC_REGION = "us-east-1"
 
-# The helper's hostname pattern, as of HEAD / v0.11.0 / v0.12.0 (ecr-login/api/client.go):
-#
-#   ^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.
-#   (amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)
-#   |sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$
-#
-# It is matched by hand (`_ecr_shape`), not with `re`: importing re costs more start-up than
-# all of `ecr-doctor` may spend (issue 2). The shape is rigid enough for that to be exact: no
-# part but the suffix may hold a dot, so each part ends at a fixed place. tests/
-# test_registries.py checks the hand matcher against the regex of every release. Go's
-# semantics carry over: \d is ASCII only (Python's str.isdigit is not), $ is end of text.
-_SUFFIXES_V080 = frozenset({"amazonaws.com", "amazonaws.com.cn", "sc2s.sgov.gov", "c2s.ic.gov"})
-_SUFFIXES_V090 = _SUFFIXES_V080 | {"cloud.adc-e.uk", "csp.hci.ic.gov"}
-_SUFFIXES_V0100 = _SUFFIXES_V090 | {"on.aws", "on.amazonwebservices.com.cn"}
-ECR_PRIVATE_SUFFIXES = _SUFFIXES_V0100 | {"amazonaws.eu"}
-
-_ASCII_DIGITS = frozenset("0123456789")
-_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_LABEL_REST = _ASCII_ALNUM | {"-", "_"}
-
-
-def _is_label(text: str) -> bool:
-    """[a-zA-Z0-9][a-zA-Z0-9-_]* in Go: the helper's region (and old account) part."""
-    return bool(text) and text[0] in _ASCII_ALNUM and all(c in _LABEL_REST for c in text)
-
-
-class _EcrShape(NamedTuple):
-    account: str     # the first label, not yet checked
-    separator: str   # "." (dkr.ecr) or "-" (dkr-ecr)
-    fips: bool
-    region: str
-    suffix: str      # everything after the region's dot
-
-
-def _ecr_shape(text: str) -> _EcrShape | None:
-    """`<label>.dkr[.-]ecr(-fips)?.<region>.<rest>`, split into its parts, or None."""
-    dot = text.find(".")
-    if dot <= 0:
-        return None
-    account = text[:dot]
-    if not _is_label(account):
-        return None
-    rest = text[dot + 1:]
-    if rest.startswith(("dkr.ecr", "dkr-ecr")):
-        separator = rest[3]
-        rest = rest[7:]
-    else:
-        return None
-    fips = rest.startswith("-fips.")
-    if fips:
-        rest = rest[6:]
-    elif rest.startswith("."):
-        rest = rest[1:]
-    else:
-        return None
-    region, region_dot, suffix = rest.partition(".")
-    if not region_dot or not _is_label(region):
-        return None
-    return _EcrShape(account, separator, fips, region, suffix)
-
-
-def _twelve_digits(account: str) -> bool:
-    return len(account) == 12 and all(c in _ASCII_DIGITS for c in account)
-
-
-_SUFFIX_PARTITION = {
+# ECR private DNS suffixes (the last group of the helper's newest ecrPattern, below) and the
+# partition each belongs to; aws-us-gov is told apart by region, not by suffix.
+ECR_SUFFIX_PARTITION: dict[str, str] = {
     "amazonaws.com": "aws",
     "amazonaws.com.cn": "aws-cn",
     "amazonaws.eu": "aws-eusc",
@@ -301,6 +233,11 @@ def _parse_authority(authority: str) -> str:
     return host
 
 
+# getScheme: a letter, then letters, digits, "+", "-" or "."; then ":". Anything else before
+# the first ":" (or no ":" at all) means there is no scheme, except a leading ":", an error.
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
 def _go_url_host(raw: str) -> str:
     """The ``Host`` field Go's url.Parse(raw) yields; raises _GoURLError where Parse fails."""
     u, _, frag = raw.partition("#")
@@ -310,18 +247,10 @@ def _go_url_host(raw: str) -> str:
         return ""
     scheme = ""
     rest = u
-    for i, c in enumerate(u):
-        if ("a" <= c <= "z") or ("A" <= c <= "Z"):
-            continue
-        if ("0" <= c <= "9") or c in "+-.":
-            if i == 0:
-                break
-            continue
-        if c == ":":
-            if i == 0:
-                raise _GoURLError("missing protocol scheme")
-            scheme, rest = u[:i].lower(), u[i + 1 :]
-        break
+    if (m := _SCHEME.match(u)) is not None:
+        scheme, rest = m[1].lower(), u[m.end():]
+    elif u.startswith(":"):
+        raise _GoURLError("missing protocol scheme")
     # A lone trailing "?" is ForceQuery; otherwise the query starts at the first "?".
     rest = rest[:-1] if rest.endswith("?") and rest.count("?") == 1 else rest.partition("?")[0]
     host = ""
@@ -375,7 +304,7 @@ def convert_to_hostname(key: str) -> str:
     return key.partition("/")[0]
 
 
-def _ecr_helper_hostname(server_url: str) -> str | None:
+def ecr_helper_hostname(server_url: str) -> str | None:
     """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails.
 
     awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ExtractRegistry:
@@ -391,98 +320,121 @@ def _ecr_helper_hostname(server_url: str) -> str | None:
     return _split_host_port(hostport)[0]
 
 
-_HOSTNAME_CACHE: dict[str, str | None] = {}
-_CLASSIFY_CACHE: dict[str, Registry] = {}
-_CACHE_LIMIT = 4096
-
-
-def _remembered(cache: dict[str, _T], key: str, compute: Callable[[str], _T]) -> _T:
-    """compute(key), kept in `cache`. Its callers are pure and see each key several times per
-    run (once per helper release, once per rule); bounded, since a scan may see many keys."""
-    try:
-        return cache[key]
-    except KeyError:
-        pass
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    value = cache[key] = compute(key)
-    return value
-
-
-def ecr_helper_hostname(server_url: str) -> str | None:
-    """The hostname ExtractRegistry (helper >= 0.5.0) matches, or None if url.Parse fails."""
-    return _remembered(_HOSTNAME_CACHE, server_url, _ecr_helper_hostname)
-
-
 # --------------------------------------------------------------------------------------
-# Helper version history (reference §3.1, from `git show <tag>:ecr-login/api/client.go`).
+# Helper version history: every release's ``ecrPattern`` exactly as its Go source spells
+# it, from github.com/awslabs/amazon-ecr-credential-helper ecr-login/api/client.go at the
+# tag named in each record (`git show <tag>:ecr-login/api/client.go`). A record starts
+# where the pattern, the public names or ExtractRegistry's matching changed; the releases
+# in between (v0.6.0, v0.7.x, v0.9.1, v0.10.1) have the same code.
+#
+# `re` adds nothing to start-up on Python 3.11 (typing imports it before this module is
+# reached); compiling the seven patterns at import takes under a millisecond. classify is
+# not memoised: it costs ~15 us (one url.Parse emulation, at most eight pattern searches) and
+# a diagnose run makes about a dozen calls.
 # --------------------------------------------------------------------------------------
 
-class _HelperRelease(NamedTuple):
-    """What one helper release's ecrPattern (and public-host list) accepts."""
+def _go_regexp(source: str) -> re.Pattern[str]:
+    """Go's regexp.MustCompile(source), as a Python pattern that matches exactly the same.
 
-    version: tuple[int, int, int]
-    #: v0.4.0 has no "$" and matches the raw serverURL; later releases match Hostname().
-    anchored_hostname: bool
-    #: Before v0.8.0 the account part was any label ([a-zA-Z0-9][a-zA-Z0-9-_]*), not 12 digits.
-    any_account: bool
-    #: v0.10.0 added "dkr-ecr" (dkr[\.\-]ecr) for dual-stack.
-    dash_separator: bool
-    suffixes: frozenset[str]
-    public_hosts: frozenset[str]
+    Only two things these patterns use differ between Go's RE2 syntax and Python's: Go's
+    ``$`` (no m flag) is end of text, which Python spells ``\\Z`` (its ``$`` also matches
+    before a final newline), and Go's ``\\d`` is ASCII only (re.ASCII). The patterns hold no
+    literal dollar sign, so the replacement cannot touch anything else. Go's
+    FindStringSubmatch is a leftmost-first search, which is what Python's search() does.
+    """
+    return re.compile(source.replace("$", r"\Z"), re.ASCII)
 
 
-_LEGACY_SUFFIXES = frozenset({"amazonaws.com", "amazonaws.com.cn"})
+class HelperRelease(NamedTuple):
+    """What one helper release's ExtractRegistry accepts."""
+
+    first_version: tuple[int, int, int]
+    tag: str            # the git tag the pattern is quoted from
+    go_pattern: str     # `ecrPattern`, verbatim
+    pattern: re.Pattern[str]   # _go_regexp(go_pattern)
+    #: `ecrPublicName` (and from v0.12.0 `ecrPublicDualStackName`), compared to Hostname().
+    public_names: frozenset[str]
+    #: From v0.5.0 the pattern is matched on url.Parse("https://" + input).Hostname(); v0.4.0
+    #: matched the serverURL itself, minus one "https://" prefix.
+    matches_hostname: bool
+
+
+def _release(first_version: tuple[int, int, int], tag: str, go_pattern: str,
+             public_names: frozenset[str], *, matches_hostname: bool = True) -> HelperRelease:
+    return HelperRelease(first_version, tag, go_pattern, _go_regexp(go_pattern), public_names,
+                         matches_hostname)
+
+
 _PUBLIC = frozenset({ECR_PUBLIC_HOST})
-_HELPER_RELEASES: tuple[_HelperRelease, ...] = (
-    _HelperRelease((0, 4, 0), False, True, False, _LEGACY_SUFFIXES, frozenset()),
-    _HelperRelease((0, 5, 0), True, True, False, _LEGACY_SUFFIXES, _PUBLIC),
-    _HelperRelease((0, 8, 0), True, False, False, _SUFFIXES_V080, _PUBLIC),
-    _HelperRelease((0, 9, 0), True, False, False, _SUFFIXES_V090, _PUBLIC),
-    _HelperRelease((0, 10, 0), True, False, True, _SUFFIXES_V0100, _PUBLIC),
-    _HelperRelease((0, 11, 0), True, False, True, ECR_PRIVATE_SUFFIXES, _PUBLIC),
-    _HelperRelease((0, 12, 0), True, False, True, ECR_PRIVATE_SUFFIXES,
-                   _PUBLIC | {ECR_PUBLIC_DUAL_STACK_HOST}),
+HELPER_RELEASES: tuple[HelperRelease, ...] = (
+    # v0.4.0 (the pattern dates from v0.2.0): no "$" and no url.Parse, so anything after
+    # "amazonaws.com" (a port, a path, ".evil.example") still matched; no public ECR.
+    _release((0, 4, 0), "v0.4.0",
+             r"(^[a-zA-Z0-9][a-zA-Z0-9-_]*)\.dkr\.ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.amazonaws\.com(\.cn)?",
+             frozenset(), matches_hostname=False),
+    # v0.5.0 (same to v0.7.1): "$", the Hostname() of the parsed URL, `ecrPublicName`.
+    _release((0, 5, 0), "v0.5.0",
+             r"(^[a-zA-Z0-9][a-zA-Z0-9-_]*)\.dkr\.ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.amazonaws\.com(\.cn)?$",
+             _PUBLIC),
+    # v0.8.0: a 12-digit account; the ISO and ISO-B partitions.
+    _release((0, 8, 0), "v0.8.0",
+             r"^(\d{12})\.dkr\.ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.(amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov)$",
+             _PUBLIC),
+    # v0.9.0 (same in v0.9.1): ISO-E and ISO-F.
+    _release((0, 9, 0), "v0.9.0",
+             r"^(\d{12})\.dkr\.ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.(amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk"
+             r"|csp\.hci\.ic\.gov)$",
+             _PUBLIC),
+    # v0.10.0 (same in v0.10.1): dual-stack, "dkr-ecr" and the on.aws suffixes.
+    _release((0, 10, 0), "v0.10.0",
+             r"^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.(amazonaws\.com(?:\.cn)?|on\.(?:aws|amazonwebservices\.com\.cn)"
+             r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
+             _PUBLIC),
+    # v0.11.0: the European Sovereign Cloud (amazonaws.eu).
+    _release((0, 11, 0), "v0.11.0",
+             r"^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)"
+             r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
+             _PUBLIC),
+    # v0.12.0: the same pattern; `ecrPublicDualStackName` joins `ecrPublicName`.
+    _release((0, 12, 0), "v0.12.0",
+             r"^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)"
+             r"\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)"
+             r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
+             _PUBLIC | {ECR_PUBLIC_DUAL_STACK_HOST}),
 )
+# The newest pattern is the one classification uses: groups 1 account, 2 "-fips", 3 region,
+# 4 the DNS suffix (a key of ECR_SUFFIX_PARTITION).
+_NEWEST = HELPER_RELEASES[-1]
 
 # Release boundaries of the hostname pattern, oldest first.
 HELPER_PATTERN_VERSIONS: tuple[tuple[int, int, int], ...] = tuple(
-    r.version for r in _HELPER_RELEASES
+    r.first_version for r in HELPER_RELEASES
 )
 
 
-def _release_for(version: tuple[int, int, int]) -> _HelperRelease:
-    chosen: _HelperRelease | None = None
-    for release in _HELPER_RELEASES:
-        if release.version <= version:
+def _release_for(version: tuple[int, int, int]) -> HelperRelease:
+    chosen: HelperRelease | None = None
+    for release in HELPER_RELEASES:
+        if release.first_version <= version:
             chosen = release
     if chosen is None:
         raise ValueError(f"helper versions before 0.4.0 are not modelled: {version!r}")
     return chosen
 
 
-def _release_accepts(release: _HelperRelease, server_url: str) -> bool:
-    if release.anchored_hostname:
-        hostname = ecr_helper_hostname(server_url)
-        if hostname is None:
-            return False
-        if hostname in release.public_hosts:
-            return True
-        text = hostname
-    else:
-        # v0.4.0: FindStringSubmatch on the serverURL minus "https://", unanchored at the end,
-        # so anything after "amazonaws.com" (a port, a path, ".evil.example") still matched.
-        text = server_url.removeprefix("https://")
-    shape = _ecr_shape(text)
-    if shape is None:
+def _release_accepts(release: HelperRelease, server_url: str, hostname: str | None) -> bool:
+    """Whether ExtractRegistry(server_url) succeeds; hostname is ecr_helper_hostname(server_url)."""
+    if not release.matches_hostname:
+        return release.pattern.search(server_url.removeprefix("https://")) is not None
+    if hostname is None:
         return False
-    if not (release.any_account or _twelve_digits(shape.account)):
-        return False
-    if shape.separator == "-" and not release.dash_separator:
-        return False
-    if release.anchored_hostname:
-        return shape.suffix in release.suffixes
-    return shape.suffix.startswith("amazonaws.com")
+    return hostname in release.public_names or release.pattern.search(hostname) is not None
 
 
 def ecr_helper_accepts(host: str, version: tuple[int, int, int]) -> bool:
@@ -490,13 +442,15 @@ def ecr_helper_accepts(host: str, version: tuple[int, int, int]) -> bool:
 
     Raises ValueError for versions older than 0.4.0, whose history is not modelled.
     """
-    return _release_accepts(_release_for(version), host)
+    release = _release_for(version)
+    hostname = ecr_helper_hostname(host) if release.matches_hostname else None
+    return _release_accepts(release, host, hostname)
 
 
-def _min_helper_version(server_url: str) -> tuple[int, int, int] | None:
-    for release in _HELPER_RELEASES:
-        if _release_accepts(release, server_url):
-            return release.version
+def _min_helper_version(server_url: str, hostname: str | None) -> tuple[int, int, int] | None:
+    for release in HELPER_RELEASES:
+        if _release_accepts(release, server_url, hostname):
+            return release.first_version
     return None
 
 
@@ -510,7 +464,7 @@ def _classify_ecr(key: str, host: str) -> Registry | None:
     hostname = ecr_helper_hostname(host)
     if hostname is None:
         return None
-    if hostname in (ECR_PUBLIC_HOST, ECR_PUBLIC_DUAL_STACK_HOST):
+    if hostname in _NEWEST.public_names:
         return Registry(
             key=key,
             host=host,
@@ -518,14 +472,13 @@ def _classify_ecr(key: str, host: str) -> Registry | None:
             region=ECR_PUBLIC_REGION,
             partition="aws",
             dual_stack=hostname == ECR_PUBLIC_DUAL_STACK_HOST,
-            min_helper_version=_min_helper_version(host),
+            min_helper_version=_min_helper_version(host, hostname),
         )
-    shape = _ecr_shape(hostname)
-    if (shape is None or not _twelve_digits(shape.account)
-            or shape.suffix not in ECR_PRIVATE_SUFFIXES):
+    match = _NEWEST.pattern.search(hostname)
+    if match is None:
         return None
-    account, separator, fips, region, suffix = shape
-    partition = _SUFFIX_PARTITION[suffix]
+    account, fips, region, suffix = match.group(1, 2, 3, 4)
+    partition = ECR_SUFFIX_PARTITION[suffix]
     if partition == "aws" and region.startswith("us-gov-"):
         partition = "aws-us-gov"
     return Registry(
@@ -535,11 +488,13 @@ def _classify_ecr(key: str, host: str) -> Registry | None:
         account=account,
         region=region,
         partition=partition,
-        fips=fips,
-        # The helper also accepts the mixed forms (dkr-ecr on amazonaws.com, dkr.ecr on
-        # on.aws); only AWS's documented "<id>.dkr-ecr.<region>.on.aws" shape is dual-stack.
-        dual_stack=separator == "-" and suffix in _DUAL_STACK_SUFFIXES,
-        min_helper_version=_min_helper_version(host),
+        fips=fips == "-fips",
+        # The pattern's dkr[\.\-]ecr and its suffix list are independent, so it also accepts
+        # the mixed forms (dkr-ecr on amazonaws.com, dkr.ecr on on.aws); only AWS's
+        # documented "<id>.dkr-ecr.<region>.on.aws" shape is dual-stack.
+        dual_stack=suffix in _DUAL_STACK_SUFFIXES
+        and hostname.startswith(".dkr-ecr", match.end(1)),
+        min_helper_version=_min_helper_version(host, hostname),
         ecr_suffix=suffix,
     )
 
@@ -550,10 +505,6 @@ def _has_label_suffix(name: str, suffix: str) -> bool:
 
 def classify(key: str) -> Registry:
     """What kind of registry `key` (a config key, or a --registry value) names."""
-    return _remembered(_CLASSIFY_CACHE, key, _classify)
-
-
-def _classify(key: str) -> Registry:
     host = convert_to_hostname(key)
     ecr = _classify_ecr(key, host)
     if ecr is not None:
