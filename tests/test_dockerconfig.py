@@ -74,10 +74,11 @@ def test_directory_is_an_error(tmp_path: Path) -> None:
         read_config(str(tmp_path))
 
 
-def test_file_in_place_of_directory(tmp_path: Path) -> None:
-    (tmp_path / "f").write_text("{}")
-    with pytest.raises(ConfigError, match="Not a directory"):
-        read_config(str(tmp_path / "f" / "config.json"))
+def test_file_in_place_of_directory_reads_as_docker_reads_it(tmp_path: Path) -> None:
+    # DOCKER_CONFIG=<a file>: Docker warns and runs with an empty config (ENV006 explains it).
+    (tmp_path / "f").write_text('{"credsStore": "desktop"}')
+    file = read_config(str(tmp_path / "f" / "config.json"))
+    assert not file.exists and file.raw == b""
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
