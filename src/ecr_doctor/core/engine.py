@@ -5,7 +5,6 @@ This is the whole core the browser build calls; the CLI adds file and machine I/
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.dockerconfig import DockerConfig, parse_config
@@ -60,7 +59,7 @@ def fix_text(text: str, path: str, env: Environment, options: Options = DEFAULT_
     skipped: tuple[Finding, ...] = ()
     for _ in range(MAX_FIX_ROUNDS):
         # Once a round has set the file's mode, later rounds see the file as it will be.
-        round_options = options if mode is None else replace(options, file_mode=mode)
+        round_options = options if mode is None else options._replace(file_mode=mode)
         diagnosis = diagnose_config(parse_config(current, path), env, round_options)
         plan = plan_fix(path, current, diagnosis.findings, unsafe=options.unsafe_fixes)
         skipped = plan.unsafe_skipped

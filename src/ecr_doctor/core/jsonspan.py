@@ -8,8 +8,8 @@ Strictness follows RFC 8259 as Go's encoding/json applies it (no comments, trail
 NaN/Infinity, single quotes). Duplicate keys are allowed and all kept, in order.
 
 Speed: strings go through the C `json.decoder.scanstring` (imported from `json.decoder`, whose
-import is what lets the C scanner raise its errors), numbers and whitespace are scanned in
-plain loops, and the parser is iterative (explicit stack) so nesting depth is bounded by
+import is what lets the C scanner raise its errors), numbers and whitespace are matched with
+regular expressions, and the parser is iterative (explicit stack) so nesting depth is bounded by
 MAX_DEPTH, never by Python's recursion limit. Measured on the 2-core CI machine: 50 MB of
 token-heavy config (long base64 strings) parses in ~0.5 s, but 54 MB of dense small nodes
 (~4.5 M nodes) takes ~29 s (json.loads itself needs ~6 s), so dockerconfig.MAX_CONFIG_BYTES
@@ -20,6 +20,7 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
+import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, NamedTuple
@@ -92,51 +93,27 @@ class Node(NamedTuple):
         return f"Node(kind={self.kind!r}, start={self.start}, end={self.end}{size})"
 
 
-_WHITESPACE = frozenset(" \t\n\r")
-_DIGITS = frozenset("0123456789")
+# The whitespace JSON allows between tokens (RFC 8259 §2).
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# RFC 8259 §6; `[0-9]`, not `\d`, which would also match other scripts' digits. A match is the
+# longest prefix that is a number; a fraction or exponent group makes it a float.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
-
-# Plain scanning rather than `re`: importing re costs more start-up than `ecr-doctor` may
-# spend in all (issue 2), and per call these are as fast as a compiled pattern's match().
 
 def _skip_ws(text: str, pos: int) -> int:
     """The end of the JSON whitespace run starting at `pos`."""
-    n = len(text)
-    while pos < n and text[pos] in _WHITESPACE:
-        pos += 1
-    return pos
-
-
-def _digits_end(text: str, pos: int) -> int:
-    n = len(text)
-    while pos < n and text[pos] in _DIGITS:
-        pos += 1
-    return pos
+    match = _WHITESPACE.match(text, pos)
+    assert match is not None  # `*` matches the empty string too
+    return match.end()
 
 
 def _scan_number(text: str, pos: int) -> tuple[int, bool] | None:
-    """(end, is_float) of the longest JSON number at `pos`, or None if there is none.
-
-    The grammar of RFC 8259 §6: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)?, taking the
-    longest prefix that matches, as a regex match would.
-    """
-    n = len(text)
-    i = pos + 1 if text.startswith("-", pos) else pos
-    if i >= n or text[i] not in _DIGITS:
+    """(end, is_float) of the longest JSON number at `pos`, or None if there is none."""
+    match = _NUMBER.match(text, pos)
+    if match is None:
         return None
-    end = i + 1 if text[i] == "0" else _digits_end(text, i)
-    is_float = False
-    if end + 1 < n and text[end] == "." and text[end + 1] in _DIGITS:
-        end = _digits_end(text, end + 1)
-        is_float = True
-    if end < n and text[end] in "eE":
-        j = end + 1
-        if j < n and text[j] in "+-":
-            j += 1
-        if j < n and text[j] in _DIGITS:
-            end = _digits_end(text, j)
-            is_float = True
-    return end, is_float
+    return match.end(), match.group(1) is not None or match.group(2) is not None
+
 
 _NUMBER_TAIL = frozenset("0123456789.eE+-")
 
@@ -440,8 +417,6 @@ def _is_multiline(text: str, obj: Node) -> bool:
 
 def _separators(text: str) -> tuple[str, str]:
     """(item separator, key separator) as used on one line in this file, e.g. (", ", ": ")."""
-    import re  # fixes only
-
     m = re.search(r'"[ \t]*:([ \t]*)', text)
     colon = ":" + (m.group(1) if m else " ")
     c = re.search(r'[\]}"0-9el],([ \t]*)["\[{0-9tfn-]', text)
@@ -451,8 +426,6 @@ def _separators(text: str) -> tuple[str, str]:
 
 def _dump(value: object, text: str, multiline: bool, prefix: str) -> str:
     """`value` as JSON in the file's style; continuation lines start with `prefix`."""
-    import json
-
     if multiline:
         _, colon = _separators(text)
         dumped = json.dumps(
@@ -480,8 +453,6 @@ def remove_member(text: str, obj: Node, member: Member) -> str:
 
 def insert_member(text: str, obj: Node, key: str, value: object) -> str:
     """Append `"key": value` after the last member of `obj`, in the file's own style."""
-    import json
-
     if obj.kind != "object":
         raise ValueError("insert_member needs an object node")
     multiline = _is_multiline(text, obj)
@@ -515,7 +486,5 @@ def replace_value(text: str, node: Node, value: object) -> str:
 
 def replace_key(text: str, member: Member, new_key: str) -> str:
     """Rename a member's key in place; its value and surroundings are untouched."""
-    import json
-
     dumped = json.dumps(new_key, ensure_ascii=False)
     return text[: member.key_start] + dumped + text[member.key_end :]

@@ -3,13 +3,12 @@ to `diagnose_config`, `fix_text` and every rule's `Context`. Standard library on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ecr_doctor.core.dockerconfig import ConfigLocation
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     #: --registry values: ECR registries to set up even if the config does not mention them.
     registries: tuple[str, ...] = ()
     #: Apply fixes that change behaviour beyond the defect (ruff's --unsafe-fixes).

@@ -6,6 +6,9 @@ message, a repr or a description: passwords travel as `Secret`, errors name byte
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -164,8 +167,6 @@ def decode_auth(value: str) -> BasicAuth:
 
 
 def _lenient_b64decode(text: str) -> bytes | None:
-    import binascii
-
     data = "".join(text.split())
     data = data.replace("-", "+").replace("_", "/")
     data += "=" * (-len(data) % 4)
@@ -210,8 +211,6 @@ def decode_ecr_password(password: Secret) -> EcrToken | None:
     is undocumented (facts §4: observed, not a contract), so this is a best-effort heuristic:
     decoding is lenient, any surprise yields None and nothing here raises.
     """
-    import json
-
     try:
         text = password.reveal()
         # A real one is ~2 KB; refusing giants keeps a hostile config from costing much.
@@ -313,7 +312,7 @@ _DATAKEY_BYTES = 208
 
 def _stream(seed: int, label: str, size: int) -> bytes:
     """Deterministic, random-looking bytes (SHA-256 in counter mode), stable across Pythons."""
-    import hashlib
+    import hashlib  # 2 ms at start-up; only fixtures and the demo make tokens
 
     out = bytearray()
     counter = 0
@@ -331,8 +330,6 @@ def make_ecr_password(expires_at: datetime, *, seed: int = 0) -> str:
     (expires_at, seed) gives the same string, so fixtures and golden files stay stable.
     """
     import base64
-    import json
-
     document = {
         "payload": base64.b64encode(_stream(seed, "payload", _PAYLOAD_BYTES)).decode("ascii"),
         "datakey": base64.b64encode(_stream(seed, "datakey", _DATAKEY_BYTES)).decode("ascii"),
@@ -346,7 +343,5 @@ def make_ecr_password(expires_at: datetime, *, seed: int = 0) -> str:
 
 def make_ecr_auth(expires_at: datetime, *, seed: int = 0) -> str:
     """A synthetic docker config.json `auth` value: base64("AWS:" + make_ecr_password(...))."""
-    import base64
-
     password = make_ecr_password(expires_at, seed=seed)
     return base64.b64encode(f"AWS:{password}".encode("ascii")).decode("ascii")
