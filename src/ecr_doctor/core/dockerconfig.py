@@ -170,6 +170,12 @@ class TopKey(NamedTuple):
 class DuplicateKey(NamedTuple):
     path: str  # "credHelpers", or names joined by SEP: auths<SEP>host, auths<SEP>host<SEP>auth
     location: Location  # of the later occurrence, the one that wins
+    #: The registry a credHelpers or auths duplicate is about.
+    registry: str | None = None
+    #: The key as written, when Go matched it case-insensitively ("CredHelpers").
+    written: str | None = None
+    #: The helper name Docker keeps for a duplicated credHelpers host; never a credential.
+    kept: str | None = None
 
 
 class TypeProblem(NamedTuple):
@@ -423,7 +429,10 @@ class _Decoder:
         for m in node.members:
             shadowed = merged.get(m.key)
             if shadowed is not None:
-                self.duplicates.append(DuplicateKey(f"{path}{SEP}{m.key}", self.loc(m.key_start)))
+                kept = (m.value.value if path == "credHelpers" and m.value.kind == "string"
+                        and isinstance(m.value.value, str) else None)
+                self.duplicates.append(DuplicateKey(f"{path}{SEP}{m.key}", self.loc(m.key_start),
+                                                    registry=m.key, kept=kept))
                 # Go decoded the shadowed value too, so its type errors count.
                 self.check_element(path, shadowed)
             # Assigning an existing key keeps its first-appearance position in the dict.
@@ -451,7 +460,8 @@ class _Decoder:
                     continue
                 if name in seen:
                     self.duplicates.append(
-                        DuplicateKey(f"auths{SEP}{member.key}{SEP}{name}", self.loc(f.key_start))
+                        DuplicateKey(f"auths{SEP}{member.key}{SEP}{name}", self.loc(f.key_start),
+                                     registry=member.key)
                     )
                 seen[name] = f.key_start
                 sub = f"auths{SEP}{member.key}{SEP}{f.key}"
@@ -575,7 +585,8 @@ def parse_config(data: str | bytes, path: str, *, strict: bool = True) -> Docker
         top_level.append(TopKey(m.key, canonical, location, removed))
         dup_name = canonical or m.key
         if dup_name in seen:
-            decoder.duplicates.append(DuplicateKey(dup_name, location))
+            decoder.duplicates.append(DuplicateKey(
+                dup_name, location, written=m.key if m.key != dup_name else None))
         seen.add(dup_name)
         if canonical is None or removed is not None:
             continue

@@ -474,8 +474,11 @@ def empty_auths_placeholder(self: Rule, ctx: Context) -> Iterator[Finding]:
 )
 def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
     for dup in ctx.config.duplicates:
-        yield self.finding(f'duplicate key {dup.path}: Docker merges objects and keeps the '
-                           "last value of a scalar", dup.location)
+        written = f' (written "{dup.written}")' if dup.written else ""
+        kept = f' (here "{dup.kept}")' if dup.kept is not None else ""
+        yield self.finding(f"duplicate key {dup.path}{written}: Docker merges objects and keeps "
+                           f"the last value of a scalar{kept}", dup.location,
+                           registry=dup.registry)
 
 
 @FAMILY.rule(

@@ -196,8 +196,14 @@ def docker_auth_config(self: Rule, ctx: Context) -> Iterator[Finding]:
                            f"{', '.join(ecr)} and overrides this file's helpers", ctx.at(),
                            severity=Severity.HIGH)
     elif dac.keys:
-        yield self.finding(f"DOCKER_AUTH_CONFIG is set ({len(dac.keys)} registries) and takes "
-                           "precedence over this file for them", ctx.at())
+        yield self.finding(f"DOCKER_AUTH_CONFIG is set ({len(dac.keys)} registries: "
+                           f"{_some(dac.keys)}) and takes precedence over this file for them",
+                           ctx.at())
+
+
+def _some(names: tuple[str, ...], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 @FAMILY.rule(
@@ -399,9 +405,10 @@ def region_missing(self: Rule, ctx: Context) -> Iterator[Finding]:
     # Only on a machine whose AWS set-up was actually read (forensics captured).
     if not hosts or aws.region or not aws.any_source or ctx.env.forensics is None:
         return
-    yield self.finding("no AWS region is set (the helper's get takes it from the host name; "
-                       "`aws ecr get-login-password` and `docker-credential-ecr-login list` "
-                       "need one)", ctx.helper_location(hosts[0]))
+    yield self.finding(f"no AWS region is set for profile {aws.profile or 'default'!r} (the "
+                       "helper's get takes it from the host name; `aws ecr get-login-password` "
+                       "and `docker-credential-ecr-login list` need one)",
+                       ctx.helper_location(hosts[0]))
 
 
 @FAMILY.rule(
