@@ -200,12 +200,12 @@ def _excerpt(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) 
 # --- Cause catalogue ----------------------------------------------------------------------
 
 
-def _c(id_: str, title: str, why: str, check: str, rule_ids: tuple[str, ...] = ()) -> Cause:
+def _cause(id_: str, title: str, why: str, check: str, rule_ids: tuple[str, ...] = ()) -> Cause:
     return Cause(id=id_, title=title, why=why, check=check, rule_ids=rule_ids, score=0)
 
 
 _CATALOGUE: tuple[Cause, ...] = (
-    _c(
+    _cause(
         "no-helper-for-host",
         "No credential helper or login is configured for this exact registry host",
         "docker/cli looks up credHelpers by the exact registry key, then credsStore, then "
@@ -218,7 +218,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "does this.",
         ("CFG002",),
     ),
-    _c(
+    _cause(
         "ecr-helper-failed",
         "The ECR credential helper ran but failed, and reported it as 'not found'",
         "docker-credential-ecr-login turns every failure (no AWS credentials, expired SSO, "
@@ -230,7 +230,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "same user, then `tail -n 50 ~/.ecr/log/ecr-login.log` (or $AWS_ECR_CACHE_DIR/log).",
         ("ENV009",),
     ),
-    _c(
+    _cause(
         "no-aws-credentials",
         "The ECR helper finds no AWS credentials in the environment Docker runs it in",
         "The helper uses the AWS SDK default chain (environment, ~/.aws files, SSO, web "
@@ -242,7 +242,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "that runs docker.",
         ("ENV007",),
     ),
-    _c(
+    _cause(
         "sso-expired",
         "The AWS SSO (IAM Identity Center) session has expired",
         "An expired SSO session makes credential resolution fail; the ECR helper hides that "
@@ -252,7 +252,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "<profile>`.",
         ("ENV008", "ENV011"),
     ),
-    _c(
+    _cause(
         "expired-aws-session",
         "Temporary AWS session credentials have expired",
         "STS session credentials (AWS_SESSION_TOKEN, an assumed role, a copied console "
@@ -261,7 +261,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws sts get-caller-identity`; refresh or unset stale AWS_ACCESS_KEY_ID, "
         "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the shell that runs docker.",
     ),
-    _c(
+    _cause(
         "stale-static-token",
         "A static ECR token from `docker login` in auths is older than 12 hours",
         "`docker login` stores the ECR token in auths and nothing refreshes it; ECR tokens "
@@ -272,7 +272,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "→ ecr-login, or run get-login-password | docker login again.",
         ("CFG001", "CFG010"),
     ),
-    _c(
+    _cause(
         "expired-cached-token",
         "The ECR helper fell back to an expired cached token",
         "When GetAuthorizationToken fails, ecr-login returns its cached token even if it has "
@@ -283,7 +283,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "~/.ecr/cache.json; fix the underlying AWS credential or network failure.",
         ("ENV008",),
     ),
-    _c(
+    _cause(
         "long-job-frozen-token",
         "A token fetched once was reused beyond 12 hours (long CI job, swarm service spec)",
         "A token obtained at job start or frozen into a swarm service spec outlives its 12-hour "
@@ -291,7 +291,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "Compare when the token was fetched with when the failing pull ran; log in right "
         "before the push/pull, or use the ecr-login helper.",
     ),
-    _c(
+    _cause(
         "helper-key-mismatch",
         "A credHelpers key has a scheme, port or path, so it never matches",
         "credHelpers keys are compared with the bare host[:port] Docker derives from the image "
@@ -302,7 +302,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "no scheme, port or path.",
         ("CFG003",),
     ),
-    _c(
+    _cause(
         "helper-value-invalid",
         "A credHelpers value is not a helper suffix (e.g. 'docker-credential-ecr-login')",
         "Docker runs 'docker-credential-' + the value (docker/docker-credential-helpers · "
@@ -312,7 +312,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "The value must be `ecr-login`; `command -v docker-credential-<value>` must print a path.",
         ("CFG004",),
     ),
-    _c(
+    _cause(
         "misspelt-key",
         "A misspelt top-level key (credStore, credHelper) is silently ignored",
         "Docker's ConfigFile struct only reads credsStore and credHelpers (docker/cli · "
@@ -321,7 +321,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`grep -nE '\"cred(Store|Helper)\"' ~/.docker/config.json`",
         ("CFG006",),
     ),
-    _c(
+    _cause(
         "duplicate-config-keys",
         "Duplicate keys in config.json: Docker uses the last one, not the one you read",
         "Go's encoding/json keeps the last of duplicate object keys, so an earlier credHelpers "
@@ -330,7 +330,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`ecr-doctor diagnose` lists duplicate keys with their lines.",
         ("CFG008",),
     ),
-    _c(
+    _cause(
         "credsstore-lost-placeholders",
         "Empty auths placeholders left behind by a credential store that is gone",
         "With a credential store, `docker login` keeps only an empty {} entry in auths "
@@ -339,7 +339,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "auths entries that are {} with no credsStore/credHelpers entry for the same host.",
         ("CFG007",),
     ),
-    _c(
+    _cause(
         "helper-not-on-path",
         "The credential helper named in config.json is not on the PATH Docker sees",
         "Docker execs docker-credential-<name> from the calling process's PATH "
@@ -349,7 +349,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`command -v docker-credential-<name>` as the user, and with the PATH, that runs docker.",
         ("ENV001",),
     ),
-    _c(
+    _cause(
         "desktop-store-leftover",
         "credsStore 'desktop' / 'desktop.exe' left from Docker Desktop or broken WSL interop",
         'credsStore "desktop" ("desktop.exe" under WSL) stays in config.json after Docker '
@@ -360,7 +360,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "docker-credential-desktop.exe`; remove credsStore or re-enable WSL integration.",
         ("ENV001",),
     ),
-    _c(
+    _cause(
         "other-user-context",
         "Docker runs as another user or service with a different HOME, PATH and AWS setup",
         "`sudo docker …`, systemd units and CI services read the config.json of their own HOME "
@@ -369,7 +369,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`sudo -H sh -c 'echo HOME=$HOME; command -v docker-credential-ecr-login; aws sts "
         "get-caller-identity'`, or use the docker group instead of sudo.",
     ),
-    _c(
+    _cause(
         "helper-too-old",
         "The installed ECR helper is too old to recognise this registry host",
         "Each helper release matches hosts with its own regex; dual-stack (dkr-ecr…on.aws), "
@@ -379,7 +379,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`docker-credential-ecr-login -v` and compare with the host form.",
         ("ENV002",),
     ),
-    _c(
+    _cause(
         "fips-endpoint-not-used",
         "A FIPS registry host without AWS_USE_FIPS_ENDPOINT: the helper calls the non-FIPS API",
         "For dkr.ecr-fips hosts the helper still calls api.ecr.<region> unless "
@@ -390,7 +390,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "~/.ecr/log/ecr-login.log.",
         ("ENV003",),
     ),
-    _c(
+    _cause(
         "network-to-ecr-api",
         "The ECR API endpoint (api.ecr.<region>) is unreachable: DNS, proxy or VPC endpoint",
         "The helper and the AWS CLI call api.ecr.<region>.amazonaws.com (api.ecr-public."
@@ -400,7 +400,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`nslookup api.ecr.<region>.amazonaws.com`; `curl -sS -o /dev/null -w '%{http_code}\\n' "
         "https://api.ecr.<region>.amazonaws.com/`; HTTPS_PROXY / NO_PROXY.",
     ),
-    _c(
+    _cause(
         "docker-auth-config-env",
         "DOCKER_AUTH_CONFIG is set and overrides config.json",
         "Since docker/cli PR #6008 (CLI ≥ 28.3) DOCKER_AUTH_CONFIG is a credential store that "
@@ -409,7 +409,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         '`[ -n "$DOCKER_AUTH_CONFIG" ] && echo set` (do not print it); unset or refresh it.',
         ("ENV004",),
     ),
-    _c(
+    _cause(
         "config-unparseable",
         "config.json cannot be parsed, so Docker ignores all of it",
         "On a parse error (bad JSON, a UTF-8 BOM, an auth value that is not base64 "
@@ -420,7 +420,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "~/.docker/config.json | od -c` for a BOM; back the file up before docker rewrites it.",
         ("CFG009", "CFG012"),
     ),
-    _c(
+    _cause(
         "docker-config-is-file",
         "DOCKER_CONFIG points at a file instead of a directory",
         "DOCKER_CONFIG names the directory that holds config.json (docker/cli · "
@@ -429,7 +429,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`echo $DOCKER_CONFIG`: it must be a directory containing config.json.",
         ("ENV006",),
     ),
-    _c(
+    _cause(
         "ecr-helper-cannot-store",
         "`docker login` to a host whose credential helper is ecr-login",
         "docker login hands the password to the host's helper, and ecr-login's store answers "
@@ -440,7 +440,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "or `export AWS_ECR_IGNORE_CREDS_STORAGE=true` with helper ≥ 0.9.0.",
         ("CFG005",),
     ),
-    _c(
+    _cause(
         "global-ecr-credsstore",
         "A global credsStore 'ecr-login' captures every registry, Docker Hub included",
         "credsStore applies to every host without a credHelpers entry (docker/cli · "
@@ -450,7 +450,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "Replace credsStore with credHelpers entries for the ECR hosts (`ecr-doctor fix`).",
         ("CFG005",),
     ),
-    _c(
+    _cause(
         "ignore-creds-storage-ineffective",
         "AWS_ECR_IGNORE_CREDS_STORAGE is not honoured (old helper or not passed through)",
         "The variable works only on helper ≥ 0.9.0, only as the exact string 'true', and only "
@@ -460,7 +460,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "the shell that runs docker login.",
         ("ENV002", "ENV012"),
     ),
-    _c(
+    _cause(
         "iam-missing-action",
         "The IAM identity policy does not allow the ECR action",
         'Pulls need ecr:GetAuthorizationToken (on "*"), ecr:BatchGetImage and '
@@ -469,7 +469,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "The principal ARN and action in the message; `aws iam simulate-principal-policy "
         "--policy-source-arn <principal-arn> --action-names <action>`.",
     ),
-    _c(
+    _cause(
         "cross-account-repo-policy",
         "Cross-account: the repository policy in the owner account does not grant access",
         "'because no resource-based policy allows' means the repository belongs to another "
@@ -478,7 +478,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws ecr get-repository-policy --registry-id <owner-account> --repository-name "
         "<repo>` run in the owner account.",
     ),
-    _c(
+    _cause(
         "explicit-deny",
         "An explicit Deny, SCP or permissions boundary blocks the action",
         "An explicit Deny in an identity or repository policy, an Organizations SCP or a "
@@ -487,7 +487,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "The 'with an explicit deny in …' / 'because no … allows' clause names the policy type; "
         "review that policy.",
     ),
-    _c(
+    _cause(
         "wrong-aws-identity",
         "The AWS SDK picked up a different identity than intended",
         "The SDK uses the first credentials in its chain: environment keys beat AWS_PROFILE, "
@@ -496,7 +496,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws sts get-caller-identity` in the same environment; compare its account with the "
         "registry host.",
     ),
-    _c(
+    _cause(
         "wrong-account-or-region-token",
         "The token is for another region or account than the registry",
         "ECR tokens are issued per region; a token from get-login-password --region A used on "
@@ -505,7 +505,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws ecr get-login-password --region <region-in-host> | docker login --username AWS "
         "--password-stdin <host>`; ECR Public (public.ecr.aws) needs us-east-1.",
     ),
-    _c(
+    _cause(
         "repo-does-not-exist",
         "The ECR repository does not exist (or the name is wrong)",
         "ECR does not create repositories on push; a missing repository, another "
@@ -513,7 +513,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "RepositoryNotFoundException.",
         "`aws ecr describe-repositories --repository-names <name> --region <region>`",
     ),
-    _c(
+    _cause(
         "wrong-image-name-or-tag",
         "The repository exists but this tag or digest does not",
         "The registry answers MANIFEST_UNKNOWN for a missing tag or digest (distribution · "
@@ -522,7 +522,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws ecr describe-images --repository-name <name> --image-ids imageTag=<tag> "
         "--region <region>`",
     ),
-    _c(
+    _cause(
         "not-an-ecr-reference",
         "The image name has no ECR host, so Docker talks to Docker Hub",
         "A reference without a registry host means docker.io, so `docker push app:tag` or a "
@@ -531,7 +531,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "The image reference must start with <account>.dkr.ecr.<region>.amazonaws.com/; "
         "`docker tag` it and retry.",
     ),
-    _c(
+    _cause(
         "aws-cli-v1-get-login",
         "Output of AWS CLI v1 `aws ecr get-login` with '-e none' was run",
         "`aws ecr get-login` prints `docker login -u AWS -p … -e none …` unless "
@@ -540,7 +540,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "Use `aws ecr get-login-password --region <region> | docker login --username AWS "
         "--password-stdin <host>`, or credHelpers → ecr-login.",
     ),
-    _c(
+    _cause(
         "aws-cli-v2-no-get-login",
         "AWS CLI v2 has no `aws ecr get-login`",
         "AWS CLI v2 removed get-login; only get-login-password remains, so v1 scripts stop "
@@ -548,7 +548,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`aws --version`; replace with `aws ecr get-login-password --region <region> | docker "
         "login --username AWS --password-stdin <host>`.",
     ),
-    _c(
+    _cause(
         "helper-crashed",
         "The credential helper crashed or exited with an unexpected status",
         "Docker reports a helper's exit status when it did not print the 'not found' sentinel "
@@ -558,7 +558,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`echo <host> | docker-credential-ecr-login get >/dev/null; echo exit=$?` and "
         "`aws configure list`.",
     ),
-    _c(
+    _cause(
         "helper-non-json-output",
         "The credential helper printed something that is not JSON",
         "Docker and containers/image parse the helper's stdout as JSON (docker/"
@@ -567,7 +567,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "`echo <host> | docker-credential-<name> get | head -c1; echo` must print `{` and "
         "nothing else may go to stdout.",
     ),
-    _c(
+    _cause(
         "static-token-written",
         "docker login wrote the credential into config.json in plain base64",
         "Without a helper for the host docker login stores base64(user:password) in auths "
@@ -577,7 +577,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "~/.docker/config.json`.",
         ("CFG001", "CFG011", "ENV005"),
     ),
-    _c(
+    _cause(
         "keychain-no-entry",
         "The keychain-style helper simply has no entry for this host",
         "For desktop, osxkeychain, wincred, pass or secretservice, 'credentials not found in "

@@ -22,8 +22,6 @@ from ecr_doctor.core.secrets import Secret
 __all__ = ["HelperOutcome", "HelperResult", "run_get"]
 
 NOT_FOUND = "credentials not found in native keychain"
-# What docker/cli sends as the user name of an identity token (native_store.go tokenUsername).
-TOKEN_USERNAME = "<token>"
 # Helper output worth keeping for a report: error texts are short; a giant answer is hostile.
 _MAX_OUTPUT = 1 << 20
 _MAX_MESSAGE = 400
@@ -48,10 +46,6 @@ class HelperResult(NamedTuple):
     #: The helper's own error text (stdout, trimmed and cut short); never a credential, because
     #: it is only kept when the helper did not answer with JSON credentials.
     message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome is HelperOutcome.CREDENTIALS
 
 
 def run_get(

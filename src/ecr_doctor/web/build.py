@@ -33,7 +33,6 @@ PAGE_FILES = ("index.html", "app.js", "style.css", "sw.js", "favicon.svg")
 # The browser bundle, by construction: the whole core, plus what the page calls and the
 # packages that hold them. Anything else one of them imports (the machine, the CLI, a renderer)
 # is a build error, not a silent surprise in the browser.
-CORE_PACKAGE = "ecr_doctor.core"
 PAGE_MODULES = ("ecr_doctor", "ecr_doctor.web", "ecr_doctor.web.api")
 WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
 # A fixed timestamp makes the wheel byte-for-byte reproducible.

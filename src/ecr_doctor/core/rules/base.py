@@ -10,7 +10,7 @@ from ecr_doctor.core.dockerconfig import DockerConfig
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severity
 from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
-from ecr_doctor.core.registries import Registry, classify, convert_to_hostname, lookup_key
+from ecr_doctor.core.registries import Registry, classify, lookup_key
 from ecr_doctor.core.resolution import Resolution, resolve
 
 
@@ -150,6 +150,3 @@ class Family:
         self.rules.append(made)
         return made
 
-
-def host_of(key: str) -> str:
-    return convert_to_hostname(key)
