@@ -9,12 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 from conftest import ECR, expired_auth, live_auth
 from envelope import validated
-
-
 
 
 def cli(*args: str, home: Path, env: dict[str, str] | None = None,

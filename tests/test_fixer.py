@@ -8,12 +8,12 @@ from conftest import ECR, ECR2, expired_auth, helper, live_auth, machine
 
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.fixer import mask_secrets
-from ecr_doctor.core.options import Options
+from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 
 
-def fixed(text: str, options: Options = Options()) -> str:
+def fixed(text: str, options: Options = DEFAULT_OPTIONS) -> str:
     return fix_text(text, "config.json", GOOD, options).after
 
 

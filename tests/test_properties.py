@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from ecr_doctor.cli.main import main
 from ecr_doctor.core.dockerconfig import docker_field
 from ecr_doctor.core.engine import diagnose_text, fix_text
+from ecr_doctor.core.options import Options
 from ecr_doctor.core.tokens import make_ecr_auth
 from ecr_doctor.render.jsonout import diagnosis_result, dumps, fix_result
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import render_diagnosis
-from ecr_doctor.core.options import Options
 
 ENV = machine(helper("ecr-login", version=(0, 12, 0)), helper("desktop", found=False))
 SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,

@@ -160,5 +160,5 @@ def test_diagnose_and_explain_use_the_helpers_own_evidence(chain: dict[str, Any]
     first_cause = case["explain"]["out"].split("\n1. ", 1)[1].splitlines()[0]
     assert "expired cached token" in first_cause and "this machine shows it" in first_cause
     no_aws = {f["rule_id"] for f in json.loads(chain["verify-no-aws"]["diagnose"]["out"])[
-        "findings"]}
+        "result"]["findings"]}
     assert {"ENV007", "ENV009"} <= no_aws

@@ -12,13 +12,13 @@ from ecr_doctor.core.dockerconfig import parse_config
 from ecr_doctor.core.engine import diagnose_config, diagnose_text
 from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
 from ecr_doctor.core.model import Applicability, Finding, Severity
+from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.rules import all_rules, get_rule
-from ecr_doctor.core.options import Options
 
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
 
 
-def run(doc: Any, env: Environment = GOOD, options: Options = Options()) -> list[Finding]:
+def run(doc: Any, env: Environment = GOOD, options: Options = DEFAULT_OPTIONS) -> list[Finding]:
     text = doc if isinstance(doc, str) else json.dumps(doc, indent="\t")
     return list(diagnose_text(text, "config.json", env, options).findings)
 

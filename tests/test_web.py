@@ -25,9 +25,9 @@ from conftest import ECR, IN_CI, expired_auth, require_binary
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.core.explain import explain_error
+from ecr_doctor.core.options import Options
 from ecr_doctor.web import build as web
 from ecr_doctor.web.serve import serving
-from ecr_doctor.core.options import Options
 
 SRC = Path(web.PACKAGE_DIR)
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
