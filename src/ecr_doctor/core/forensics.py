@@ -21,7 +21,7 @@ kept — only the registry the entry is for and the key's form.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -43,63 +43,22 @@ __all__ = [
 ]
 
 
-
-
-class _Value:
-    """A small immutable record. typing.NamedTuple would do, but creating each NamedTuple class
-    costs ~0.15 ms at import, and this module is imported on every `diagnose` (start-up is
-    budgeted); plain slotted classes cost a tenth of that."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _set(self, **values: object) -> None:
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-
-    def _asdict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items())
-        return f"{type(self).__name__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Value) and type(other) is type(self) and (
-            self._asdict() == other._asdict())
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._asdict().values()))
-
-
-class AwsChainLink(_Value):
+class AwsChainLink(NamedTuple):
     """One source of the SDK's default chain: is it there, and what kind. Never a value."""
 
-    __slots__ = ("detail", "present", "source")
     source: str    # environment, shared-profile, web-identity, container, instance-metadata
     present: bool
     detail: str
 
-    def __init__(self, source: str, present: bool, detail: str) -> None:
-        self._set(source=source, present=present, detail=detail)
 
-
-class SsoToken(_Value):
-    __slots__ = ("expires_at", "file", "profile_token", "state")
+class SsoToken(NamedTuple):
     file: str                  # base name only
     expires_at: datetime | None
     state: TokenState
-    profile_token: bool        # the selected profile's own token file
-
-    def __init__(self, file: str, expires_at: datetime | None, state: TokenState,
-                 profile_token: bool = False) -> None:
-        self._set(file=file, expires_at=expires_at, state=state, profile_token=profile_token)
+    profile_token: bool = False  # the selected profile's own token file
 
 
-class HelperCacheEntry(_Value):
-    __slots__ = ("expires_at", "key_form", "registry", "requested_at", "service", "state")
+class HelperCacheEntry(NamedTuple):
     registry: str              # ProxyEndpoint host: which registry the entry serves
     service: str
     #: legacy (≤ 0.11: base64 of the access key id + MD5(""), i.e. the key in clear),
@@ -109,69 +68,36 @@ class HelperCacheEntry(_Value):
     expires_at: datetime | None
     state: CacheState
 
-    def __init__(self, registry: str, service: str, key_form: str,
-                 requested_at: datetime | None, expires_at: datetime | None,
-                 state: CacheState) -> None:
-        self._set(registry=registry, service=service, key_form=key_form,
-                  requested_at=requested_at, expires_at=expires_at, state=state)
 
-
-class HelperCache(_Value):
-    __slots__ = ("entries", "error", "exists", "path")
+class HelperCache(NamedTuple):
     path: str
     exists: bool
-    entries: tuple[HelperCacheEntry, ...]
-    error: str | None
-
-    def __init__(self, path: str, exists: bool, entries: tuple[HelperCacheEntry, ...] = (),
-                 error: str | None = None) -> None:
-        self._set(path=path, exists=exists, entries=entries, error=error)
+    entries: tuple[HelperCacheEntry, ...] = ()
+    error: str | None = None
 
 
-class HelperLog(_Value):
-    __slots__ = ("exists", "fell_back_to_cache", "last_error", "last_error_time", "path")
+class HelperLog(NamedTuple):
     path: str
     exists: bool
     #: The last line carrying an error (message and error, redacted), and its timestamp.
-    last_error: str | None
-    last_error_time: str | None
+    last_error: str | None = None
+    last_error_time: str | None = None
     #: The last run fell back to a cached token because the API call failed
     #: (ecr-login/ecr.go · Get: "Got error fetching authorization token. Falling back to
     #: cached token.").
-    fell_back_to_cache: bool
-
-    def __init__(self, path: str, exists: bool, last_error: str | None = None,
-                 last_error_time: str | None = None, fell_back_to_cache: bool = False) -> None:
-        self._set(path=path, exists=exists, last_error=last_error,
-                  last_error_time=last_error_time, fell_back_to_cache=fell_back_to_cache)
+    fell_back_to_cache: bool = False
 
 
-class Forensics(_Value):
-    __slots__ = (
-        "aws_chain",
-        "helper_cache",
-        "helper_log",
-        "missing_sso_session",
-        "profile_sso_state",
-        "sso_tokens",
-    )
-    aws_chain: tuple[AwsChainLink, ...]
-    sso_tokens: tuple[SsoToken, ...]
+class Forensics(NamedTuple):
+    aws_chain: tuple[AwsChainLink, ...] = ()
+    sso_tokens: tuple[SsoToken, ...] = ()
     #: The selected profile uses SSO: "live", "expired", "missing" (no cached token: never
     #: logged in), or None (not an SSO profile / unknown).
-    profile_sso_state: str | None
+    profile_sso_state: str | None = None
     #: The selected profile names an sso_session that no [sso-session NAME] section defines.
-    missing_sso_session: str | None
-    helper_cache: HelperCache | None
-    helper_log: HelperLog | None
-
-    def __init__(self, aws_chain: tuple[AwsChainLink, ...] = (),
-                 sso_tokens: tuple[SsoToken, ...] = (), profile_sso_state: str | None = None,
-                 missing_sso_session: str | None = None, helper_cache: HelperCache | None = None,
-                 helper_log: HelperLog | None = None) -> None:
-        self._set(aws_chain=aws_chain, sso_tokens=sso_tokens,
-                  profile_sso_state=profile_sso_state, missing_sso_session=missing_sso_session,
-                  helper_cache=helper_cache, helper_log=helper_log)
+    missing_sso_session: str | None = None
+    helper_cache: HelperCache | None = None
+    helper_log: HelperLog | None = None
 
 
 # --- pure parsers --------------------------------------------------------------------------------
