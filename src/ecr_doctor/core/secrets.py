@@ -167,7 +167,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_port_mapping(text: str, match: re.Match[str], value: str) -> bool:
-    if not match.group().startswith("-p") or not (":" in value or "/" in value):
+    if not text.startswith("-p", match.start()) or not (":" in value or "/" in value):
         return False
     line_start = text.rfind("\n", 0, match.start()) + 1
     return (re.fullmatch(_PORT_MAPPING, value) is not None
