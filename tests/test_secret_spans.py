@@ -120,7 +120,7 @@ def test_overlapping_forms_merge_when_masked() -> None:
     assert {"ecr-password", "password-arg", "assignment"} <= kinds
     masked = mask(text, lambda span, value: f"<{span.kind}:{len(value)}>")
     assert masked == (f'docker login -u AWS -p "<ecr-password:{len(ECR_PASSWORD)}>" h && '
-                      f"token=<assignment:9> <assignment:{len(TOKEN)}>")
+                      f"token=password: <assignment:{len(TOKEN)}>")
 
 
 @pytest.mark.parametrize(("value", "placeholder"), [
@@ -180,3 +180,18 @@ def test_a_planted_token_never_survives(form: tuple[str, str], token: str, maske
 def test_a_planted_ecr_token_never_survives(body: str, masker: str, prefix: str) -> None:
     token = prefix + body
     assert token not in MASKERS[masker](f"found {token} in the cache")
+
+
+@pytest.mark.parametrize("unit", [
+    "token=", "cookie:", "password:\n", "--password-stdin ", "-p 1:1 ", '-p "', '"auth": "',
+    "-----BEGIN PRIVATE KEY-----", "echo a | ", "://a:", "Bearer ",
+])
+def test_a_line_of_one_form_repeated_takes_linear_time(unit: str) -> None:
+    # Pastes reach 400 KB; every form must fail or match without rescanning to the line's end
+    # from each repetition (seconds each before the patterns were bounded; ~50 ms now).
+    import time
+
+    text = unit * (200_000 // len(unit))
+    started = time.perf_counter()
+    find_secret_spans(text)
+    assert time.perf_counter() - started < 3

@@ -80,7 +80,8 @@ _PASSWORD_ATTACHED = r"""(?<![\w-])-p(?P<val>"[^"\n]*"|'[^'\n]*'|[^\s=\-]\S*)"""
 # what is echoed is the password.
 _STDIN_ECHO = (r"""(?:\becho(?:[ \t]+-[neE]+)*|\bprintf(?:[ \t]+(?:'%s(?:\\n)?'|"%s(?:\\n)?"))?)"""
                r"[ \t]+(?P<val>" + _VALUE + r")[ \t]*\|[^\n|;&]*?--password-stdin\b")
-_STDIN_HERE = r"--password-stdin\b[^\n|;&]*?<<<[ \t]*(?P<val>" + _VALUE + ")"
+# Bounded: a line of many `--password-stdin` and no `<<<` must not be rescanned from each.
+_STDIN_HERE = r"--password-stdin\b[^\n|;&]{0,300}?<<<[ \t]*(?P<val>" + _VALUE + ")"
 _URL_PASSWORD = r"://[^/\s:@]+:(?P<val>[^@/\s]+)@"
 _HEADER = (r"(?i)\b(?:authorization|x-registry-auth|x-registry-config|x-amz-security-token"
            r"|x-amz-signature|x-amz-credential|private-token|x-api-key|api-key|x-auth-token"
@@ -92,13 +93,18 @@ _AUTH_SCHEME = r"(?i)\b(?:basic|bearer)\s+(?P<val>[A-Za-z0-9+/=._~-]{8,})"
 _JSON_KEY = (r"(?i)[\"'](?:auth|password|secret|identitytoken|registrytoken|authorizationtoken"
              r"|token|secretaccesskey|sessiontoken)[\"']\s*:\s*\"(?P<val>(?:[^\"\\\n]|\\.)*)\"")
 # `key = value` / `key: value` in env dumps, INI and YAML. No left boundary: `db_password=`
-# and `clientSecret:` are as secret as `password=`.
-_ASSIGNMENT = (r"(?i)(?:aws_secret_access_key|aws_session_token|aws_security_token"
+# and `clientSecret:` are as secret as `password=`. The value is never itself such a key
+# (`token=password: x` hides `x`), and a value on the next line is not that line's `key:`.
+_SECRET_KEY = (r"(?:aws_secret_access_key|aws_session_token|aws_security_token"
                r"|secret_access_key|secretaccesskey|sessiontoken|secret|password|passwd|token"
-               r"|api[_-]?key)[\"']?\s*[=:]\s*(?P<val>" + _VALUE + ")")
+               r"|api[_-]?key)[\"']?\s*[=:]")
+_ASSIGNMENT = (r"(?i)" + _SECRET_KEY + r"(?:[ \t]*|\s*\n\s*(?![\w-]+[\"']?:(?:\s|$)))"
+               r"(?!" + _SECRET_KEY + r")(?P<val>" + _VALUE + ")")
 ACCESS_KEY_ID = (r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AROA|AIDA|AGPA|ANPA|ANVA|AIPA|APKA|ABIA|ACCA)"
                  r"[A-Z0-9]{12,}(?![A-Za-z0-9])")
-_PRIVATE_KEY = (r"(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+# The body cannot hold `-----`, so a BEGIN without its END fails at the next marker, not at
+# the end of the text (many of them would otherwise cost quadratic time).
+_PRIVATE_KEY = (r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[^-]|-(?!----))*"
                 r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 
 # Order is priority: when two forms cover the same text, the earlier names the merged span
@@ -126,8 +132,6 @@ _PORT_MAPPING = (r"(?:(?:[0-9.]+|\[[0-9A-Fa-f:]+\]):)?(?:[0-9]{1,5}(?:-[0-9]{1,5
 _TRAILING_QUOTE = r"""(["'])[,;}\]]*$"""
 _PLACEHOLDER = r"""["']?(?:\$|%)"""
 
-# Forms whose match cannot hold another form's start (fixed shapes) need not overlap.
-_ONCE = frozenset({"private-key", "ecr-auth", "ecr-password", "access-key-id"})
 _compiled: list[tuple[str, re.Pattern[str]]] = []
 
 
@@ -137,17 +141,9 @@ class SecretSpan(NamedTuple):
     kind: str  # one of the names in _FORMS
 
 
-def _overlapping(source: str) -> str:
-    # Inside a lookahead a match consumes nothing, so `token=password: x` yields both the
-    # `token=` value and the `password:` one instead of hiding the second in the first.
-    flags = "(?i)" if source.startswith("(?i)") else ""
-    return f"{flags}(?=(?:{source.removeprefix(flags)}))"
-
-
 def _forms() -> list[tuple[str, re.Pattern[str]]]:
     if not _compiled:
-        _compiled.extend((kind, re.compile(source if kind in _ONCE else _overlapping(source)))
-                         for kind, source in _FORMS)
+        _compiled.extend((kind, re.compile(source)) for kind, source in _FORMS)
     return _compiled
 
 
@@ -166,22 +162,42 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_port_mapping(text: str, match: re.Match[str], value: str) -> bool:
-    if not text.startswith("-p", match.start()) or not (":" in value or "/" in value):
-        return False
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    return (re.fullmatch(_PORT_MAPPING, value) is not None
-            and re.search(r"\blogin\b", text[line_start:match.start()]) is None)
+class _LoginLines:
+    """Whether a `login` comes earlier on the line of a position; indexed once per text, so a
+    long line of `-p 1:1` is not searched again for each of them."""
+
+    def __init__(self, text: str) -> None:
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.logins = [m.start() for m in re.finditer(r"\blogin\b", text)]
+
+    def before(self, pos: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_left(self.logins, pos)
+        if i == 0:
+            return False
+        j = bisect.bisect_left(self.newlines, self.logins[i - 1])
+        return j == len(self.newlines) or self.newlines[j] >= pos
+
+
+def _is_port_mapping(text: str, flag_at: int, value: str, logins: _LoginLines) -> bool:
+    return (text.startswith("-p", flag_at) and (":" in value or "/" in value)
+            and re.fullmatch(_PORT_MAPPING, value) is not None and not logins.before(flag_at))
 
 
 def _spans_of(text: str, kind: str, pattern: re.Pattern[str]) -> Iterator[SecretSpan]:
+    logins: _LoginLines | None = None
     for m in pattern.finditer(text):
         start, end = _unquoted(text, *m.span("val" if "val" in pattern.groupindex else 0))
         if kind == "assignment":
             end = start + len(text[start:end].rstrip(",;"))
-        if end > start and not (kind == "password-arg" and _is_port_mapping(
-                text, m, text[start:end])):
-            yield SecretSpan(start, end, kind)
+        if end <= start:
+            continue
+        if kind == "password-arg":
+            logins = logins or _LoginLines(text)
+            if _is_port_mapping(text, m.start(), text[start:end], logins):
+                continue
+        yield SecretSpan(start, end, kind)
 
 
 def find_secret_spans(text: str) -> list[SecretSpan]:
