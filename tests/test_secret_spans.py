@@ -66,6 +66,9 @@ FORMS = [
     ('export AWS_SESSION_TOKEN="{}"', "assignment"),
     ("aws_security_token: {}", "assignment"),
     ("  password: '{}'", "assignment"),
+    ("token:\npassword: {}", "assignment"),
+    ("https://registry.example.com/v2/token?token={}&service=x", "assignment"),
+    ("GET /?X-Amz-Signature={}&X-Amz-Date=1", "header"),
 ]
 
 
@@ -108,6 +111,10 @@ def test_token_shapes(text: str, secret: str, kind: str) -> None:
     "echo hello | docker login -u AWS h",
     "https://registry.example.com:5000/v2/",
     '{"auths": {"h": {"auth": ""}}}',
+    # Docker's own warning, and compiler / find flags that start with -p.
+    "WARNING! Using --password via the CLI is insecure. Use --password-stdin.",
+    "WARNING! Using -*-password via the CLI is insecure. Use --password-stdin.",
+    "cc -pthread -o app main.c && find . -print -prune",
 ])
 def test_look_alikes_stay_readable(text: str) -> None:
     assert find_secret_spans(text) == []

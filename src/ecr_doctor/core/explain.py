@@ -93,7 +93,7 @@ _ECR_ACTIONS = frozenset(
 )  # fmt: skip
 # A quoted shell or YAML value (`-p "x"`, `password: 'x'`) is shown as one ellipsis, quotes
 # and all; a JSON string keeps its quotes (`"auth": "…"`) so the excerpt still reads as JSON.
-_SHELL_QUOTED = re.compile(r"""(?:=|(?<![\w-])(?:-p|--password)|[^"'\s]\s*:)\s*$""")
+_UNQUOTED_KEY = re.compile(r"""[^"'\s]\s*[=:]\s*$""")
 # A base64/hex run, allowed to continue across a line break because terminals wrap long
 # tokens; each segment needs a newline, so matching stays linear.
 _B64_RUN = re.compile(r"[A-Za-z0-9+/]+(?:[ \t]*\n[ \t]*[A-Za-z0-9+/]+)*={0,2}")
@@ -105,11 +105,14 @@ _MIN_RUN = 20
 
 def _with_quotes(text: str, span: SecretSpan) -> tuple[int, int]:
     start, end = span.start, span.end
-    if (start > 0 and end < len(text) and text[start - 1] in "\"'"
-            and text[end] == text[start - 1]
-            and _SHELL_QUOTED.search(text, max(0, start - 41), start - 1) is not None):
-        return start - 1, end + 1
-    return start, end
+    if not (start > 0 and end < len(text) and text[start - 1] in "\"'"
+            and text[end] == text[start - 1]):
+        return start, end
+    # An assignment's key decides: `password="x"` is shell quoting, `"password": "x"` JSON.
+    shell = span.kind == "password-arg" or (
+        span.kind == "assignment"
+        and _UNQUOTED_KEY.search(text, max(0, start - 41), start - 1) is not None)
+    return (start - 1, end + 1) if shell else (start, end)
 
 
 def _secret_spans(text: str) -> list[tuple[int, int]]:

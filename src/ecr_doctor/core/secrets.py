@@ -70,12 +70,18 @@ def ecr_token_pattern(prefix: str, min_body: int = 20) -> str:
 
 
 # A command-line or assignment value: quoted (not across lines, so one stray quote cannot
-# swallow a page) or a bare word (see _trimmed for a JSON string's closing quote after it).
-_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|\S+)"""
+# swallow a page) or a bare word up to a `&` (the next query parameter, or the shell's own
+# operator); see _trimmed for a JSON string's closing quote after a bare word.
+_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s&]+)"""
 # `-p X`, `--password X`, `--password=X`. `--password-stdin` takes no value and must not
-# match; the lookbehind keeps words like `docker-p…` from reading as `-p`.
-PASSWORD_ARG = r"(?:(?<![\w-])-p|--password)(?:[ \t]*=[ \t]*|\s+)(?P<val>" + _VALUE + ")"
-_PASSWORD_ATTACHED = r"""(?<![\w-])-p(?P<val>"[^"\n]*"|'[^'\n]*'|[^\s=\-]\S*)"""
+# match; the lookbehind keeps words like `docker-p…` from reading as `-p`. Docker's warning
+# "Using --password via the CLI is insecure" is in every CI log that needs masking.
+PASSWORD_ARG = (r"(?:(?<![\w-])-p|--password)(?:[ \t]*=[ \t]*|\s+)(?!via the CLI\b)"
+                r"(?P<val>" + _VALUE + ")")
+# `mysql -pSECRET`: only as a word of its own (Docker's `-*-password` warning is no flag), and
+# a lowercase word after it is another flag (`-pthread`, `find -print`, `-prune`).
+_PASSWORD_ATTACHED = (r"""(?<![^\s"'=])-p(?![a-z]+(?![^\s"',;]))"""
+                      r"""(?P<val>"[^"\n]*"|'[^'\n]*'|[^\s=&\-][^\s&]*)""")
 # `echo X | docker login --password-stdin`, `printf '%s' X | …`, `… --password-stdin <<< X`:
 # what is echoed is the password.
 _STDIN_ECHO = (r"""(?:\becho(?:[ \t]+-[neE]+)*|\bprintf(?:[ \t]+(?:'%s(?:\\n)?'|"%s(?:\\n)?"))?)"""
