@@ -28,10 +28,13 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ecr_doctor.core.jsonspan import JsonSyntaxError, Node, parse
 from ecr_doctor.core.secrets import SecretSpan, find_secret_spans
+
+if TYPE_CHECKING:
+    from ecr_doctor.core.secrets import SecretKind
 
 __all__ = ["MAP_VERSION", "Redacted", "RedactionError", "dump_map", "load_map", "redact",
            "unredact"]
@@ -267,7 +270,7 @@ class _Collector:
 
     # -- the detectors, in priority order --
 
-    def _secrets(self, spans: list[SecretSpan], kind: str, category: str) -> None:
+    def _secrets(self, spans: list[SecretSpan], kind: SecretKind, category: str) -> None:
         for span in spans:
             if span.kind == kind:
                 self.claim(span.start, span.end, category)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    SecretKind = Literal["private-key", "url-password", "ecr-auth", "ecr-password",
+                         "access-key-id", "password-arg", "stdin-echo", "header", "auth-scheme",
+                         "json-key", "assignment"]
 
 
 class Secret:
@@ -115,7 +122,7 @@ _PRIVATE_KEY = (r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[^-]|-(?!--
 
 # Order is priority: when two forms cover the same text, the earlier names the merged span
 # (a token that is also a `-p` value is reported as the token).
-_FORMS: tuple[tuple[str, str], ...] = (
+_FORMS: tuple[tuple[SecretKind, str], ...] = (
     ("private-key", _PRIVATE_KEY),
     ("url-password", _URL_PASSWORD),
     ("ecr-auth", ecr_token_pattern(ECR_AUTH_PREFIX)),
@@ -138,16 +145,16 @@ _PORT_MAPPING = (r"(?:(?:[0-9.]+|\[[0-9A-Fa-f:]+\]):)?(?:[0-9]{1,5}(?:-[0-9]{1,5
 _TRAILING_QUOTE = r"""(["'])[,;}\]]*$"""
 _PLACEHOLDER = r"""["']?(?:\$|%)"""
 
-_compiled: list[tuple[str, re.Pattern[str]]] = []
+_compiled: list[tuple[SecretKind, re.Pattern[str]]] = []
 
 
 class SecretSpan(NamedTuple):
     start: int
     end: int
-    kind: str  # one of the names in _FORMS
+    kind: SecretKind  # which form found it
 
 
-def _forms() -> list[tuple[str, re.Pattern[str]]]:
+def _forms() -> list[tuple[SecretKind, re.Pattern[str]]]:
     if not _compiled:
         _compiled.extend((kind, re.compile(source)) for kind, source in _FORMS)
     return _compiled
@@ -191,7 +198,7 @@ def _is_port_mapping(text: str, flag_at: int, value: str, logins: _LoginLines) -
             and re.fullmatch(_PORT_MAPPING, value) is not None and not logins.before(flag_at))
 
 
-def _spans_of(text: str, kind: str, pattern: re.Pattern[str]) -> Iterator[SecretSpan]:
+def _spans_of(text: str, kind: SecretKind, pattern: re.Pattern[str]) -> Iterator[SecretSpan]:
     logins: _LoginLines | None = None
     for m in pattern.finditer(text):
         start, end = _unquoted(text, *m.span("val" if "val" in pattern.groupindex else 0))
