@@ -81,8 +81,8 @@ def ecr_token_pattern(prefix: str, min_body: int = 20) -> str:
 # operator); see _trimmed for a JSON string's closing quote after a bare word.
 _VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s&]+)"""
 # `-p X`, `--password X`, `--password=X`. `--password-stdin` takes no value and must not
-# match; the lookbehind keeps words like `docker-p…` from reading as `-p`. Docker's warning
-# "Using --password via the CLI is insecure" is in every CI log that needs masking.
+# match; the lookbehind keeps words like `docker-p…` from reading as `-p`. Docker prints
+# "Using --password via the CLI is insecure" after every such login: prose, not a value.
 PASSWORD_ARG = (r"(?:(?<![\w-])-p|--password)(?:[ \t]*=[ \t]*|\s+)(?!via the CLI\b)"
                 r"(?P<val>" + _VALUE + ")")
 # `mysql -pSECRET`: only as a word of its own (Docker's `-*-password` warning is no flag), and
