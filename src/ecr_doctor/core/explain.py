@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding
+from ecr_doctor.core.secrets import SecretSpan, find_secret_spans
 
 __all__ = [
     "Cause",
@@ -90,29 +91,9 @@ _ECR_ACTIONS = frozenset(
         "UploadLayerPart", "ValidatePullThroughCacheRule",
     }
 )  # fmt: skip
-# Each pattern's group 1 (or the whole match when it has no group) is secret.
-_SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # `docker login -p <pw>`, `--password <pw>`, `--password=<pw>`; `--password-stdin` is a
-    # flag with no value and must not match. The lookbehind keeps `docker-p…` words out.
-    re.compile(r"""(?<![\w-])(?:-p|--password)(?:[ \t]*=[ \t]*|\s+)("[^"]*"|'[^']*'|\S+)"""),
-    re.compile(r"(?<![\w-])-p([^\s=\-]\S*)"),
-    re.compile(r"(?i)(?:AKIA|ASIA)[A-Z0-9]{12,}"),
-    re.compile(
-        r"(?i)\b(?:authorization|x-registry-auth|x-registry-config|x-amz-security-token"
-        r"|x-amz-signature|x-amz-credential)\b[\"']?\s*[:=]\s*"
-        r"(?:(?:basic|bearer|aws4-hmac-sha256)\s+)?([^\s\"',;&]+)"
-    ),
-    re.compile(r"(?i)\b(?:basic|bearer)\s+([A-Za-z0-9+/=._~-]{8,})"),
-    re.compile(
-        r"(?i)[\"'](?:auth|password|secret|identitytoken|registrytoken|authorizationtoken"
-        r"|token|secretaccesskey|sessiontoken)[\"']\s*:\s*\"([^\"]*)\""
-    ),
-    re.compile(
-        r"(?i)\b(?:aws_secret_access_key|aws_session_token|aws_security_token"
-        r"|secret_access_key|password|passwd)\b\s*[=:]\s*(\"[^\"]*\"|'[^']*'|\S+)"
-    ),
-    re.compile(r"://[^/\s:@]+:([^/\s@]+)@"),
-)
+# A quoted shell or YAML value (`-p "x"`, `password: 'x'`) is shown as one ellipsis, quotes
+# and all; a JSON string keeps its quotes (`"auth": "…"`) so the excerpt still reads as JSON.
+_UNQUOTED_KEY = re.compile(r"""[^"'\s]\s*[=:]\s*$""")
 # A base64/hex run, allowed to continue across a line break because terminals wrap long
 # tokens; each segment needs a newline, so matching stays linear.
 _B64_RUN = re.compile(r"[A-Za-z0-9+/]+(?:[ \t]*\n[ \t]*[A-Za-z0-9+/]+)*={0,2}")
@@ -122,13 +103,21 @@ _B64URL_RUN = re.compile(r"[A-Za-z0-9_+/-]{20,}={0,2}")
 _MIN_RUN = 20
 
 
+def _with_quotes(text: str, span: SecretSpan) -> tuple[int, int]:
+    start, end = span.start, span.end
+    if not (start > 0 and end < len(text) and text[start - 1] in "\"'"
+            and text[end] == text[start - 1]):
+        return start, end
+    # An assignment's key decides: `password="x"` is shell quoting, `"password": "x"` JSON.
+    shell = span.kind == "password-arg" or (
+        span.kind == "assignment"
+        and _UNQUOTED_KEY.search(text, max(0, start - 41), start - 1) is not None)
+    return (start - 1, end + 1) if shell else (start, end)
+
+
 def _secret_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for pattern in _SECRET_PATTERNS:
-        for m in pattern.finditer(text):
-            start, end = m.span(1) if pattern.groups else m.span()
-            if end > start:
-                spans.append((start, end))
+    spans = [_with_quotes(text, span) for span in find_secret_spans(text)]
+    # Unlabelled runs: a token pasted on its own, without a flag or key that names it.
     for m in _B64_RUN.finditer(text):
         run = re.sub(r"\s+", "", m.group())
         if len(run.rstrip("=")) >= _MIN_RUN:
@@ -168,7 +157,7 @@ def _apply_spans(text: str, spans: Iterable[tuple[int, int]], lo: int, hi: int) 
 
 
 def redact_text(text: str) -> str:
-    """Replace every token-like part of `text` by an ellipsis (see _SECRET_PATTERNS)."""
+    """Replace every secret (core.secrets) and token-like run in `text` by an ellipsis."""
     return _apply_spans(text, _secret_spans(text), 0, len(text))
 
 
