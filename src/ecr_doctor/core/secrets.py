@@ -6,9 +6,10 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -63,8 +64,9 @@ class Secret:
 #
 # Each masker (explain's excerpts, the helper-log reader, the fixer's diff, `redact`, `scan`)
 # keeps its own replacement style but asks this one place where the secrets are. Patterns are
-# kept as source strings and compiled on first use: this module is imported on every run and
-# start-up is budgeted (benchmarks/startup.py), most runs never mask anything.
+# kept as source strings and compiled on first use: compiling them all costs 2.6 ms, this
+# module is imported on every run, start-up is budgeted (benchmarks/startup.py) and most
+# `diagnose` runs never mask anything.
 
 ECR_AUTH_PREFIX = "QVdTOmV5"          # base64 of "AWS:ey": an ECR `auth` (AWS:<password>)
 ECR_PASSWORD_PREFIX = "eyJwYXlsb2Fk"  # base64 of '{"payload': an ECR registry password
@@ -148,27 +150,12 @@ _PLACEHOLDER = r"""["']?(?:\$|%)"""
 _compiled: list[tuple[SecretKind, re.Pattern[str]]] = []
 
 
-class SecretSpan:
-    """text[start:end] is a secret, found by the form `kind`.
+class SecretSpan(NamedTuple):
+    """text[start:end] is a secret, found by the form `kind`."""
 
-    A plain class: a NamedTuple costs ~0.1 ms to create at import, and this module is imported
-    on every run (start-up is budgeted).
-    """
-
-    __slots__ = ("end", "kind", "start")
-
-    def __init__(self, start: int, end: int, kind: SecretKind) -> None:
-        self.start, self.end, self.kind = start, end, kind
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SecretSpan) and (self.start, self.end, self.kind) == (
-            other.start, other.end, other.kind)
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.kind))
-
-    def __repr__(self) -> str:
-        return f"SecretSpan({self.start}, {self.end}, {self.kind!r})"
+    start: int
+    end: int
+    kind: SecretKind
 
 
 def _forms() -> list[tuple[SecretKind, re.Pattern[str]]]:
@@ -201,8 +188,6 @@ class _LoginLines:
         self.logins = [m.start() for m in re.finditer(r"\blogin\b", text)]
 
     def before(self, pos: int) -> bool:
-        import bisect
-
         i = bisect.bisect_left(self.logins, pos)
         if i == 0:
             return False
