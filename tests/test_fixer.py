@@ -110,3 +110,41 @@ def test_misspelt_ecr_login_store_is_removed_not_renamed() -> None:
     before = json.dumps({"auths": {ECR: {}}, "credStore": "ecr-login"}, indent="\t")
     result = json.loads(fixed(before))
     assert result == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+# --- "fixes that never leave the user worse off" (issue: trustworthy under attack, item 3) ------
+# A fix is safe only if every registry works at least as well afterwards.
+
+NO_HELPER = machine(helper("ecr-login", found=False))
+
+
+def test_safe_fix_keeps_a_live_token_when_the_helper_is_not_installed() -> None:
+    before = json.dumps({"auths": {ECR: {"auth": live_auth()}}}, indent="\t")
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert plan.after == before and plan.applied == ()
+    assert sorted(f.rule_id for f in plan.unsafe_skipped) == ["CFG001", "CFG002"]
+    unsafe = json.loads(fix_text(before, "config.json", NO_HELPER,
+                                 Options(unsafe_fixes=True)).after)
+    assert unsafe == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_safe_fix_keeps_a_live_token_the_missing_helper_falls_back_to() -> None:
+    # credHelpers names the helper, but it is not installed: Docker hands back the auths entry
+    # with the error, and pull (CLI <= 28) sends it. The token is what keeps pulls working.
+    before = json.dumps({"auths": {ECR: {"auth": live_auth()}}, "credHelpers": {ECR: "ecr-login"}})
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert plan.after == before
+    assert [f.rule_id for f in plan.unsafe_skipped] == ["CFG001"]
+
+
+def test_expired_token_is_removed_safely_but_not_pointed_at_a_missing_helper() -> None:
+    before = json.dumps({"auths": {ECR: {"auth": expired_auth()}}}, indent="\t")
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert json.loads(plan.after) == {"auths": {}}
+    (removal,) = plan.applied
+    assert removal.rule_id == "CFG001"
+    assert "docker-credential-ecr-login is not installed" in removal.message
+    assert f"then map the host: `ecr-doctor fix --write --registry {ECR}`" in removal.message
+    # The host is mapped only when asked for unsafe fixes (or once the helper is installed).
+    unsafe = fix_text(before, "config.json", NO_HELPER, Options(unsafe_fixes=True))
+    assert json.loads(unsafe.after) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}

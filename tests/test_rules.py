@@ -264,3 +264,24 @@ def test_missing_helper_names_the_stale_credential_docker_falls_back_to() -> Non
     doc = {"auths": {f"https://{ECR}": {"auth": expired_auth()}}, "credHelpers": {ECR: "ecr-login"}}
     (f,) = only(run(doc, env), "ENV001")
     assert f"auths[https://{ECR}]" in f.message
+
+
+# Safe fixes never depend on a helper that is not installed ----------------------------------
+
+NO_HELPER = machine(helper("ecr-login", found=False))
+PAGE = unknown_environment(NOW)
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_cfg002_is_unsafe_unless_the_helper_is_installed(env: Environment) -> None:
+    (f,) = only(run({"auths": {ECR: {}}}, env), "CFG002")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+    assert "docker-credential-ecr-login" in f.message
+    (good,) = only(run({"auths": {ECR: {}}}), "CFG002")
+    assert good.fix is not None and good.fix.applicability is Applicability.SAFE
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_live_token_fix_is_unsafe_without_an_installed_helper(env: Environment) -> None:
+    (f,) = only(run({"auths": {ECR: {"auth": live_auth()}}}, env), "CFG001")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE

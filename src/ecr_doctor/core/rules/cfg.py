@@ -62,6 +62,33 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
     return binary is not None and binary.found and binary.executable
 
 
+def _helper_installed(ctx: Context, helper: str | None) -> bool:
+    """A safe fix may rely on `helper` only when the machine shows it installed and executable.
+
+    The unknown environment (the page, a pasted config) never counts as having it: a fix that
+    needs the helper there is unsafe, applied only when the user asks for unsafe fixes.
+    """
+    return bool(helper) and _helper_is_usable(ctx, helper or "") is True
+
+
+def _install_hint(ctx: Context, host: str | None = None) -> str:
+    """What a message adds when the ECR helper cannot be relied on ("" when it is installed).
+
+    With `host`: the fix removes the host's last mention, so the hint says how to map it later.
+    """
+    binary = HELPER_PREFIX + ECR_HELPER
+    if _helper_installed(ctx, ECR_HELPER):
+        return ""
+    if not ctx.env.known:
+        hint = (f"; {binary} must be installed before Docker can use it "
+                "(this machine is not checked)")
+    else:
+        hint = f"; {binary} is not installed (not an executable on PATH): install it first"
+    if host is not None:
+        hint += f", then map the host: `ecr-doctor fix --write --registry {host}`"
+    return hint
+
+
 @FAMILY.rule(
     "CFG001",
     "static-ecr-credential",
@@ -82,9 +109,13 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
         "region.",
         fix="Remove the entry and map the bare host to the ECR credential helper in "
         '`credHelpers` (`"<host>": "ecr-login"`), which fetches a fresh token on every use. '
-        "The fix is safe when the token is already expired or a helper already serves the "
-        "host; it is unsafe when it would replace a still-working token with a helper that "
-        "is not installed.",
+        "A fix is safe only if the registry works at least as well afterwards. With "
+        "`docker-credential-ecr-login` installed and executable, removing the token and "
+        "mapping the host is safe. Without it (or on the page, which cannot see the machine), "
+        "a token that may still work is only replaced as an unsafe fix, and so is a token a "
+        "missing helper falls back to. An expired token is broken already: removing it is "
+        "safe even then, but the host is not mapped to the missing helper — install "
+        "`docker-credential-ecr-login` and run `fix` again (CFG002 maps the host).",
         example='{"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
         '{"auth": "QVdTOmV5Sn..."}}}',
         references=(
@@ -106,12 +137,23 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         dead = entry.key in resolution.shadowed_auths
         severity = Severity.CRITICAL if state == "live" else Severity.HIGH
         host = registry.host
-        usable = _helper_is_usable(ctx, ECR_HELPER)
+        installed = _helper_installed(ctx, ECR_HELPER)
         current = helper_entries.get(host)
+        # A fix is safe iff the registry works at least as well afterwards:
+        # - the helper is installed: it replaces the token (removal + mapping, safe);
+        # - the token is shadowed by DOCKER_AUTH_CONFIG or by an installed helper: it is never
+        #   sent, so removing it changes nothing. Shadowed by a helper that is *not* installed,
+        #   it is what Docker falls back to (native_store.go Get), so it may be what works;
+        # - the token is expired: the registry is broken already and stays as broken without
+        #   it, so the removal is safe — but only the removal: a safe fix never maps the host
+        #   to a helper that is not installed (CFG002 does, as an unsafe fix until it is);
+        # - otherwise (a live or undecodable token, no installed helper, or the page, which
+        #   cannot see the machine) replacing it could break a working registry: unsafe.
+        dead = dead and (resolution.helper is None or _helper_installed(ctx, resolution.helper))
+        safe = dead or state == "expired" or installed
         edits: list[RemoveAuth | SetCredHelper] = [RemoveAuth(entry.key)]
-        if current is None or current == "":
+        if (current is None or current == "") and (installed or not safe):
             edits.append(SetCredHelper(host, ECR_HELPER))
-        safe = dead or state == "expired" or usable is True
         fix = Fix(
             f'remove auths["{entry.key}"] and use the ECR credential helper for {host}',
             Applicability.SAFE if safe else Applicability.UNSAFE,
@@ -127,6 +169,10 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         origin = " (left by AWS CLI v1 get-login)" if "://" in entry.key and entry.email else ""
         message = (f"static ECR token for {host} ({exposure}){origin}; "
                    f"{when or 'expiry unknown'}; {tail}")
+        if current is None or current == "":
+            # The safe removal of an expired token leaves no mention of the host: say how to
+            # map it once the helper is there.
+            message += _install_hint(ctx, host if safe and not installed else None)
         yield self.finding(
             message,
             entry.location,
@@ -156,7 +202,11 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         "--account ID --region R [--region R2 ...] [--public]` adds one entry per account and "
         "region (and ECR Public). Pull-through cache images are pulled as "
         "`<host>/<rule prefix>/<image>` (e.g. `<host>/docker-hub/library/alpine`), so the "
-        "private host's entry covers them too (`--pull-through` prints the names).",
+        "private host's entry covers them too (`--pull-through` prints the names). The fix "
+        "is safe only when `docker-credential-ecr-login` is installed and executable: mapping "
+        "a host to a missing helper breaks a registry that works today (a live token, a "
+        "credsStore). Without it, or on the page, which cannot see the machine, the fix is "
+        "unsafe; so is replacing an explicit empty-value opt-out.",
         example='{"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"}}',
         references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore",),
     ),
@@ -171,11 +221,15 @@ def ecr_host_without_helper(self: Rule, ctx: Context) -> Iterator[Finding]:
         if resolution.source is Source.CREDS_STORE and _is_ecr_helper_name(resolution.helper):
             continue  # served (CFG005 covers the damage a global ecr-login store does)
         opted_out = registry.host in explicit_opt_out
-        applicability = Applicability.UNSAFE if opted_out else Applicability.SAFE
+        # Mapping the host to a helper that is not installed (or that the page cannot see)
+        # can turn a working registry (a live token, a credsStore) into a failing one.
+        safe = not opted_out and _helper_installed(ctx, ECR_HELPER)
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         why = ("credHelpers opts it out with an empty value" if opted_out
                else "no credHelpers entry matches this exact host")
         if resolution.source is Source.CREDS_STORE:
             why += f"; credsStore sends it to docker-credential-{resolution.helper}"
+        why += _install_hint(ctx)
         yield self.finding(
             f"ECR registry {registry.host} has no credential helper: {why}",
             _mention_location(ctx, registry.host),
