@@ -148,3 +148,35 @@ def test_expired_token_is_removed_safely_but_not_pointed_at_a_missing_helper() -
     # The host is mapped only when asked for unsafe fixes (or once the helper is installed).
     unsafe = fix_text(before, "config.json", NO_HELPER, Options(unsafe_fixes=True))
     assert json.loads(unsafe.after) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_removing_the_global_store_maps_every_host_it_served() -> None:
+    from datetime import timedelta
+
+    from conftest import NOW
+
+    from ecr_doctor.core.forensics import Forensics, HelperCache, HelperCacheEntry
+
+    cache = HelperCache("/home/test/.ecr/cache.json", True, (
+        HelperCacheEntry(ECR2, "ecr", "sha256", NOW - timedelta(hours=1),
+                         NOW + timedelta(hours=11), "fresh"),
+        HelperCacheEntry("(unknown registry)", "ecr", "sha256", None, None, "unknown"),
+    ))
+    env = GOOD._replace(forensics=Forensics(helper_cache=cache))
+    before = json.dumps({"auths": {"ghcr.io": {}}, "credsStore": "ecr-login"}, indent="\t")
+    result = json.loads(fix_text(before, "config.json", env,
+                                 Options(registries=(ECR,), unsafe_fixes=True)).after)
+    assert result == {"auths": {"ghcr.io": {}}, "credHelpers": {ECR: "ecr-login",
+                                                                 ECR2: "ecr-login"}}
+
+
+def test_global_store_with_no_known_host_is_left_alone_and_the_command_is_printed() -> None:
+    before = json.dumps({"credsStore": "ecr-login"}, indent="\t")  # as AWS's README shows it
+    plan = fix_text(before, "config.json", GOOD, Options(unsafe_fixes=True))
+    assert plan.after == before and plan.applied == () and plan.unsafe_skipped == ()
+    assert [f.rule_id for f in plan.withheld] == ["CFG005"]
+    (f,) = [f for f in diagnose_text(before, "config.json", GOOD).findings
+            if f.rule_id == "CFG005"]
+    assert f.fix is None
+    assert ("ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com") in f.message

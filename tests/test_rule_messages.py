@@ -278,6 +278,10 @@ FIRING: list[Case] = [
     Case("CFG005", "global", diag({"auths": {ECR: {}}, "credsStore": "ecr-login"}),
          ('global credsStore "ecr-login"', "Docker Hub included", "cannot store logins"),
          line=5),
+    Case("CFG005", "no-known-host", diag({"credsStore": "ecr-login"}),
+         ('global credsStore "ecr-login"', "no ECR registry is known",
+          "`ecr-doctor fix --write --unsafe-fixes --registry "
+          "<account>.dkr.ecr.<region>.amazonaws.com`"), line=2),
     # CFG006
     Case("CFG006", "credHelper", diag({"credHelper": {ECR: "ecr-login"}}),
          ('"credHelper"', 'did you mean "credHelpers"'), line=2),

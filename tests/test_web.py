@@ -386,3 +386,13 @@ def test_page_holds_back_replacing_a_live_token_until_unsafe_is_ticked() -> None
     assert sorted(f["rule_id"] for f in safe["fix"]["unsafe_skipped"]) == ["CFG001", "CFG002"]
     unsafe = json.loads(analyse(text, unsafe=True))
     assert json.loads(unsafe["fix"]["after"]) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_page_never_empties_a_global_store_config() -> None:
+    from ecr_doctor.web.api import analyse
+
+    text = json.dumps({"credsStore": "ecr-login"})
+    data = json.loads(analyse(text, unsafe=True))
+    assert data["fix"]["after"] == text
+    (f,) = [f for f in data["findings"] if f["rule_id"] == "CFG005"]
+    assert "ecr-doctor fix --write --unsafe-fixes --registry" in f["message"]

@@ -375,7 +375,13 @@ def helper_name_not_a_suffix(self: Rule, ctx: Context) -> Iterator[Finding]:
         "every Docker Hub or GHCR pull goes through the ECR helper, which answers 'not found' "
         "— so they are anonymous and rate-limited.",
         fix="Remove `credsStore` and map each ECR host in `credHelpers` instead. Unsafe: it "
-        "changes how every non-ECR registry gets credentials (they fall back to `auths`).",
+        "changes how every non-ECR registry gets credentials (they fall back to `auths`). "
+        "The fix first maps every ECR host the store served that can be known: the hosts in "
+        "the config (`auths` and `credHelpers` keys), those given with `--registry` or "
+        "`--account`/`--region`, and those in the ECR helper's token cache (`~/.ecr/"
+        "cache.json`). When none is known it is not offered, since removing the store would "
+        "leave ECR with no helper at all; name the registries instead: `ecr-doctor fix "
+        "--write --unsafe-fixes --registry <account>.dkr.ecr.<region>.amazonaws.com`.",
         references=(
             "docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",
             "awslabs/amazon-ecr-credential-helper · ecr-login/ecr.go · ECRHelper.Add",
@@ -387,20 +393,48 @@ def global_ecr_login_store(self: Rule, ctx: Context) -> Iterator[Finding]:
     store = ctx.config.creds_store
     if store is None or not _is_ecr_helper_name(_suffix_repair(store.value) or store.value):
         return
+    # Removing the store must not leave a registry it served without a helper: map every ECR
+    # host that can be known first (config and --registry: ctx.ecr_registries; hosts the
+    # helper has fetched tokens for: its cache). With none known there is no fix to offer.
+    hosts = dict.fromkeys(r.host for r in ctx.ecr_registries)
+    hosts.update(dict.fromkeys(_cached_ecr_hosts(ctx)))
     helpers = {h.key for h in ctx.config.cred_helpers}
+    message = (f'global credsStore "{store.value}" sends every registry (Docker Hub included) '
+               "to the ECR helper, which cannot store logins")
+    if not hosts:
+        yield self.finding(
+            f"{message}; no ECR registry is known, so removing it would leave ECR with no "
+            "helper: name yours with `ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com`",
+            store.location,
+            details=(("fix_withheld", "no ECR registry is known"),),
+        )
+        return
     edits: list[SetCredHelper | RemoveTopLevel] = [
-        SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries if r.host not in helpers
+        SetCredHelper(host, ECR_HELPER) for host in hosts if host not in helpers
     ]
     for top in ctx.config.top_level:
         if top.canonical == "credsStore":
             edits.append(RemoveTopLevel(top.key))
     yield self.finding(
-        f'global credsStore "{store.value}" sends every registry (Docker Hub included) to the '
-        "ECR helper, which cannot store logins",
+        message,
         store.location,
         fix=Fix("replace the global credsStore with per-host credHelpers for ECR",
                 Applicability.UNSAFE, tuple(edits)),
     )
+
+
+def _cached_ecr_hosts(ctx: Context) -> list[str]:
+    """ECR hosts the ECR helper's cache holds tokens for (it only caches what it served)."""
+    cache = ctx.env.forensics.helper_cache if ctx.env.forensics is not None else None
+    if cache is None:
+        return []
+    found = []
+    for entry in cache.entries:
+        registry = classify(entry.registry)
+        if registry.is_ecr:
+            found.append(lookup_key(registry.host))
+    return sorted(set(found))
 
 
 # Keys people write that Docker's ConfigFile struct does not have (it matches case-insensitively,
