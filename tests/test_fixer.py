@@ -180,3 +180,11 @@ def test_global_store_with_no_known_host_is_left_alone_and_the_command_is_printe
     assert f.fix is None
     assert ("ecr-doctor fix --write --unsafe-fixes --registry "
             "<account>.dkr.ecr.<region>.amazonaws.com") in f.message
+
+
+def test_placeholders_are_removed_only_for_hosts_the_ecr_helper_serves() -> None:
+    env = machine(helper("ecr-login"), helper("desktop"))
+    doc = {"auths": {"ghcr.io": {}, ECR: {}, ECR2: {}},
+           "credHelpers": {"ghcr.io": "desktop", ECR: "desktop", ECR2: "ecr-login"}}
+    result = json.loads(fix_text(json.dumps(doc), "config.json", env).after)
+    assert result["auths"] == {"ghcr.io": {}, ECR: {}}

@@ -285,3 +285,9 @@ def test_cfg002_is_unsafe_unless_the_helper_is_installed(env: Environment) -> No
 def test_live_token_fix_is_unsafe_without_an_installed_helper(env: Environment) -> None:
     (f,) = only(run({"auths": {ECR: {"auth": live_auth()}}}, env), "CFG001")
     assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+def test_cfg007_only_for_hosts_the_ecr_helper_serves() -> None:
+    env = machine(helper("ecr-login"), helper("desktop"))
+    doc = {"auths": {ECR: {}, "ghcr.io": {}}, "credHelpers": {ECR: "desktop", "ghcr.io": "desktop"}}
+    assert only(run(doc, env), "CFG007") == []

@@ -525,11 +525,15 @@ def _string_value(ctx: Context, key: str) -> str | None:
     Severity.INFO,
     "An empty auths entry for an ECR host sits beside its helper",
     RuleDoc(
-        what='An `auths` entry `{}` for an ECR host that a credential helper already serves.',
+        what='An `auths` entry `{}` for an ECR host that the ECR credential helper '
+        "(`ecr-login`, or an `ecr-login-<profile>` wrapper) already serves through an exact "
+        "`credHelpers` key.",
         why="`docker login` writes these placeholders when a helper stores the secret. They "
         "hold nothing and change nothing (docker/cli native_store.go reads them only for "
         "metadata), but they make the file look like it stores credentials.",
-        fix="Remove the placeholder.",
+        fix="Remove the placeholder. The fix touches only ECR hosts the ECR helper serves: "
+        "an empty entry for any other registry, or for an ECR host sent to another helper "
+        "(`desktop`, `pass`, ...), is left alone, because some tool may expect it there.",
     ),
     fixable=Applicability.SAFE,
 )
@@ -538,7 +542,11 @@ def empty_auths_placeholder(self: Rule, ctx: Context) -> Iterator[Finding]:
         registry = classify(entry.key)
         if not registry.is_ecr or not entry.is_empty_placeholder:
             continue
-        if ctx.resolution(registry).source is not Source.CRED_HELPER:
+        resolution = ctx.resolution(registry)
+        # Only a placeholder the ECR helper makes redundant: another helper (desktop, pass)
+        # or another registry may have a tool that expects its entry.
+        if resolution.source is not Source.CRED_HELPER or not _is_ecr_helper_name(
+                resolution.helper):
             continue
         yield self.finding(f'empty auths entry "{entry.key}" is unused: a helper serves '
                            f"{registry.host}", entry.location, registry=registry.host,
