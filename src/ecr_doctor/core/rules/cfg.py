@@ -272,7 +272,11 @@ def _mention_location(ctx: Context, host: str) -> Location:
         "root of many 'credHelpers is ignored' reports (amazon-ecr-credential-helper #573, "
         "rancher-desktop #7047).",
         fix="Rewrite the key to the bare host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`), "
-        "or `https://index.docker.io/v1/` for Docker Hub.",
+        "or `https://index.docker.io/v1/` for Docker Hub. The rewrite turns the helper on for "
+        "that host, so it is safe only when the machine shows the helper installed and "
+        "executable: otherwise (and on the page, which cannot see the machine) a host that "
+        "works today from an `auths` token or a `credsStore` would start failing, and the "
+        "fix is unsafe. So is a rewrite onto a key that names a different helper.",
         references=("docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",),
     ),
     fixable=Applicability.SAFE,
@@ -294,13 +298,16 @@ def helper_key_never_matches(self: Rule, ctx: Context) -> Iterator[Finding]:
         edits: tuple[SetCredHelper | RemoveCredHelper, ...] = (RemoveCredHelper(entry.key),)
         if not conflict:
             edits = (SetCredHelper(bare, entry.helper), RemoveCredHelper(entry.key))
+        # The key never matched, so the host gets credentials elsewhere today (auths, a
+        # credsStore): switching it to a helper that is not installed could break it.
+        safe = not conflict and (bare in helpers or _helper_installed(ctx, entry.helper))
         yield self.finding(
             f'credHelpers key "{entry.key}" never matches: Docker looks up "{bare}" exactly',
             entry.location,
             registry=registry.host,
             fix=Fix(
                 f'rewrite credHelpers key "{entry.key}" to "{bare}"',
-                Applicability.UNSAFE if conflict else Applicability.SAFE,
+                Applicability.SAFE if safe else Applicability.UNSAFE,
                 edits,
             ),
         )
@@ -466,9 +473,14 @@ KNOWN_KEYS = ("auths", "credsStore", "credHelpers")
         why="Go's JSON decoder drops unknown keys without a word (docker/cli "
         "cli/config/configfile/file.go `ConfigFile`), so the helper you configured is never "
         "used, and the next `docker login` deletes the key when it rewrites the file.",
-        fix="Rename the key. Safe for `credHelpers` and `auths`; unsafe for `credsStore`, "
-        "because turning on a global store changes every registry (and a global `ecr-login` "
-        "store is itself a defect: see CFG005).",
+        fix="Rename the key. Renaming turns on what Docker ignored, so it is safe only when "
+        "that cannot break a registry that works today: for `credHelpers`, when every helper "
+        "it names is installed and executable (never on the page, which cannot see the "
+        "machine); for `auths`, when its entries hold no credential (a stale one would "
+        "replace anonymous access). Always unsafe for `credsStore`, because turning on a "
+        "global store changes every registry (and a global `ecr-login` store is itself a "
+        "defect: see CFG005): a misspelt `credStore: ecr-login` is removed instead, and its "
+        "ECR hosts mapped to the helper when it is installed.",
         references=("docker/cli · cli/config/configfile/file.go · ConfigFile",),
     ),
     fixable=Applicability.SAFE,
@@ -493,20 +505,49 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
             # so removing it changes nothing; the ECR hosts get scoped helpers instead.
             helpers = {h.key for h in ctx.config.cred_helpers}
             edits: tuple[RemoveTopLevel | SetCredHelper, ...] = (RemoveTopLevel(top.key),)
-            edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
-                           if r.host not in helpers)
+            if _helper_installed(ctx, ECR_HELPER):  # else CFG002 maps them, as an unsafe fix
+                edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
+                               if r.host not in helpers)
             fix = Fix(f'remove "{top.key}" and map ECR hosts in credHelpers', Applicability.SAFE,
                       edits)
         elif meant not in present:
-            applicability = (Applicability.UNSAFE if meant == "credsStore"
-                             else Applicability.SAFE)
-            fix = Fix(f'rename "{top.key}" to "{meant}"', applicability,
+            safe = meant != "credsStore" and _activation_is_safe(ctx, top.key, meant)
+            fix = Fix(f'rename "{top.key}" to "{meant}"',
+                      Applicability.SAFE if safe else Applicability.UNSAFE,
                       (RenameTopLevel(top.key, meant),))
         elif meant in ("credHelpers", "auths"):
-            fix = Fix(f'merge "{top.key}" into "{meant}"', Applicability.SAFE,
+            safe = _activation_is_safe(ctx, top.key, meant)
+            fix = Fix(f'merge "{top.key}" into "{meant}"',
+                      Applicability.SAFE if safe else Applicability.UNSAFE,
                       (RenameTopLevel(top.key, meant),))
         yield self.finding(f'"{top.key}" is not a key Docker reads (did you mean "{meant}"?); '
                            "Docker ignores it", top.location, fix=fix)
+
+
+_CREDENTIAL_FIELDS = frozenset({"auth", "password", "identitytoken", "registrytoken"})
+
+
+def _activation_is_safe(ctx: Context, key: str, meant: str) -> bool:
+    """Whether turning on the ignored map `key` as `meant` leaves every registry working.
+
+    credHelpers: each helper it names must be installed (an empty value would opt a host out
+    of its credsStore). auths: no entry may carry a credential, which Docker would start to
+    send instead of what it does today (anonymous, or the host's helper when that fails).
+    """
+    root = ctx.config.root
+    member = None if root is None else next((m for m in root.members if m.key == key), None)
+    if member is None or member.value.kind != "object":
+        return True  # nothing Docker could act on (Docker would reject a non-object anyway)
+    for entry in member.value.members:
+        value = entry.value
+        if meant == "credHelpers":
+            if value.kind != "string" or not _helper_installed(ctx, str(value.value)):
+                return False
+        elif meant == "auths" and value.kind == "object" and any(
+                field.key.lower() in _CREDENTIAL_FIELDS and field.value.kind == "string"
+                and field.value.value for field in value.members):
+            return False
+    return True
 
 
 def _string_value(ctx: Context, key: str) -> str | None:
@@ -589,7 +630,10 @@ def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
         "`WARNING: Error parsing config file`, and the entries not yet decoded (Go map order "
         "is random) carry no username or password, so which credentials work changes from "
         "run to run.",
-        fix="Remove the entry (for ECR hosts the helper replaces it), or log in again.",
+        fix="Remove the entry (for ECR hosts the helper replaces it), or log in again. Safe "
+        "for ECR hosts, whose entry cannot work; the host is mapped to `ecr-login` in the "
+        "same fix only when the helper is installed. Unsafe for other registries, whose "
+        "login is then gone.",
         references=("docker/cli · cli/config/configfile/file.go · decodeAuth",),
     ),
     fixable=Applicability.SAFE,
@@ -600,7 +644,9 @@ def invalid_auth_value(self: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         registry = classify(entry.key)
         edits: tuple[RemoveAuth | SetCredHelper, ...] = (RemoveAuth(entry.key),)
-        if registry.is_ecr:
+        # The entry is unusable, so removing it is safe; mapping the host is only when the
+        # helper is installed (else CFG002 offers it, as an unsafe fix).
+        if registry.is_ecr and _helper_installed(ctx, ECR_HELPER):
             edits += (SetCredHelper(registry.host, ECR_HELPER),)
         yield self.finding(
             f'auths["{entry.key}"].auth is invalid ({entry.auth_error}); every docker command '
