@@ -114,8 +114,9 @@ def _install_hint(ctx: Context, host: str | None = None) -> str:
         "mapping the host is safe. Without it (or on the page, which cannot see the machine), "
         "a token that may still work is only replaced as an unsafe fix, and so is a token a "
         "missing helper falls back to. An expired token is broken already: removing it is "
-        "safe even then, but the host is not mapped to the missing helper — install "
-        "`docker-credential-ecr-login` and run `fix` again (CFG002 maps the host).",
+        "safe even then, but the host is not mapped to the missing helper; the message "
+        "says to install `docker-credential-ecr-login`, then run `ecr-doctor fix --write "
+        "--registry <host>` to map the host (CFG002).",
         example='{"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
         '{"auth": "QVdTOmV5Sn..."}}}',
         references=(
