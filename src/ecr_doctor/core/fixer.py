@@ -33,6 +33,9 @@ class FixPlan(NamedTuple):
     mode: int | None            # file mode to set, when a fix asks for one
     applied: tuple[Finding, ...]
     unsafe_skipped: tuple[Finding, ...]
+    #: Findings whose fix the rule withholds: applying it would leave a registry worse off
+    #: (detail `fix_withheld` says why; the message says what to run instead).
+    withheld: tuple[Finding, ...] = ()
 
     @property
     def changed(self) -> bool:

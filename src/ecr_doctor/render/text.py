@@ -160,6 +160,10 @@ def _config_fix_lines(plan: FixPlan, style: Style, *, mode: str, written: bool,
     if plan.unsafe_skipped:
         out.append(f"{len(plan.unsafe_skipped)} unsafe fix(es) not applied; add --unsafe-fixes:")
         out += [f"  {finding_line(finding, style)}" for finding in plan.unsafe_skipped]
+    if plan.withheld:
+        out.append(f"{len(plan.withheld)} fix(es) withheld: applying them would leave a "
+                   "registry worse off:")
+        out += [f"  {finding_line(finding, style)}" for finding in plan.withheld]
     return out
 
 
