@@ -258,3 +258,11 @@ def test_every_command_module_is_reachable_and_complete() -> None:
         module = command_module(name)
         assert callable(module.configure) and callable(module.run)
         assert module.SUMMARY and module.DESCRIPTION
+
+
+def test_no_config_but_broken_docker_auth_config_shows_the_findings(tmp_path: Path) -> None:
+    """The "nothing is misconfigured yet" greeting is for a clean machine only."""
+    result = cli(home=tmp_path, env={"DOCKER_AUTH_CONFIG": '{"auths": {'})
+    assert result.returncode == 1, result.stdout
+    assert "nothing is misconfigured" not in result.stdout
+    assert "ENV" in result.stdout and "DOCKER_AUTH_CONFIG" in result.stdout
