@@ -303,3 +303,22 @@ def test_scan_flags_broad_iam_policies_but_not_the_generated_one(tmp_path: Path)
     (tmp_path / "iam" / "ci-role.json").write_text(generated)
     code, out, _ = run("scan", str(tmp_path))
     assert code == 0 and "no findings" in out, out
+
+
+# Gates that fail closed: input that cannot be used is an error, never "no findings" ---------
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_max_bytes_must_be_positive(tree: Path, value: str, capsys: pytest.CaptureFixture[str]
+                                    ) -> None:
+    code, out, _ = run("scan", str(tree), "--max-bytes", value)  # argparse writes to stderr
+    assert code == 2 and out == ""
+    assert "argument --max-bytes: must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_audit_root_must_be_a_directory(tmp_path: Path, kind: str) -> None:
+    root = tmp_path / "nonexistent"
+    if kind == "file":
+        root.write_text("")
+    code, out, err = run("audit", "--root", str(root))
+    assert code == 2 and str(root) in err and "no findings" not in out

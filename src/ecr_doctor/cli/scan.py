@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
-from ecr_doctor.cli.options import parse_fail_on
+from ecr_doctor.cli.options import count, parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
 from ecr_doctor.render.report import FindingsReport, emit_report
@@ -55,9 +55,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="record the current findings in FILE and exit 0")
     parser.add_argument("--no-gitignore", action="store_true",
                         help="also scan files .gitignore excludes")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=count(1), default=DEFAULT_MAX_BYTES,
+                        metavar="N",
                         help=f"skip files larger than N bytes (default: {DEFAULT_MAX_BYTES})")
-    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+    parser.add_argument("-j", "--jobs", type=count(0), default=0, metavar="N",
                         help="worker processes (default: one per CPU)")
 
 
