@@ -40,7 +40,8 @@ def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool)
 
         used = {f.rule_id for f in report.findings}
         out.write(sarif_dumps(report.findings, [r for r in all_rules()
-                                                if r.id.startswith("SCN") or r.id in used]))
+                                                if r.id.startswith("SCN") or r.id in used],
+                              unreadable=report.unreadable, exit_code=report.exit_code))
     elif fmt == "json":
         from ecr_doctor.render.jsonout import dumps, envelope, report_result
 
@@ -64,7 +65,12 @@ def _report_text(report: FindingsReport, *, verbose: bool) -> str:
         lines += [f"skipped {s.path}: {s.reason}" for s in report.skipped]
     lines += [f"could not read {u.path}: {u.reason}" for u in report.unreadable]
     counts = severity_counts(findings)
-    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n)
+    if report.unreadable:
+        # Never "no findings" for a run that could not read everything it was given.
+        summary = (f"{summary or 'nothing found'} in what could be read; "
+                   f"{len(report.unreadable)} could not be read")
+    summary = summary or "no findings"
     known = report.accepted_by_baseline
     extra = f"; {known} accepted by the baseline" if known else ""
     hidden = (f"; {len(report.skipped)} skipped (-v lists them)"
