@@ -413,3 +413,40 @@ def test_unreadable_files_in_a_tree_fail_the_gate(tree: Path) -> None:
         assert result.returncode == 2 and not baseline.exists(), result.stderr
     finally:
         closed.chmod(0o755)
+
+
+def _git(git_bin: str, cwd: Path, *args: str) -> None:
+    subprocess.run([git_bin, "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+                    "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def test_tracked_files_are_scanned_whatever_gitignore_says(tree: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """.gitignore only keeps untracked files out of git: a tracked file is in the repository
+    (and in every clone), so a secret in it is scanned even if a pattern matches it later."""
+    from conftest import require_binary
+
+    git_bin = require_binary("git")
+    (tree / ".gitignore").write_text("secrets/\n*.log\n")
+    (tree / "secrets").mkdir()
+    (tree / "secrets" / "config.json").write_text(config(expired_auth(seed=31)))
+    (tree / "secrets" / "local.json").write_text(config(expired_auth(seed=32)))
+    (tree / "sub").mkdir()
+    (tree / "sub" / "build.log").write_text(f"tok {make_ecr_auth(NOW, seed=33)}\n")
+    (tree / "sub" / "local.log").write_text(f"tok {make_ecr_auth(NOW, seed=34)}\n")
+    _git(git_bin, tree, "init", "-q")
+    _git(git_bin, tree, "add", ".")
+    _git(git_bin, tree, "add", "-f", "secrets/config.json", "sub/build.log")
+    _git(git_bin, tree, "commit", "-q", "-m", "x")
+    _, out, _ = run("scan", str(tree))
+    assert "secrets/config.json" in out and "sub/build.log" in out, out
+    assert "local.json" not in out and "local.log" not in out  # untracked and ignored
+    (tree / "sub" / ".gitignore").write_text("*.log\n")
+    _, out, _ = run("scan", str(tree / "sub"))  # a folder inside the work tree
+    assert "sub/build.log" in out and "local.log" not in out, out
+    # Without git, the walk goes by .gitignore alone.
+    monkeypatch.setenv("PATH", str(tree / "no-git-here"))
+    _, out, _ = run("scan", str(tree))
+    assert "secrets" not in out and "build.log" not in out

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding
-from ecr_doctor.scan.gitignore import IgnoreStack
+from ecr_doctor.scan.gitignore import NOT_A_REPO, IgnoreStack, Tracked, tracked_files
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 BINARY_PROBE = 8192
@@ -91,8 +91,15 @@ def walk(targets: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             continue
         if stat.S_ISDIR(info.st_mode):
             root_real = os.path.realpath(target)
+            tracked = NOT_A_REPO
+            if use_gitignore:
+                tracked, why_not = tracked_files(target)
+                if why_not is not None:
+                    found.skipped.append(Skipped(target, f"{why_not}; tracked files that "
+                                                 ".gitignore excludes (if any) were not "
+                                                 "scanned"))
             found.files.extend(_walk_dir(target, root_real, "", IgnoreStack(), max_bytes,
-                                         use_gitignore, found))
+                                         use_gitignore, found, tracked))
         elif stat.S_ISREG(info.st_mode):
             # Named explicitly (pre-commit passes staged files): scanned even if ignored.
             if info.st_size > max_bytes:
@@ -106,7 +113,16 @@ def walk(targets: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
 
 
 def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_bytes: int,
-              use_gitignore: bool, found: Walk) -> Iterator[Candidate]:
+              use_gitignore: bool, found: Walk, tracked: Tracked,
+              in_ignored: bool = False) -> Iterator[Candidate]:
+    """The files under `rel`; `in_ignored`: `rel` is an ignored folder entered only because git
+    tracks files in it, so only those are scanned."""
+
+    def ignored(child: str, is_dir: bool) -> bool:
+        if not use_gitignore or not (in_ignored or ignores.ignored(child, is_dir)):
+            return False
+        return child not in (tracked.dirs if is_dir else tracked.files)
+
     folder = os.path.join(top, rel) if rel else top
     if use_gitignore:
         try:
@@ -130,7 +146,7 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
                     found.skipped.append(Skipped(shown, "symlink leads out of the tree; not "
                                                  "followed"))
                     continue
-                if use_gitignore and ignores.ignored(child, False):
+                if ignored(child, False):
                     continue
                 try:
                     info = os.stat(real)
@@ -149,13 +165,14 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
                 size = info.st_size
                 path = real
             elif entry.is_dir(follow_symlinks=False):
-                if entry.name in _SKIP_DIRS or (use_gitignore and ignores.ignored(child, True)):
+                if entry.name in _SKIP_DIRS or ignored(child, True):
                     continue
                 yield from _walk_dir(top, root_real, child, ignores, max_bytes, use_gitignore,
-                                     found)
+                                     found, tracked, in_ignored or (
+                                         use_gitignore and ignores.ignored(child, True)))
                 continue
             elif entry.is_file(follow_symlinks=False):
-                if use_gitignore and ignores.ignored(child, False):
+                if ignored(child, False):
                     continue
                 size = entry.stat(follow_symlinks=False).st_size
                 path = entry.path
