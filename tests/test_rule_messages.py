@@ -344,6 +344,14 @@ FIRING: list[Case] = [
     Case("CFG013", "other-helper", diag({"credHelpers": {
         "${AWS_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com": "desktop"}},
         machine(helper("desktop"))), ("unexpanded variable",), severity=Severity.MEDIUM),
+    # CFG014
+    Case("CFG014", "second-document",
+         diag(json.dumps(HELPED) + '\n{"credHelpers": {"%s": "ecr-login"}}\n' % ECR2),
+         ("Docker ignores everything after byte offset %d" % len(json.dumps(HELPED)),
+          "a second JSON value", "line 2"), line=2, severity=Severity.MEDIUM,
+         absent=(ECR2,)),
+    Case("CFG014", "garbage", diag(json.dumps(HELPED) + " }}\n"),
+         ("after byte offset %d" % len(json.dumps(HELPED)), "2 bytes"), line=1),
     # CFG020
     Case("CFG020", "replace-helper", fix_profile({ECR: "ecr-login"}),
          (ECR, 'uses "ecr-login"', "AWS profile 'prod'", "helper ecr-login-prod"),
@@ -550,6 +558,7 @@ SILENT: dict[str, Run] = {
     "CFG013": diag({"credHelpers": {ECR: "ecr-login", "public.ecr.aws": "ecr-login",
                                     DUAL_STACK: "ecr-login", "registry.example.com": "desktop"}},
                    machine(helper("ecr-login", version=(0, 12, 0)), helper("desktop"))),
+    "CFG014": diag(json.dumps(HELPED) + " \r\n\t\n"),
     "CFG020": fix_profile({ECR: "ecr-login-prod"}),
     "ENV001": diag({"credsStore": "desktop", **HELPED},
                    machine(helper("ecr-login"), helper("desktop"))),

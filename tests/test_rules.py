@@ -227,6 +227,18 @@ def test_real_ecr_hosts_and_other_registries_are_not_look_alikes(key: str) -> No
     assert only(run({"credHelpers": {key: "ecr-login"}}), "CFG013") == []
 
 
+# CFG014: text after the JSON document ------------------------------------------------------
+
+def test_text_after_the_document_is_reported_with_its_offset() -> None:
+    first = json.dumps({"credHelpers": {ECR: "ecr-login"}})
+    (f,) = only(run("\ufeff" + first + "\n\n" + json.dumps({"credHelpers": {ECR2: "ecr-login"}})),
+                "CFG014")
+    assert f"after byte offset {len(first) + 3}" in f.message and f.location.line == 3
+    (f,) = only(run('{"auths": {"r\u00e9g.example": {}}} x'), "CFG014")
+    assert "after byte offset 31" in f.message  # bytes, not characters: é is two
+    assert only(run(first + "\n"), "CFG014") == []
+
+
 # ENV rules ---------------------------------------------------------------------------------
 
 def test_helper_not_on_path() -> None:

@@ -653,6 +653,48 @@ def ecr_look_alike_host(self: Rule, ctx: Context) -> Iterator[Finding]:
                                entry.location, registry=classify(entry.key).host)
 
 
+@FAMILY.rule(
+    "CFG014",
+    "text-after-document",
+    Severity.MEDIUM,
+    "Text after the JSON document, which Docker ignores",
+    RuleDoc(
+        what="config.json holds something other than white space after its JSON object ends: "
+        "a second object pasted below the first, a stray brace or comma from a hand edit, the "
+        "tail of a half-finished merge.",
+        why="Docker reads one JSON value with `json.NewDecoder(r).Decode` and never looks "
+        "further (docker/cli cli/config/configfile/file.go `LoadFromReader`), so everything "
+        "after the first object is dropped without a warning: helpers or credentials written "
+        "there do nothing, while most editors and JSON tools reject the file or read it "
+        "differently. The next `docker login` rewrites the file and deletes the tail.",
+        fix="Move what belongs into the one top-level object and delete the rest; "
+        "`python3 -m json.tool ~/.docker/config.json` fails with 'Extra data' until it is gone.",
+        example='{"credHelpers": {}}\n{"credHelpers": {"123456789012.dkr.ecr.us-east-1.'
+        'amazonaws.com": "ecr-login"}}',
+        references=("docker/cli · cli/config/configfile/file.go · LoadFromReader",),
+    ),
+)
+def text_after_document(self: Rule, ctx: Context) -> Iterator[Finding]:
+    config = ctx.config
+    if config.trailing_data is None or config.root is None:
+        return
+    # Byte offsets, as `od`, `dd` and editors' byte counters show them (the BOM counts too).
+    # Exact for UTF-8 files; text already invalid before the end counts U+FFFD as 3 bytes.
+    end = len(config.text[:config.root.end].encode("utf-8", "surrogatepass")) + (
+        3 if config.has_bom else 0)
+    tail = config.text[config.root.end:].strip(" \t\r\n")
+    size = len(tail.encode("utf-8", "surrogatepass"))
+    # Never quote the tail: it may be a token. Say what it is and how long.
+    what = ("a second JSON value" if tail[:1] in ('{', '[', '"') else "other text")
+    where = config.trailing_data
+    yield self.finding(
+        f"Docker ignores everything after byte offset {end}, where the JSON document ends: "
+        f"{what} ({size} bytes) starts at line {where.line}, column {where.col} and is dropped "
+        "without a warning",
+        where,
+    )
+
+
 # Only `fix --profile` knows the wanted mapping (profiles.profile_findings): a config alone
 # never says which profile a registry should use, so no check runs it.
 FAMILY.declare(
