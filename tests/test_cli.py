@@ -266,3 +266,14 @@ def test_no_config_but_broken_docker_auth_config_shows_the_findings(tmp_path: Pa
     assert result.returncode == 1, result.stdout
     assert "nothing is misconfigured" not in result.stdout
     assert "ENV" in result.stdout and "DOCKER_AUTH_CONFIG" in result.stdout
+
+
+def test_fix_says_why_a_global_store_is_kept_and_what_to_run(tmp_path: Path) -> None:
+    path = write_config(tmp_path, {"credsStore": "ecr-login"})
+    original = path.read_text()
+    result = cli("fix", "--write", "--unsafe-fixes", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == original
+    assert "1 fix(es) withheld: applying them would leave a registry worse off:" in result.stdout
+    assert ("`ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com`") in result.stdout
