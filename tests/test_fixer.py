@@ -95,7 +95,7 @@ def test_diff_masks_every_credential() -> None:
     before = json.dumps({"auths": {ECR: {"auth": token}}}, indent="\t")
     plan = fix_text(before, "config.json", machine(helper("ecr-login")))
     diff = plan.diff()
-    assert "-\t\t\t\"auth\": \"<redacted sha256:" in diff
+    assert "-\t\t\t\"auth\": \"<redacted fp:" in diff
     assert token[:12] not in diff and token[-12:] not in diff
 
 

@@ -104,7 +104,7 @@ def test_verify_good_chain_with_probe(chain: dict[str, Any]) -> None:
     # The helper really returned moto's token, and verify never printed it.
     assert "auth-token" in chain["verify-good"]["helper"]["out"]
     assert "auth-token" not in chain["verify-good"]["verify"]["out"]
-    assert report["fingerprint"].startswith("sha256:")
+    assert report["fingerprint"].startswith("fp:")
 
 
 def test_verify_no_aws_credentials_shows_the_helper_log_reason(chain: dict[str, Any]) -> None:

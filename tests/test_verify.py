@@ -105,7 +105,7 @@ def test_verify_live_token_exit_0_and_no_secret(tmp_path: Path) -> None:
     helper(tmp_path / "bin", "ecr-login", answer(password))
     code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}}, path=str(tmp_path / "bin"))
     assert code == 0, out
-    assert "live for" in out and "sha256:" in out and password not in out
+    assert "live for" in out and "fp:" in out and password not in out
 
 
 def test_verify_expired_token_from_an_exit_0_helper_fails(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_schema_holds_every_field_the_renderer_writes() -> None:
 
     check = Check(registry=ECR, source="credHelpers", helper="ecr-login", helper_path="/x",
                   helper_found=True, ran=True, outcome="credentials", exit_code=0, seconds=0.1,
-                  username="AWS", fingerprint="sha256:0123abcd", token_expires_at=datetime.now(UTC),
+                  username="AWS", fingerprint="fp:0123abcd", token_expires_at=datetime.now(UTC),
                   token_state="live", usable=False, reason="r", configured=True,
                   probe=Probe(url=f"https://{ECR}/v2/", status=403, message="denied: x"),
                   cache_state="stale")
@@ -256,7 +256,7 @@ def _judge(outcome: str = "credentials", *, state: str = "live", configured: boo
     goal = Target(registry=ECR, source="credHelpers", helper="ecr-login", configured=configured)
     binary = HelperBinary("ecr-login", "docker-credential-ecr-login", "/bin/h", True, True)
     run = HelperRun(outcome=outcome, exit_code=0, seconds=0.12345, username="AWS",
-                    fingerprint="sha256:00000000", message="boom")
+                    fingerprint="fp:00000000", message="boom")
     token = TokenStatus(state=state, expires_at=None, seconds_left=None)  # type: ignore[arg-type]
     return judge(goal, binary=binary, run=run, token=token, log=log, cache_state=None)
 

@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Network: only `verify` reaches beyond this machine — it runs the credential "
         "helper Docker would run (which asks AWS for a token) and, with --probe, asks the "
         "registry's /v2/. Every other command is offline (`web` serves on 127.0.0.1 only), and "
-        "no command prints a secret: tokens show as a short sha256 fingerprint at most. With "
+        "no command prints a secret: tokens show as a short keyed fingerprint at most. With "
         "no command, `diagnose` runs.",
     )
     parser.add_argument("--version", action="version", version=f"ecr-doctor {__version__}")

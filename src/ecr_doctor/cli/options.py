@@ -11,7 +11,7 @@ from ecr_doctor.core.model import Severity
 
 NETWORK_NOTE = (
     "ecr-doctor works offline: diagnose, fix, explain, rules and demo never touch the network "
-    "and never print a secret (tokens show as a short sha256 fingerprint at most)."
+    "and never print a secret (tokens show as a short keyed fingerprint at most)."
 )
 
 

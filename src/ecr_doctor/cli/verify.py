@@ -4,7 +4,8 @@ For every ECR registry (from the config, or --registry) the resolution model nam
 Docker uses; when that is a helper, it is run with the credential-helper protocol
 (helper_protocol.run_get) in this process's environment, exactly as Docker would run it. The
 answer is judged offline (an ECR token carries its expiry), and `--probe` optionally asks the
-registry's `/v2/` with it. Secrets show only as a sha256 fingerprint.
+registry's `/v2/` with it. Secrets show only as a keyed fingerprint (`fp:…`, comparable
+within one run).
 
 This module only configures the arguments and runs the steps in order: the judgement is
 core/verification, the probe machine/probe, the helper's log machine/forensics, the reports
@@ -34,7 +35,7 @@ SUMMARY = "run the credential helper Docker would run, and check its answer"
 DESCRIPTION = (
     "For each ECR registry, run the credential helper Docker would run "
     "(docker-credential-<helper> get) and report whether it was found, ran, returned "
-    "credentials and when the token expires; secrets show only as a sha256 fingerprint. "
+    "credentials and when the token expires; secrets show only as a keyed fingerprint. "
     "Exit 0 when every registry checked has usable credentials, else 1. Network: the "
     "helper itself calls the ECR API; ecr-doctor adds one request per registry only with "
     "--probe."

@@ -87,7 +87,7 @@ class HelperRun:
     exit_code: int | None  # None: it never exited by itself (not runnable, timed out)
     seconds: float
     username: str | None
-    fingerprint: str | None  # sha256 fingerprint of the secret, when one came back
+    fingerprint: str | None  # keyed fingerprint of the secret (`fp:…`), when one came back
     message: str           # the helper's own error text; never a credential
     #: The ServerURL the helper's answer names. docker-credential-helpers' Serve echoes the
     #: one it was asked for (credentials/credentials.go · Get); Docker itself ignores it
