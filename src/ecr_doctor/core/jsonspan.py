@@ -468,7 +468,8 @@ def insert_member(text: str, obj: Node, key: str, value: object) -> str:
         last = obj.members[-1]
         if multiline:
             indent = _line_indent(text, last.key_start)
-            addition = "," + line_ending(text) + indent + dumped_key + colon + _dump(value, text, True, indent)
+            addition = ("," + line_ending(text) + indent + dumped_key + colon
+                        + _dump(value, text, True, indent))
         else:
             comma, _ = _separators(text)
             addition = comma + dumped_key + colon + _dump(value, text, False, "")

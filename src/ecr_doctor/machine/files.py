@@ -300,7 +300,7 @@ def write_atomic(
     backup: bool = True,
     mode: int = 0o600,
     keep_mode: bool = False,
-    expected: bytes | None | _Unchecked = UNCHECKED,
+    expected: bytes | _Unchecked | None = UNCHECKED,
     now: datetime | None = None,
 ) -> str | None:
     """Atomically replace the (symlink-resolved) file at `path` with `data`.
