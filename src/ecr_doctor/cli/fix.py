@@ -161,14 +161,15 @@ def _read_profile_map(path: str) -> str:
         raise UsageError(f"--profile-map {path}: not UTF-8 text") from None
 
 
-def plan_run(request: FixRequest, loaded: Loaded) -> FixRun:
-    """Config edits to a fixpoint, then each profile's host pointed at its wrapper."""
+def plan_run(request: FixRequest, loaded: Loaded, text: str | None = None) -> FixRun:
+    """Config edits to a fixpoint, then each profile's host pointed at its wrapper. `text`:
+    the config's text, if not as decoded (the replay of `planned_bytes`)."""
     from ecr_doctor.core.fixer import plan_fix
     from ecr_doctor.core.profiles import profile_findings
     from ecr_doctor.machine.wrappers import default_helper_dir, plan_wrappers
 
     path = loaded.location.path
-    plan = fix_text(_decoded(loaded), path, loaded.env,
+    plan = fix_text(_decoded(loaded) if text is None else text, path, loaded.env,
                     options(loaded, list(request.registries),
                             unsafe_fixes=request.unsafe_fixes))
     helper_dir = os.path.abspath(request.helper_dir or default_helper_dir(loaded.env.home))
@@ -189,12 +190,15 @@ def write_run(request: FixRequest, loaded: Loaded,
     """Wrappers, then the config by compare-and-swap: when the config changed since it was
     read, read it again, diagnose and fix again, up to `MAX_WRITE_ATTEMPTS` times; a plan made
     from a stale read is never written. Returns the config and plan actually written."""
-    from ecr_doctor.machine.files import Changed
+    from ecr_doctor.machine.files import Changed, remove_stale_temps
 
+    # A killed earlier run may have left a temp file (with a secret in it) beside the config.
+    target = os.path.realpath(loaded.location.path)
+    remove_stale_temps(os.path.dirname(target), os.path.basename(target))
     install_run_wrappers(fix_run)
     for _ in range(MAX_WRITE_ATTEMPTS):
         try:
-            written, backup = apply_config(fix_run, loaded)
+            written, backup = apply_config(fix_run, loaded, request)
         except Changed:
             loaded = reread(loaded)
             # The wrappers are in place now; keep the plan that says what this run installed.
@@ -229,7 +233,8 @@ def install_run_wrappers(fix_run: FixRun) -> None:
                           f"{exc.strerror or exc} (the config is untouched)") from exc
 
 
-def apply_config(fix_run: FixRun, loaded: Loaded) -> tuple[bool, str | None]:
+def apply_config(fix_run: FixRun, loaded: Loaded,
+                 request: FixRequest) -> tuple[bool, str | None]:
     """Write the config's plan if the file still holds what it was planned from. Raises
     `Changed` when it does not (nothing written), WriteFailed when the write fails."""
     from ecr_doctor.machine.files import Changed, WriteError, write_atomic
@@ -237,7 +242,7 @@ def apply_config(fix_run: FixRun, loaded: Loaded) -> tuple[bool, str | None]:
     plan = fix_run.config
     if not plan.changed:
         return False, None
-    data = planned_bytes(loaded, plan)
+    data = planned_bytes(loaded, plan, request)
     try:
         backup = write_atomic(
             loaded.location.path, data, backup=loaded.file.exists,
@@ -251,14 +256,22 @@ def apply_config(fix_run: FixRun, loaded: Loaded) -> tuple[bool, str | None]:
     return True, backup
 
 
-def planned_bytes(loaded: Loaded, plan: FixPlan) -> bytes:
-    """The plan's text as bytes, every byte it did not edit as read (invalid UTF-8 included).
-    An edit that would have to rewrite such a byte is refused: exit 2, nothing written."""
+def planned_bytes(loaded: Loaded, plan: FixPlan, request: FixRequest) -> bytes:
+    """The plan's text as bytes, every byte it did not edit as read. A config with bytes that
+    are not UTF-8 keeps them (core.rawedit: the same fix replayed over the raw bytes, else the
+    edits transplanted onto them); an edit that would have to rewrite such a byte is refused:
+    exit 2, nothing written."""
     from ecr_doctor.core.jsonspan import line_col
-    from ecr_doctor.core.rawedit import UnsafeEdit, edited_bytes
+    from ecr_doctor.core.rawedit import UnsafeEdit, edited_bytes, escaped_text, is_utf8
 
+    replay: str | None = None
+    if not is_utf8(loaded.file.raw):
+        try:
+            replay = plan_run(request, loaded, escaped_text(loaded.file.raw)).config.after
+        except Exception:  # a replay that fails is only not used
+            replay = None
     try:
-        return edited_bytes(loaded.file.raw, plan.before, plan.after)
+        return edited_bytes(loaded.file.raw, plan.before, plan.after, replay)
     except UnsafeEdit as exc:
         where = ""
         if exc.offset is not None:

@@ -3,10 +3,18 @@ touch kept exactly as it was read.
 
 Fixes edit decoded text (`jsonspan`'s minimal edits), and decoding turns each byte that is not
 UTF-8 into U+FFFD, as Go's decoder does. Encoding the edited text back would silently replace
-those bytes in the file. So for such a file the edit is transplanted onto the original bytes:
-the unchanged stretches are copied from the file byte for byte, only the edited stretches are
-new. If an edit would itself remove or re-emit one of those bytes, there is no exact answer and
-`UnsafeEdit` is raised: the caller writes nothing (`fix` exits 2) rather than guess.
+those bytes all over the file. So for such a file the edit is carried over to the original
+bytes, in one of two ways, each checked against the plan before it is trusted:
+
+* a replay: the caller ran the same fix over the file decoded with `surrogateescape` (each
+  invalid byte kept as one lone surrogate); its result is used when, read with U+FFFD for each
+  such byte, it is exactly the plan's text;
+* a transplant: the stretches the plan did not change are copied from the original bytes
+  (matched line by line, then character by character inside changed lines); only the edited
+  stretches are new.
+
+If neither is exact (an edit would itself have to drop or re-emit one of those bytes),
+`UnsafeEdit` is raised and the caller writes nothing (`fix` exits 2) rather than guess.
 """
 
 from __future__ import annotations
@@ -14,9 +22,8 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["UnsafeEdit", "edited_bytes"]
+__all__ = ["UnsafeEdit", "edited_bytes", "escaped_text", "is_utf8"]
 
-BOM = "\ufeff"
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
 
@@ -29,49 +36,76 @@ class UnsafeEdit(ValueError):
         self.offset = offset
 
 
-def edited_bytes(raw: bytes, before: str, after: str) -> bytes:
-    """`after` as bytes, given that `before` is `raw` decoded (a BOM kept as U+FEFF, every
-    invalid byte as U+FFFD). Bytes outside the edited stretches are copied from `raw`."""
+def is_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    else:
+        return False
+    return True
+
+
+def escaped_text(raw: bytes) -> str:
+    """`raw` decoded with each invalid byte as a lone surrogate (a BOM kept as U+FEFF)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _as_read(escaped: str) -> str:
+    return _ESCAPED.sub("\ufffd", escaped)
+
+
+def edited_bytes(raw: bytes, before: str, after: str, replay: str | None = None) -> bytes:
+    """`after` as bytes, given that `before` is `raw` decoded (a BOM kept as U+FEFF, every
+    invalid byte as U+FFFD). `replay`: the same fix run over `escaped_text(raw)`, if the
+    caller could. Bytes outside the edited stretches are those of `raw`."""
+    if is_utf8(raw):
         return after.encode("utf-8")
-    # surrogateescape keeps each invalid byte as one lone surrogate: the same length and
-    # positions as the U+FFFD text when the decoder replaced byte by byte.
-    escaped = raw.decode("utf-8", "surrogateescape")
-    if _ESCAPED.sub("\ufffd", escaped) != before:
+    if before == after:
+        return raw
+    if replay is not None and _as_read(replay) == after:
+        return replay.encode("utf-8", "surrogateescape")
+    escaped = escaped_text(raw)
+    if _as_read(escaped) != before:
         first = _ESCAPED.search(escaped)
         raise UnsafeEdit("its invalid UTF-8 cannot be lined up with the decoded text",
                          first.start() if first else None)
-    if before == after:
-        return raw
-    # Trim the common ends first: the edits are few and local, so the matcher sees little.
-    start = 0
-    limit = min(len(before), len(after))
-    while start < limit and before[start] == after[start]:
-        start += 1
-    end = 0
-    while (end < limit - start and before[len(before) - 1 - end] == after[len(after) - 1 - end]):
-        end += 1
-    old_mid = before[start:len(before) - end]
-    new_mid = after[start:len(after) - end]
-    parts = [escaped[:start]]
-    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    result = "".join(_transplant(escaped, before, after))
+    if _as_read(result) != after:  # cannot happen; never write what was not planned
+        raise UnsafeEdit("the edit could not be carried over to the original bytes", None)
+    return result.encode("utf-8", "surrogateescape")
+
+
+def _transplant(escaped: str, before: str, after: str) -> list[str]:
+    old_lines = before.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        old_span = escaped[start + i1:start + i2]
+        old_span = escaped[starts[i1]:starts[i2]]
         if tag == "equal":
             parts.append(old_span)
+        else:
+            parts += _chars(old_span, starts[i1], "".join(new_lines[j1:j2]))
+    return parts
+
+
+def _chars(escaped: str, offset: int, new: str) -> list[str]:
+    """Inside a changed block: copy what matches, refuse to drop or re-emit an invalid byte."""
+    old = _as_read(escaped)
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(escaped[i1:i2])
             continue
-        lost = _ESCAPED.search(old_span)
+        lost = _ESCAPED.search(escaped, i1, i2)
         if lost is not None:
             raise UnsafeEdit("the fix would rewrite bytes that are not UTF-8",
-                             start + i1 + lost.start())
-        new_span = new_mid[j1:j2]
-        if "\ufffd" in new_span:
+                             offset + lost.start())
+        if "\ufffd" in new[j1:j2]:
             raise UnsafeEdit("the fix would copy bytes that are not UTF-8 elsewhere",
-                             start + i1)
-        parts.append(new_span)
-    parts.append(escaped[len(before) - end:])
-    return "".join(parts).encode("utf-8", "surrogateescape")
+                             offset + i1)
+        parts.append(new[j1:j2])
+    return parts
