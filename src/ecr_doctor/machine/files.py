@@ -30,13 +30,18 @@ files of our uid, older than `STALE_TEMP_SECONDS`).
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import os
 import secrets
 import stat
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["TEMP_MARK", "UNCHECKED", "Changed", "WriteError", "remove_stale_temps",
            "same_file", "write_atomic"]
@@ -218,26 +223,36 @@ _RENAME_EXCHANGE: Final = 2
 _AT_FDCWD: Final = -100
 
 
+@functools.cache
+def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    """libc's renameat2 (glibc 2.28+), or None off Linux or without it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # only here: a checked write on Linux
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return cast("Callable[[int, bytes, int, bytes, int], int]", function)
+
+
 def _exchange(a: str, b: str) -> bool:
     """Atomically swap the files at `a` and `b` (Linux renameat2 RENAME_EXCHANGE).
 
     False when the platform or file system cannot (the caller falls back to rename)."""
-    if not sys.platform.startswith("linux"):
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    import ctypes  # only here: a write on Linux
+    import ctypes
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                          ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     err = ctypes.get_errno()
-    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not supported here
         return False
     raise OSError(err, os.strerror(err), b)
 
