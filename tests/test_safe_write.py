@@ -435,3 +435,31 @@ def test_no_note_for_an_expired_token(tmp_path: Path) -> None:
     result = cli("fix", "--write", "--config", str(path), home=tmp_path)
     assert result.returncode == 0 and "Wrote" in result.stdout
     assert "note: the backup" not in result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to own files as another user")
+def test_an_owner_that_cannot_be_kept_refuses_the_write(tmp_path: Path) -> None:
+    """Without the right to chown, another user's file is never silently made ours."""
+    from conftest import require_binary
+
+    theirs = tmp_path / "theirs.json"
+    theirs.write_bytes(b"{}")
+    os.chown(theirs, 1000, 1000)
+    ours = tmp_path / "ours.json"
+    ours.write_bytes(b"{}")
+    os.chown(ours, 0, 1000)  # our file, a group we may not set without CAP_CHOWN
+    code = (
+        "import sys\nfrom ecr_doctor.machine.files import WriteError, write_atomic\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n        write_atomic(path, b'{\"a\": 1}', backup=False, expected=b'{}')\n"
+        "        print('wrote', path)\n"
+        "    except WriteError as exc:\n        print('refused', exc)\n")
+    result = subprocess.run([require_binary("setpriv"), "--bounding-set=-chown", sys.executable,
+                             "-c", code, str(theirs), str(ours)], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": SRC}, timeout=60)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("refused cannot keep the owner 1000:1000"), result
+    assert theirs.read_bytes() == b"{}" and theirs.stat().st_uid == 1000
+    assert lines[1] == f"wrote {ours}"
+    assert ours.read_bytes() == b'{"a": 1}' and ours.stat().st_uid == 0
+    assert temps(tmp_path) == []

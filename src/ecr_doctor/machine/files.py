@@ -161,9 +161,13 @@ def _write_temp(directory: str, name: str, data: bytes, mode: int,
         if owner is not None and owner != (os.geteuid(), os.getegid()):
             try:
                 os.fchown(fd, *owner)
-            except OSError as exc:
-                raise WriteError(f"cannot keep the owner {owner[0]}:{owner[1]} of the file "
-                                 f"replaced in {directory}: {exc.strerror or exc}") from exc
+            except PermissionError as exc:
+                # Our own file whose group we may not set: it stays ours, with our group (its
+                # group gains nothing it could write with). Anyone else's file
+                # must not silently become ours: refuse.
+                if owner[0] != os.geteuid():
+                    raise WriteError(f"cannot keep the owner {owner[0]}:{owner[1]} of the file "
+                                     f"replaced in {directory}: {exc.strerror or exc}") from exc
         _write_all(fd, data)
         os.fchmod(fd, mode)  # after fchown, which may clear set-id bits
         os.fsync(fd)
