@@ -463,3 +463,71 @@ def test_an_owner_that_cannot_be_kept_refuses_the_write(tmp_path: Path) -> None:
     assert lines[1] == f"wrote {ours}"
     assert ours.read_bytes() == b'{"a": 1}' and ours.stat().st_uid == 0
     assert temps(tmp_path) == []
+
+
+def _interfering_write(monkeypatch: pytest.MonkeyPatch, path: Path, times: int) -> list[int]:
+    """Make another writer rewrite `path` just before each of the first `times` writes."""
+    real = files.write_atomic
+    calls: list[int] = []
+
+    def interfering(target: str, data: bytes, **kwargs: object) -> str | None:
+        calls.append(1)
+        if len(calls) <= times:
+            doc = {"credHelpers": {f"https://{ECR}": "ecr-login"},
+                   "HttpHeaders": {"X-Round": str(len(calls))}}
+            path.write_text(json.dumps(doc, indent="\t") + "\n")
+        return real(target, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "write_atomic", interfering)
+    return calls
+
+
+def test_fix_replans_on_top_of_a_concurrent_change(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecr_doctor.cli.main import main
+
+    raw = (json.dumps({"credHelpers": {f"https://{ECR}": "ecr-login"}}, indent="\t")
+           + "\n").encode()
+    path = config_at(tmp_path, raw)
+    calls = _interfering_write(monkeypatch, path, times=2)
+    out = io.StringIO()
+    assert main(["fix", "--write", "--config", str(path)], stdout=out,
+                stderr=io.StringIO()) == 0
+    assert len(calls) == 3
+    # The plan written is the one made from the other writer's last file.
+    assert json.loads(path.read_bytes()) == {"credHelpers": {ECR: "ecr-login"},
+                                             "HttpHeaders": {"X-Round": "2"}}
+    (backup,) = path.parent.glob("config.json.bak-*")
+    assert json.loads(backup.read_bytes())["HttpHeaders"] == {"X-Round": "2"}
+    assert "Wrote" in out.getvalue()
+
+
+def test_fix_gives_up_with_exit_3_and_writes_nothing(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecr_doctor.cli.fix import MAX_WRITE_ATTEMPTS
+    from ecr_doctor.cli.main import main
+
+    raw = (json.dumps({"credHelpers": {f"https://{ECR}": "ecr-login"}}, indent="\t")
+           + "\n").encode()
+    path = config_at(tmp_path, raw)
+    calls = _interfering_write(monkeypatch, path, times=1000)
+    err = io.StringIO()
+    assert main(["fix", "--write", "--config", str(path)], stdout=io.StringIO(),
+                stderr=err) == 3
+    assert len(calls) == MAX_WRITE_ATTEMPTS
+    assert "changed while we were writing; nothing written" in err.getvalue()
+    assert json.loads(path.read_bytes())["HttpHeaders"] == {"X-Round": str(MAX_WRITE_ATTEMPTS)}
+    assert list(path.parent.glob("config.json.bak-*")) == [] and temps(path.parent) == []
+
+
+def test_wrapper_changed_since_planned_is_not_overwritten(tmp_path: Path) -> None:
+    from ecr_doctor.machine.wrappers import install_wrappers, plan_wrappers
+
+    (plan,) = plan_wrappers(str(tmp_path), ["dev"])
+    assert plan.action == "create"
+    Path(plan.path).write_text("#!/bin/sh\necho someone else's\n")
+    with pytest.raises(Changed):
+        install_wrappers([plan])
+    assert Path(plan.path).read_text() == "#!/bin/sh\necho someone else's\n"
+    (plan,) = plan_wrappers(str(tmp_path), ["dev"])
+    assert plan.action == "conflict"
