@@ -34,6 +34,13 @@ import ecr_doctor
 BUDGET = 4.0
 BARE = "python3 -c pass"
 INSTALLED = "ecr-doctor diagnose  (console script)"
+# What any CLI built the same way pays before its own code runs: the standard-library modules
+# `diagnose` imports (argparse builds its parser, which pulls in gettext, locale and shutil;
+# typing for NamedTuple; json, datetime, configparser for ~/.aws). Shown for scale, not judged.
+STDLIB_FLOOR = "the stdlib modules diagnose imports"
+_FLOOR_IMPORTS = ("import re, typing, enum, json, json.decoder, datetime, configparser, "
+                  "binascii, bisect, importlib, argparse\n"
+                  "argparse.ArgumentParser(prog='x').add_argument('--config')")
 
 DOCKER_CONFIG = {
     "auths": {"https://index.docker.io/v1/": {}, "ghcr.io": {}},
@@ -108,6 +115,7 @@ def main() -> int:
         env.update(HOME=str(home), NO_COLOR="1")
         commands = {
             BARE: [sys.executable, "-c", "pass"],
+            STDLIB_FLOOR: [sys.executable, "-c", _FLOOR_IMPORTS],
             INSTALLED: [script, "diagnose"],
             "python3 -m ecr_doctor diagnose": [sys.executable, "-m", "ecr_doctor", "diagnose"],
         }

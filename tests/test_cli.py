@@ -258,3 +258,14 @@ def test_every_command_module_is_reachable_and_complete() -> None:
         module = command_module(name)
         assert callable(module.configure) and callable(module.run)
         assert module.SUMMARY and module.DESCRIPTION
+
+
+def test_fix_says_why_a_global_store_is_kept_and_what_to_run(tmp_path: Path) -> None:
+    path = write_config(tmp_path, {"credsStore": "ecr-login"})
+    original = path.read_text()
+    result = cli("fix", "--write", "--unsafe-fixes", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == original
+    assert "1 fix(es) withheld: applying them would leave a registry worse off:" in result.stdout
+    assert ("`ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com`") in result.stdout

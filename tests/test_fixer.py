@@ -110,3 +110,81 @@ def test_misspelt_ecr_login_store_is_removed_not_renamed() -> None:
     before = json.dumps({"auths": {ECR: {}}, "credStore": "ecr-login"}, indent="\t")
     result = json.loads(fixed(before))
     assert result == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+# --- "fixes that never leave the user worse off" (issue: trustworthy under attack, item 3) ------
+# A fix is safe only if every registry works at least as well afterwards.
+
+NO_HELPER = machine(helper("ecr-login", found=False))
+
+
+def test_safe_fix_keeps_a_live_token_when_the_helper_is_not_installed() -> None:
+    before = json.dumps({"auths": {ECR: {"auth": live_auth()}}}, indent="\t")
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert plan.after == before and plan.applied == ()
+    assert sorted(f.rule_id for f in plan.unsafe_skipped) == ["CFG001", "CFG002"]
+    unsafe = json.loads(fix_text(before, "config.json", NO_HELPER,
+                                 Options(unsafe_fixes=True)).after)
+    assert unsafe == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_safe_fix_keeps_a_live_token_the_missing_helper_falls_back_to() -> None:
+    # credHelpers names the helper, but it is not installed: Docker hands back the auths entry
+    # with the error, and pull (CLI <= 28) sends it. The token is what keeps pulls working.
+    before = json.dumps({"auths": {ECR: {"auth": live_auth()}}, "credHelpers": {ECR: "ecr-login"}})
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert plan.after == before
+    assert [f.rule_id for f in plan.unsafe_skipped] == ["CFG001"]
+
+
+def test_expired_token_is_removed_safely_but_not_pointed_at_a_missing_helper() -> None:
+    before = json.dumps({"auths": {ECR: {"auth": expired_auth()}}}, indent="\t")
+    plan = fix_text(before, "config.json", NO_HELPER)
+    assert json.loads(plan.after) == {"auths": {}}
+    (removal,) = plan.applied
+    assert removal.rule_id == "CFG001"
+    assert "docker-credential-ecr-login is not installed" in removal.message
+    assert f"then map the host: `ecr-doctor fix --write --registry {ECR}`" in removal.message
+    # The host is mapped only when asked for unsafe fixes (or once the helper is installed).
+    unsafe = fix_text(before, "config.json", NO_HELPER, Options(unsafe_fixes=True))
+    assert json.loads(unsafe.after) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_removing_the_global_store_maps_every_host_it_served() -> None:
+    from datetime import timedelta
+
+    from conftest import NOW
+
+    from ecr_doctor.core.forensics import Forensics, HelperCache, HelperCacheEntry
+
+    cache = HelperCache("/home/test/.ecr/cache.json", True, (
+        HelperCacheEntry(ECR2, "ecr", "sha256", NOW - timedelta(hours=1),
+                         NOW + timedelta(hours=11), "fresh"),
+        HelperCacheEntry("(unknown registry)", "ecr", "sha256", None, None, "unknown"),
+    ))
+    env = GOOD._replace(forensics=Forensics(helper_cache=cache))
+    before = json.dumps({"auths": {"ghcr.io": {}}, "credsStore": "ecr-login"}, indent="\t")
+    result = json.loads(fix_text(before, "config.json", env,
+                                 Options(registries=(ECR,), unsafe_fixes=True)).after)
+    assert result == {"auths": {"ghcr.io": {}}, "credHelpers": {ECR: "ecr-login",
+                                                                 ECR2: "ecr-login"}}
+
+
+def test_global_store_with_no_known_host_is_left_alone_and_the_command_is_printed() -> None:
+    before = json.dumps({"credsStore": "ecr-login"}, indent="\t")  # as AWS's README shows it
+    plan = fix_text(before, "config.json", GOOD, Options(unsafe_fixes=True))
+    assert plan.after == before and plan.applied == () and plan.unsafe_skipped == ()
+    assert [f.rule_id for f in plan.withheld] == ["CFG005"]
+    (f,) = [f for f in diagnose_text(before, "config.json", GOOD).findings
+            if f.rule_id == "CFG005"]
+    assert f.fix is None
+    assert ("ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com") in f.message
+
+
+def test_placeholders_are_removed_only_for_hosts_the_ecr_helper_serves() -> None:
+    env = machine(helper("ecr-login"), helper("desktop"))
+    doc = {"auths": {"ghcr.io": {}, ECR: {}, ECR2: {}},
+           "credHelpers": {"ghcr.io": "desktop", ECR: "desktop", ECR2: "ecr-login"}}
+    result = json.loads(fix_text(json.dumps(doc), "config.json", env).after)
+    assert result["auths"] == {"ghcr.io": {}, ECR: {}}

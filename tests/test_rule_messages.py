@@ -30,7 +30,7 @@ from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
 
 from ecr_doctor.core.dockerconfig import ConfigLocation, parse_config
 from ecr_doctor.core.engine import diagnose_config, diagnose_text
-from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment
+from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
 from ecr_doctor.core.forensics import Forensics, HelperCache, HelperCacheEntry, HelperLog
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.options import Options
@@ -41,6 +41,8 @@ from ecr_doctor.scan.yamlio import load_yaml
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 GOOD = machine(helper("ecr-login", version=(0, 12, 0)))
+NO_HELPER = machine(helper("ecr-login", found=False))
+PAGE = unknown_environment(NOW)
 HELPED = {"credHelpers": {ECR: "ecr-login"}}
 ACCOUNT, REGION = "123456789012", "us-east-1"
 DUAL_STACK = "123456789012.dkr-ecr.us-east-1.on.aws"
@@ -232,7 +234,16 @@ FIRING: list[Case] = [
          diag({"auths": {FIPS: {"auth": expired_auth()}}}),
          (FIPS, f"account {ACCOUNT}", "region us-gov-west-1", "partition aws-us-gov", "FIPS"),
          registry=FIPS),
+    Case("CFG001", "expired-no-helper",
+         diag({"auths": {ECR: {"auth": expired_auth()}}}, NO_HELPER),
+         (ECR, "expired", "docker-credential-ecr-login is not installed",
+          f"`ecr-doctor fix --write --registry {ECR}`"), registry=ECR),
+    Case("CFG001", "live-page", diag({"auths": {ECR: {"auth": live_auth()}}}, PAGE),
+         (ECR, "live", "docker-credential-ecr-login must be installed",
+          "this machine is not checked"), registry=ECR, absent=("ecr-doctor fix",)),
     # CFG002
+    Case("CFG002", "no-helper", diag({"auths": {ECR2: {}}}, NO_HELPER),
+         (ECR2, "docker-credential-ecr-login is not installed"), registry=ECR2),
     Case("CFG002", "placeholder-only", diag({"auths": {ECR2: {}}}),
          (f"ECR registry {ECR2}", "no credHelpers entry matches this exact host"),
          registry=ECR2, line=3),
@@ -267,6 +278,10 @@ FIRING: list[Case] = [
     Case("CFG005", "global", diag({"auths": {ECR: {}}, "credsStore": "ecr-login"}),
          ('global credsStore "ecr-login"', "Docker Hub included", "cannot store logins"),
          line=5),
+    Case("CFG005", "no-known-host", diag({"credsStore": "ecr-login"}),
+         ('global credsStore "ecr-login"', "no ECR registry is known",
+          "`ecr-doctor fix --write --unsafe-fixes --registry "
+          "<account>.dkr.ecr.<region>.amazonaws.com`"), line=2),
     # CFG006
     Case("CFG006", "credHelper", diag({"credHelper": {ECR: "ecr-login"}}),
          ('"credHelper"', 'did you mean "credHelpers"'), line=2),

@@ -264,3 +264,65 @@ def test_missing_helper_names_the_stale_credential_docker_falls_back_to() -> Non
     doc = {"auths": {f"https://{ECR}": {"auth": expired_auth()}}, "credHelpers": {ECR: "ecr-login"}}
     (f,) = only(run(doc, env), "ENV001")
     assert f"auths[https://{ECR}]" in f.message
+
+
+# Safe fixes never depend on a helper that is not installed ----------------------------------
+
+NO_HELPER = machine(helper("ecr-login", found=False))
+PAGE = unknown_environment(NOW)
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_cfg002_is_unsafe_unless_the_helper_is_installed(env: Environment) -> None:
+    (f,) = only(run({"auths": {ECR: {}}}, env), "CFG002")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+    assert "docker-credential-ecr-login" in f.message
+    (good,) = only(run({"auths": {ECR: {}}}), "CFG002")
+    assert good.fix is not None and good.fix.applicability is Applicability.SAFE
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_live_token_fix_is_unsafe_without_an_installed_helper(env: Environment) -> None:
+    (f,) = only(run({"auths": {ECR: {"auth": live_auth()}}}, env), "CFG001")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_helper_key_rewrite_is_unsafe_unless_the_helper_is_installed(env: Environment) -> None:
+    # Rewriting the key turns the helper on for the host: with no helper, a host that worked
+    # from its auths token would now fail.
+    doc = {"auths": {ECR: {"auth": live_auth()}}, "credHelpers": {f"https://{ECR}": "ecr-login"}}
+    (f,) = only(run(doc, env), "CFG003")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_misspelt_helper_map_rename_is_unsafe_unless_its_helpers_are_installed(
+        env: Environment) -> None:
+    (f,) = only(run({"credHelper": {ECR: "ecr-login"}}, env), "CFG006")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+
+
+def test_misspelt_auths_rename_that_activates_credentials_is_unsafe() -> None:
+    # Docker ignores "auth": renaming it starts sending a token that may be stale to a
+    # registry that answers anonymous pulls today.
+    (f,) = only(run({"auth": {"ghcr.io": {"auth": "b2N0bzpwYXNz"}}}), "CFG006")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+    (empty,) = only(run({"auth": {ECR: {}}}), "CFG006")
+    assert empty.fix is not None and empty.fix.applicability is Applicability.SAFE
+
+
+@pytest.mark.parametrize("env", [NO_HELPER, PAGE], ids=["missing", "unknown"])
+def test_safe_fixes_add_no_mapping_to_a_missing_helper(env: Environment) -> None:
+    from ecr_doctor.core.model import SetCredHelper
+
+    findings = run({"auths": {ECR: {"auth": "not base64!"}}, "credStore": "ecr-login"}, env)
+    for f in only(findings, "CFG009") + only(findings, "CFG006"):
+        assert f.fix is not None and f.fix.applicability is Applicability.SAFE
+        assert not any(isinstance(e, SetCredHelper) for e in f.fix.edits), f.rule_id
+
+
+def test_cfg007_only_for_hosts_the_ecr_helper_serves() -> None:
+    env = machine(helper("ecr-login"), helper("desktop"))
+    doc = {"auths": {ECR: {}, "ghcr.io": {}}, "credHelpers": {ECR: "desktop", "ghcr.io": "desktop"}}
+    assert only(run(doc, env), "CFG007") == []

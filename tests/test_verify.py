@@ -30,8 +30,13 @@ def helper(bin_dir: Path, name: str, body: str) -> Path:
     return path
 
 
-def answer(secret: str, user: str = "AWS") -> str:
-    return f"read url; printf '%s' '{json.dumps({'ServerURL': 'x', 'Username': user, 'Secret': secret})}'\n"
+def answer(secret: str, user: str = "AWS", server_url: str | None = None) -> str:
+    """A helper body answering as docker-credential-helpers' Serve does: the ServerURL it was
+    asked for (or `server_url`), the user name and the secret."""
+    body = json.dumps({"ServerURL": "@URL@", "Username": user, "Secret": secret})
+    before, after = body.split("@URL@")
+    url = server_url if server_url is not None else "$url"
+    return f"read url; printf '%s%s%s' '{before}' \"{url}\" '{after}'\n"
 
 
 def test_protocol_sends_the_url_on_stdin_and_parses_json(tmp_path: Path) -> None:
@@ -349,3 +354,56 @@ def test_probe_error_body_is_read_as_docker_prints_it() -> None:
         "unauthorized: no")
     for body in (b"", b"<html>", b"[]", b'{"errors": 5}', b'{"errors": [1, "x"]}'):
         assert error_message(body) == ""
+
+
+# --- Hostile helpers: what they print never reaches a report, and they cannot hang verify ----
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_failing_helper_that_prints_its_credential_json_is_not_echoed(
+        tmp_path: Path, fmt: str) -> None:
+    password = make_ecr_password(datetime.now(UTC) + timedelta(hours=6))
+    # A wrapper that lets the real helper answer, then exits 1 (e.g. `set -e` tripping late).
+    helper(tmp_path / "bin", "ecr-login", answer(password) + "exit 1\n")
+    code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}}, "--format", fmt,
+                           path=str(tmp_path / "bin"))
+    assert code == 1
+    assert password not in out and password[:40] not in out
+    assert "may hold a credential" in out
+
+
+def test_a_failing_helper_quoting_a_token_in_its_error_is_masked(tmp_path: Path) -> None:
+    password = make_ecr_password(datetime.now(UTC) + timedelta(hours=6))
+    helper(tmp_path / "bin", "ecr-login",
+           f"read url; echo 'error: token {password} was refused; retry with -p hunter2hunter2'\n"
+           "exit 1\n")
+    code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}},
+                           path=str(tmp_path / "bin"))
+    assert code == 1 and "the helper failed (error)" in out
+    assert password[:24] not in out and "hunter2hunter2" not in out
+
+
+def test_a_helper_that_streams_forever_is_stopped_at_the_output_cap(tmp_path: Path) -> None:
+    path = helper(tmp_path, "firehose", "read url; exec yes 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'\n")
+    result = run_get(str(path), ECR, {"PATH": "/usr/bin:/bin"}, 20)
+    assert result.outcome is HelperOutcome.BAD_OUTPUT
+    assert "more than" in result.message and "AAAA" not in result.message
+
+
+def test_a_helper_answering_for_another_registry_is_not_ok(tmp_path: Path) -> None:
+    password = make_ecr_password(datetime.now(UTC) + timedelta(hours=6))
+    helper(tmp_path / "bin", "ecr-login", answer(password, server_url=f"https://{ECR2}"))
+    code, out = run_verify(tmp_path, {"credHelpers": {ECR: "ecr-login"}},
+                           path=str(tmp_path / "bin"))
+    assert code == 1 and "FAIL" in out
+    assert f"answered for ServerURL 'https://{ECR2}', not for {ECR}" in out
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "0", "-1"])
+def test_an_unusable_timeout_is_bad_usage(tmp_path: Path, value: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "ecr_doctor", "verify", f"--timeout={value}"],
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": SRC},
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--timeout must be" in proc.stderr

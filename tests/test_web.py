@@ -370,3 +370,29 @@ def test_a_browser_leaving_mid_download_prints_no_traceback(
         time.sleep(0.5)  # the server thread hits the reset while writing the rest
         assert urllib.request.urlopen(f"{url}/big.wasm").status == 200  # still serving
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- the page's fixes: the unknown machine never counts as having the helper ------------------
+
+
+def test_page_holds_back_replacing_a_live_token_until_unsafe_is_ticked() -> None:
+    from conftest import live_auth
+
+    from ecr_doctor.web.api import analyse
+
+    text = json.dumps({"auths": {ECR: {"auth": live_auth(real_clock=True)}}}, indent="\t")
+    safe = json.loads(analyse(text))
+    assert not safe["fix"]["changed"] and safe["fix"]["after"] == text
+    assert sorted(f["rule_id"] for f in safe["fix"]["unsafe_skipped"]) == ["CFG001", "CFG002"]
+    unsafe = json.loads(analyse(text, unsafe=True))
+    assert json.loads(unsafe["fix"]["after"]) == {"auths": {}, "credHelpers": {ECR: "ecr-login"}}
+
+
+def test_page_never_empties_a_global_store_config() -> None:
+    from ecr_doctor.web.api import analyse
+
+    text = json.dumps({"credsStore": "ecr-login"})
+    data = json.loads(analyse(text, unsafe=True))
+    assert data["fix"]["after"] == text
+    (f,) = [f for f in data["findings"] if f["rule_id"] == "CFG005"]
+    assert "ecr-doctor fix --write --unsafe-fixes --registry" in f["message"]

@@ -10,7 +10,8 @@ from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.scan import add_output_options
 from ecr_doctor.cli.streams import Streams
-from ecr_doctor.render.report import FindingsReport, emit_report
+from ecr_doctor.render.report import emit_report
+from ecr_doctor.scan.report import FindingsReport
 
 SUMMARY = "check this host's Docker configs, helper caches and environment (runner gate)"
 DESCRIPTION = (

@@ -178,7 +178,7 @@ def plan_run(request: FixRequest, loaded: Loaded, text: str | None = None) -> Fi
         findings = profile_findings(parse_config(plan.after, path), request.assignments)
         extra = plan_fix(path, plan.after, findings)
         plan = FixPlan(path, plan.before, extra.after, plan.mode,
-                       plan.applied + extra.applied, plan.unsafe_skipped)
+                       plan.applied + extra.applied, plan.unsafe_skipped, plan.withheld)
         wrappers = plan_wrappers(helper_dir, [a.profile for a in request.assignments])
     # The fixed text must itself be a config Docker can read; if not, write nothing.
     parse_config(plan.after, path)

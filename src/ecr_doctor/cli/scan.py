@@ -16,7 +16,8 @@ from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
-from ecr_doctor.render.report import FindingsReport, emit_report
+from ecr_doctor.render.report import emit_report
+from ecr_doctor.scan.report import FindingsReport
 from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult
 
 SUMMARY = "scan repositories and CI files for registry credentials and risky ECR logins"

@@ -14,6 +14,7 @@ render/verify.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from datetime import datetime
 
@@ -39,6 +40,8 @@ DESCRIPTION = (
     "--probe."
 )
 
+# A helper that needs longer than this is hung, whatever the flag says.
+MAX_TIMEOUT = 600.0
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -56,6 +59,7 @@ def _helper_run(result: HelperResult) -> HelperRun:
         username=result.username,
         fingerprint=result.secret.fingerprint if result.secret is not None else None,
         message=result.message,
+        server_url=result.server_url,
     )
 
 
@@ -129,8 +133,9 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     from ecr_doctor.render import verify as report
 
     out = streams.out
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds, above 0 and at most "
+                         f"{MAX_TIMEOUT:g}")
     header, pairs, env = _targets(args)
     checks: list[Check] = []
     for registry, resolution in pairs:

@@ -57,16 +57,18 @@ def fix_text(text: str, path: str, env: Environment, options: Options = DEFAULT_
     applied: dict[tuple[str, str], Finding] = {}
     mode: int | None = None
     skipped: tuple[Finding, ...] = ()
+    withheld: tuple[Finding, ...] = ()
     for _ in range(MAX_FIX_ROUNDS):
         # Once a round has set the file's mode, later rounds see the file as it will be.
         round_options = options if mode is None else options._replace(file_mode=mode)
         diagnosis = diagnose_config(parse_config(current, path), env, round_options)
         plan = plan_fix(path, current, diagnosis.findings, unsafe=options.unsafe_fixes)
         skipped = plan.unsafe_skipped
+        withheld = tuple(f for f in diagnosis.findings if f.detail("fix_withheld"))
         for finding in plan.applied:
             applied.setdefault((finding.rule_id, finding.message), finding)
         mode = plan.mode if plan.mode is not None else mode
         if plan.after == current:
             break
         current = plan.after
-    return FixPlan(path, text, current, mode, tuple(applied.values()), skipped)
+    return FixPlan(path, text, current, mode, tuple(applied.values()), skipped, withheld)

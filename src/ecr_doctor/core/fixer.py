@@ -6,7 +6,6 @@ Standard library only: the browser build runs the very same fixer.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -25,8 +24,6 @@ from ecr_doctor.core.model import (
 )
 
 BOM = "\ufeff"
-SECRET_FIELDS = frozenset({"auth", "password", "identitytoken", "registrytoken", "secret",
-                           "authorization", "x-registry-auth"})
 
 
 class FixPlan(NamedTuple):
@@ -36,6 +33,9 @@ class FixPlan(NamedTuple):
     mode: int | None            # file mode to set, when a fix asks for one
     applied: tuple[Finding, ...]
     unsafe_skipped: tuple[Finding, ...]
+    #: Findings whose fix the rule withholds: applying it would leave a registry worse off
+    #: (detail `fix_withheld` says why; the message says what to run instead).
+    withheld: tuple[Finding, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -192,22 +192,16 @@ def _rename(text: str, old: str, new: str) -> str:
     return jsonspan.remove_member(text, root, source)
 
 
-_SECRET_STRING = re.compile(
-    r'("(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"'
-)
-
-
 def mask_secrets(text: str) -> str:
-    """Replace the value of every credential-bearing key with a fingerprint, line by line.
+    """Replace every credential value (core.secrets) with its fingerprint, line by line.
 
     Works on text that may not parse (a half-typed paste), and never changes the line
     structure, so diffs of masked texts line up with the real ones.
     """
-    from ecr_doctor.core.secrets import Secret
+    from ecr_doctor.core.secrets import Secret, SecretSpan, mask
 
-    def repl(match: re.Match[str]) -> str:
-        if match.group("key").lower() not in SECRET_FIELDS or not match.group("value"):
-            return match.group(0)
-        return f'{match.group(1)}"<redacted {Secret(match.group("value")).fingerprint}>"'
+    def fingerprint(_span: SecretSpan, value: str) -> str:
+        return f"<redacted {Secret(value).fingerprint}>"
 
-    return _SECRET_STRING.sub(repl, text)
+    # Per line, so no span (a quoted value, a wrapped token) can take a newline with it.
+    return "".join(mask(line, fingerprint) for line in text.splitlines(keepends=True))

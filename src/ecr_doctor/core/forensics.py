@@ -242,8 +242,13 @@ def redact_log_text(text: str) -> str:
     """Remove anything credential-shaped from a log message before it is shown."""
     import re
 
-    text = re.sub(r"\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b", "<access-key-id>", text)
-    # Long base64 runs: tokens, signatures, legacy cache keys.
+    from ecr_doctor.core.secrets import SecretSpan, mask
+
+    def placeholder(span: SecretSpan, _value: str) -> str:
+        return "<access-key-id>" if span.kind == "access-key-id" else "<redacted>"
+
+    text = mask(text, placeholder)
+    # Long runs no key or flag names: signatures, legacy cache keys, tokens quoted on their own.
     return re.sub(r"[A-Za-z0-9+/_-]{40,}={0,2}", "<redacted>", text)
 
 

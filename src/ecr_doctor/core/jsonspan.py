@@ -52,7 +52,7 @@ MAX_DEPTH = 10000
 # Go's encoding/json turns an escaped lone surrogate (`"\ud800"`) into U+FFFD
 # (decode.go · unquoteBytes: `utf16.IsSurrogate(rr)` without a valid pair gives
 # unicode.ReplacementChar); Python keeps it, and it could not even be written out as UTF-8.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "[\ud800-\udfff]"
 
 Scalar = str | int | float | bool | None
 
@@ -191,7 +191,8 @@ class _Parser:
                     bad,
                 ) from None
             raise self.fail(f"invalid string: {msg}", bad) from None
-        return _LONE_SURROGATE.sub("\ufffd", value), end
+        # Most strings are ASCII, which cannot hold a surrogate.
+        return (value if value.isascii() else re.sub(_LONE_SURROGATE, "\ufffd", value)), end
 
     def key(self, pos: int, frame: _Frame, stack: list[_Frame]) -> int:
         """Parse `"key" :` at `pos` (whitespace already skipped) and return the value offset."""

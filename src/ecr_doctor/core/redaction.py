@@ -28,9 +28,13 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ecr_doctor.core.jsonspan import JsonSyntaxError, Node, parse
+from ecr_doctor.core.secrets import SecretSpan, find_secret_spans
+
+if TYPE_CHECKING:
+    from ecr_doctor.core.secrets import SecretKind
 
 __all__ = ["MAP_VERSION", "Redacted", "RedactionError", "dump_map", "load_map", "redact",
            "unredact"]
@@ -59,8 +63,6 @@ class _Span(NamedTuple):
 
 # --- detectors ---------------------------------------------------------------------------------
 
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----.*?-----END [A-Z0-9 ]*PRIVATE "
-                  r"KEY( BLOCK)?-----", re.DOTALL)
 _REGION_WORD = (r"(?:us-gov|us-iso[a-z]?|eusc|us|eu|ap|sa|ca|me|af|il|cn|mx)-"
                 r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[0-9]")
 _REGION = re.compile(r"(?<![A-Za-z0-9])" + _REGION_WORD + r"(?![A-Za-z0-9])")
@@ -68,25 +70,15 @@ _ARN = re.compile(r"\barn:(aws[a-z-]*):([a-z0-9-]*):([a-z0-9-]*):([0-9]{12})?:"
                   r"([A-Za-z0-9_+=,.@/:*-]+)")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
                     r"\.[A-Za-z]{2,}(?![A-Za-z0-9-])")
-_AKID = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AROA|AIDA|AGPA|ANPA|ANVA|AIPA|APKA|ABIA|ACCA)"
-                   r"[A-Z0-9]{16}(?![A-Za-z0-9])")
 _AKID_BYTES = re.compile(rb"(?:AKIA|ASIA)[A-Z0-9]{16}")
 _UUID = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12}(?![A-Za-z0-9])")
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9]{12}(?![0-9A-Za-z])")
 _IPV4 = re.compile(r"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}"
                    r"(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?![0-9.])")
-# `key = value` / `key: value` / `"key": "value"` / `--password value` in logs and env dumps.
-_ASSIGNMENT = re.compile(
-    r"(?i)(?:(?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
-    r"sessiontoken|secret|password|passwd|token|api[_-]?key)[\"']?\s*[=:]\s*"
-    r"|authorization:\s*(?:basic|bearer)\s+)[\"']?([^\s\"',;]{6,})"
-)
-# user:password@ in a URL (proxies, registry mirrors).
-_URL_CREDENTIAL = re.compile(r"://([^:/\s@\"'<>]+):([^@/\s\"'<>]+)@")
+_URL_USER = re.compile(r"[^:/\s@\"'<>]+")
 # The user name in a home directory path names a person.
 _HOME_USER = re.compile(r"(?:/home/|/Users/|[A-Za-z]:\\Users\\)([A-Za-z0-9._-]+)")
-_LOGIN_PASSWORD = re.compile(r"(?:\s-p|--password)[= ]+([^\s\"']{6,})")
 _STD_B64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}")
 _RUN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -212,6 +204,20 @@ class _Collector:
             self._starts.insert(i, start)
             self._ends.insert(i, end)
 
+    def claim_within(self, start: int, end: int, category: str) -> None:
+        """Claim what is still free of text[start:end]: a secret that an earlier detector
+        claimed in part (an e-mail-shaped piece of a password) is hidden whole, in pieces."""
+        pos = start
+        i = bisect.bisect_right(self._ends, start)  # claimed spans are disjoint: ends sorted
+        pieces: list[tuple[int, int]] = []
+        while i < len(self._starts) and self._starts[i] < end:
+            pieces.append((pos, self._starts[i]))
+            pos = max(pos, self._ends[i])
+            i += 1
+        pieces.append((pos, end))
+        for piece_start, piece_end in pieces:
+            self.claim(piece_start, piece_end, category)
+
     def gaps(self) -> Iterator[tuple[int, int]]:
         pos = 0
         for s in sorted(self.spans):
@@ -264,10 +270,21 @@ class _Collector:
 
     # -- the detectors, in priority order --
 
+    def _secrets(self, spans: list[SecretSpan], kind: SecretKind, category: str) -> None:
+        for span in spans:
+            if span.kind == kind:
+                self.claim(span.start, span.end, category)
+
+    def _url_user(self, password: SecretSpan) -> None:
+        # The name before `:password@` in a URL identifies a person or a robot account.
+        at = self.text.rfind("://", 0, password.start) + 3
+        if at >= 3 and _URL_USER.fullmatch(self.text, at, password.start - 1):
+            self.claim(at, password.start - 1, "USER")
+
     def scan(self) -> None:
         text = self.text
-        for m in _PEM.finditer(text):
-            self.claim(m.start(), m.end(), "PRIVATE_KEY")
+        secrets = find_secret_spans(text)
+        self._secrets(secrets, "private-key", "PRIVATE_KEY")
         for m in _ARN.finditer(text):
             if m.group(3):
                 self.claim(m.start(3), m.end(3), "REGION")
@@ -278,26 +295,24 @@ class _Collector:
             kind = re.match(r"[a-z-]+[/:]", resource)
             offset = kind.end() if kind else 0
             self.claim(m.start(5) + offset, m.end(5), "ARN_RESOURCE")
-        for m in _URL_CREDENTIAL.finditer(text):
-            self.claim(m.start(1), m.end(1), "USER")
-            self.claim(m.start(2), m.end(2), "PASSWORD")
+        for span in secrets:
+            if span.kind == "url-password":
+                self._url_user(span)
+                self.claim(span.start, span.end, "PASSWORD")
         for m in _STD_B64.finditer(text):
             hidden = _b64_hidden(m.group())
             if hidden is not None:
                 self.claim(m.start(), m.end(), hidden)
         for m in _EMAIL.finditer(text):
             self.claim(m.start(), m.end(), "EMAIL")
-        for m in _AKID.finditer(text):
-            self.claim(m.start(), m.end(), "ACCESS_KEY_ID")
+        self._secrets(secrets, "access-key-id", "ACCESS_KEY_ID")
         for m in _HOST.finditer(text):
             if self.free(m.start(), m.end()):
                 forced = text[max(0, m.start() - 3):m.start()] == "://" or \
                     re.match(r":[0-9]{1,5}\b", text[m.end():m.end() + 6]) is not None
                 self.host(m.start(), m.end(), forced=forced)
-        for m in _ASSIGNMENT.finditer(text):
-            self.claim(m.start(1), m.end(1), "SECRET")
-        for m in _LOGIN_PASSWORD.finditer(text):
-            self.claim(m.start(1), m.end(1), "SECRET")
+        for span in secrets:
+            self.claim_within(span.start, span.end, "SECRET")
         for m in _HOME_USER.finditer(text):
             if m.group(1) not in ("runner", "ubuntu", "ec2-user", "root", "user", "admin"):
                 self.claim(m.start(1), m.end(1), "USER")

@@ -327,10 +327,8 @@ def ecr_helper_hostname(server_url: str) -> str | None:
 # where the pattern, the public names or ExtractRegistry's matching changed; the releases
 # in between (v0.6.0, v0.7.x, v0.9.1, v0.10.1) have the same code.
 #
-# `re` adds nothing to start-up on Python 3.11 (typing imports it before this module is
-# reached); compiling the seven patterns at import takes under a millisecond. classify is
-# not memoised: it costs ~15 us (one url.Parse emulation, at most eight pattern searches) and
-# a diagnose run makes about a dozen calls.
+# classify is not memoised: it costs ~15 us (one url.Parse emulation, at most eight pattern
+# searches) and a diagnose run makes about a dozen calls.
 # --------------------------------------------------------------------------------------
 
 def _go_regexp(source: str) -> re.Pattern[str]:
@@ -351,18 +349,23 @@ class HelperRelease(NamedTuple):
     first_version: tuple[int, int, int]
     tag: str            # the git tag the pattern is quoted from
     go_pattern: str     # `ecrPattern`, verbatim
-    pattern: re.Pattern[str]   # _go_regexp(go_pattern)
     #: `ecrPublicName` (and from v0.12.0 `ecrPublicDualStackName`), compared to Hostname().
     public_names: frozenset[str]
     #: From v0.5.0 the pattern is matched on url.Parse("https://" + input).Hostname(); v0.4.0
     #: matched the serverURL itself, minus one "https://" prefix.
     matches_hostname: bool
 
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled when first matched, and then kept by re's own cache: a run usually meets
+        # two of the seven patterns (the newest, and the oldest that accepts a standard host),
+        # and compiling all seven at import cost 1.4 ms of start-up.
+        return _go_regexp(self.go_pattern)
+
 
 def _release(first_version: tuple[int, int, int], tag: str, go_pattern: str,
              public_names: frozenset[str], *, matches_hostname: bool = True) -> HelperRelease:
-    return HelperRelease(first_version, tag, go_pattern, _go_regexp(go_pattern), public_names,
-                         matches_hostname)
+    return HelperRelease(first_version, tag, go_pattern, public_names, matches_hostname)
 
 
 _PUBLIC = frozenset({ECR_PUBLIC_HOST})

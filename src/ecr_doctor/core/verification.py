@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ecr_doctor.core.registries import lookup_key
+from ecr_doctor.core.registries import convert_to_hostname, lookup_key
 from ecr_doctor.core.resolution import Source
 from ecr_doctor.core.tokens import TokenStatus, decode_ecr_password, expiry_status
 
@@ -89,6 +89,11 @@ class HelperRun:
     username: str | None
     fingerprint: str | None  # sha256 fingerprint of the secret, when one came back
     message: str           # the helper's own error text; never a credential
+    #: The ServerURL the helper's answer names. docker-credential-helpers' Serve echoes the
+    #: one it was asked for (credentials/credentials.go · Get); Docker itself ignores it
+    #: (cli/config/credentials/native_store.go), so an answer for another registry is used
+    #: as if it were this one's, and the registry refuses it.
+    server_url: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +216,11 @@ def judge(
         fingerprint = run.fingerprint
         status = token or TokenStatus(state="unknown", expires_at=None, seconds_left=None)
         expires_at, token_state = status.expires_at, status.state
-        if token_state == "expired":
+        if run.server_url and lookup_key(convert_to_hostname(run.server_url)) != host:
+            reason = (f"the helper answered for ServerURL {run.server_url!r}, not for {host}: "
+                      "Docker sends those credentials here anyway, and the registry refuses "
+                      "them")
+        elif token_state == "expired":
             reason = ("the helper exited 0 but handed back an EXPIRED token (the ECR helper "
                       "does this when the API call fails and a cached token exists); the "
                       "registry will answer 'denied: Your authorization token has expired'")

@@ -20,7 +20,6 @@ from ecr_doctor.core.environment import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
-    from subprocess import Popen
 
     from ecr_doctor.core.environment import Platform, ProfileKind
     from ecr_doctor.core.forensics import Forensics
@@ -237,55 +236,18 @@ def _probe_version(binary: HelperBinary, env: Mapping[str, str], timeout: float)
     return binary
 
 
+# `helper version` prints one line; anything much longer is not a version.
+_MAX_VERSION_OUTPUT = 64 * 1024
+
+
 def _run_quietly(path: str, argument: str, env: Mapping[str, str], timeout: float) -> str | None:
     """stdout of `path argument` if it exits 0 within `timeout`, else None. Never raises."""
-    import os
-    import subprocess
+    from ecr_doctor.machine.process import run_bounded
 
-    posix = os.name == "posix"
-    try:
-        proc = subprocess.Popen(
-            [path, argument],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=dict(env),
-            # Own process group, so a timeout can kill grandchildren too; otherwise one holding
-            # stdout open keeps us reading after the helper itself is dead.
-            start_new_session=posix,
-        )
-    except (OSError, ValueError, subprocess.SubprocessError):
+    done = run_bounded([path, argument], env=env, timeout=timeout, max_output=_MAX_VERSION_OUTPUT)
+    if done.exit_code != 0:
         return None
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc, posix)
-        return None
-    except OSError:
-        _kill_group(proc, posix)
-        return None
-    if proc.returncode != 0:
-        return None
-    return out.decode("utf-8", "replace")
-
-
-def _kill_group(proc: Popen[bytes], posix: bool) -> None:
-    import contextlib
-    import os
-    import signal
-    import subprocess
-
-    try:
-        if posix:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except OSError:
-        pass
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=1)
-    if proc.stdout is not None:
-        proc.stdout.close()
+    return done.stdout.decode("utf-8", "replace")
 
 
 def _version_token_from_dash_v(output: str) -> str | None:

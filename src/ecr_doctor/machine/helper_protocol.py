@@ -17,7 +17,7 @@ import enum
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ecr_doctor.core.secrets import Secret
+from ecr_doctor.core.secrets import Secret, mask
 
 __all__ = ["HelperOutcome", "HelperResult", "run_get"]
 
@@ -51,45 +51,24 @@ class HelperResult(NamedTuple):
 def run_get(
     executable: str, server_url: str, env: Mapping[str, str], timeout: float
 ) -> HelperResult:
-    """Run `executable get` with `server_url` on stdin. Never raises for what the helper does.
+    """Run `executable get` with `server_url` on stdin. Never raises for what the helper does."""
+    from ecr_doctor.machine.process import run_bounded
 
-    The helper runs in its own process group so that a timeout kills anything it started
-    (a shell wrapper's children would otherwise keep the pipes open).
-    """
-    import os
-    import subprocess
-    import time
-
-    posix = os.name == "posix"
-    started = time.monotonic()
-    try:
-        proc = subprocess.Popen(
-            [executable, "get"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            # Stderr is passed through to the caller's terminal by Docker; here it is dropped,
-            # because helpers may log there and a report must stay clean.
-            stderr=subprocess.DEVNULL,
-            env=dict(env),
-            start_new_session=posix,
-        )
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        return HelperResult(HelperOutcome.NOT_RUNNABLE, None, time.monotonic() - started,
-                            message=str(reason))
-    try:
-        # Docker writes the bare server URL (client.go: `strings.NewReader(serverURL)`).
-        out, _ = proc.communicate(server_url.encode("utf-8"), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc, posix)
-        return HelperResult(HelperOutcome.TIMEOUT, None, time.monotonic() - started,
+    # Docker writes the bare server URL (client.go: `strings.NewReader(serverURL)`).
+    done = run_bounded([executable, "get"], stdin=server_url.encode("utf-8"), env=env,
+                       timeout=timeout, max_output=_MAX_OUTPUT)
+    if done.start_error:
+        return HelperResult(HelperOutcome.NOT_RUNNABLE, None, done.seconds,
+                            message=done.start_error)
+    if done.timed_out:
+        return HelperResult(HelperOutcome.TIMEOUT, None, done.seconds,
                             message=f"no answer within {timeout:g} s")
-    except OSError as exc:
-        _kill_group(proc, posix)
-        return HelperResult(HelperOutcome.ERROR, None, time.monotonic() - started,
-                            message=str(exc.strerror or exc))
-    seconds = time.monotonic() - started
-    return parse_get_output(out[:_MAX_OUTPUT], proc.returncode, seconds)
+    if done.overflowed:
+        return HelperResult(HelperOutcome.BAD_OUTPUT, None, done.seconds,
+                            message=f"the helper printed more than {_MAX_OUTPUT} bytes; "
+                            "stopped it")
+    assert done.exit_code is not None
+    return parse_get_output(done.stdout, done.exit_code, done.seconds)
 
 
 def parse_get_output(out: bytes, exit_code: int, seconds: float) -> HelperResult:
@@ -103,7 +82,7 @@ def parse_get_output(out: bytes, exit_code: int, seconds: float) -> HelperResult
         if trimmed == NOT_FOUND:
             return HelperResult(HelperOutcome.NOT_FOUND, exit_code, seconds, message=NOT_FOUND)
         return HelperResult(HelperOutcome.ERROR, exit_code, seconds,
-                            message=_short(trimmed) or f"exit status {exit_code}")
+                            message=_error_text(trimmed) or f"exit status {exit_code}")
     try:
         answer = json.loads(text)
     except (ValueError, RecursionError):
@@ -130,13 +109,13 @@ def parse_get_output(out: bytes, exit_code: int, seconds: float) -> HelperResult
     )
 
 
-def _short(text: str) -> str:
-    line = " ".join(text.split())
+def _error_text(text: str) -> str:
+    """What a failing helper printed, fit to show: one line, short, its secrets masked.
+
+    A failing helper may still print its credential JSON (a wrapper that exits 1 after the
+    real helper answered) or quote a token in its error; neither may reach a report.
+    """
+    if text.startswith("{") or '"Secret"' in text:
+        return "the helper failed and printed JSON (not shown: it may hold a credential)"
+    line = mask(" ".join(text.split()))
     return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
-
-
-def _kill_group(proc: object, posix: bool) -> None:
-    # Same kill discipline as environment capture's version probe.
-    from ecr_doctor.machine.capture import _kill_group as kill
-
-    kill(proc, posix)  # type: ignore[arg-type]

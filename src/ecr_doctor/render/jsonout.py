@@ -21,7 +21,7 @@ from ecr_doctor.core.records import finding_dict
 if TYPE_CHECKING:
     from ecr_doctor.core.explain import Explanation
     from ecr_doctor.core.rules.base import Rule
-    from ecr_doctor.render.report import FindingsReport
+    from ecr_doctor.scan.report import FindingsReport
 
 SCHEMA_VERSION = "2.0"
 
@@ -88,7 +88,7 @@ def fix_result(plan: FixPlan, *, mode: str, written: bool, backup: str | None,
 
 
 def report_result(report: FindingsReport) -> dict[str, Any]:
-    from ecr_doctor.render.report import severity_counts
+    from ecr_doctor.scan.report import severity_counts  # scan stays off diagnose's path
 
     return {
         "findings": [finding_dict(f) for f in report.findings],

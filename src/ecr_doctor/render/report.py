@@ -1,36 +1,10 @@
-"""A findings report (what `scan` and `audit` print) in text, JSON or SARIF."""
+"""A findings report (what `scan` and `audit` print) in the format asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
 
-from ecr_doctor.core.model import Finding, Severity
-from ecr_doctor.scan.walk import Skipped
-
-# audit's text output is a one-screen summary: the worst findings first, then counts.
-AUDIT_SCREEN = 15
-
-
-@dataclass(frozen=True)
-class FindingsReport:
-    command: str                          # "scan" or "audit"
-    findings: Sequence[Finding]
-    files: int
-    exit_code: int
-    skipped: Sequence[Skipped] = ()
-    #: Files a gate needed and could not read: they count against it, never for it.
-    unreadable: Sequence[Skipped] = ()
-    checked: Sequence[str] = ()
-    accepted_by_baseline: int = 0
-
-
-def severity_counts(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
-    for f in findings:
-        counts[f.severity.label] += 1
-    return counts
+from ecr_doctor.scan.report import FindingsReport
 
 
 def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool) -> None:
@@ -47,30 +21,6 @@ def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool)
         out.write(dumps(envelope(report.command, report_result(report),
                                  exit_code=report.exit_code)))
     else:
-        out.write(_report_text(report, verbose=verbose))
+        from ecr_doctor.render.text import report_text
 
-
-def _report_text(report: FindingsReport, *, verbose: bool) -> str:
-    findings = report.findings
-    shown = findings if report.command == "scan" or verbose else findings[:AUDIT_SCREEN]
-    lines = []
-    for f in shown:
-        fp = f.detail("secret")
-        suffix = f" ({fp})" if fp else ""
-        lines.append(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}")
-    if len(shown) < len(findings):
-        lines.append(f"... {len(findings) - len(shown)} more (-v or --format json lists all)")
-    if verbose:
-        lines += [f"skipped {s.path}: {s.reason}" for s in report.skipped]
-    lines += [f"could not read {u.path}: {u.reason}" for u in report.unreadable]
-    counts = severity_counts(findings)
-    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
-    known = report.accepted_by_baseline
-    extra = f"; {known} accepted by the baseline" if known else ""
-    hidden = (f"; {len(report.skipped)} skipped (-v lists them)"
-              if report.skipped and not verbose else "")
-    lines.append(f"ecr-doctor {report.command}: {report.files} file(s) checked: "
-                 f"{summary}{extra}{hidden}")
-    if verbose and report.command == "audit":
-        lines += [f"checked {path}" for path in report.checked]
-    return "".join(line + "\n" for line in lines)
+        out.write(report_text(report, verbose=verbose))

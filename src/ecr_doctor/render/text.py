@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from ecr_doctor.core.fixer import FixPlan
     from ecr_doctor.machine.wrappers import WrapperPlan
+    from ecr_doctor.scan.report import FindingsReport
 
 
 def finding_line(finding: Finding, style: Style) -> str:
@@ -164,4 +165,41 @@ def _config_fix_lines(plan: FixPlan, style: Style, *, mode: str, written: bool,
     if plan.unsafe_skipped:
         out.append(f"{len(plan.unsafe_skipped)} unsafe fix(es) not applied; add --unsafe-fixes:")
         out += [f"  {finding_line(finding, style)}" for finding in plan.unsafe_skipped]
+    if plan.withheld:
+        out.append(f"{len(plan.withheld)} fix(es) withheld: applying them would leave a "
+                   "registry worse off:")
+        out += [f"  {finding_line(finding, style)}" for finding in plan.withheld]
     return out
+
+
+# audit's text output is a one-screen summary: the worst findings first, then counts.
+AUDIT_SCREEN = 15
+
+
+def report_text(report: FindingsReport, *, verbose: bool) -> str:
+    """`scan`'s list of findings, or `audit`'s one-screen summary (all with -v)."""
+    from ecr_doctor.scan.report import severity_counts  # scan stays off diagnose's path
+
+    findings = report.findings
+    shown = findings if report.command == "scan" or verbose else findings[:AUDIT_SCREEN]
+    lines = []
+    for f in shown:
+        fp = f.detail("secret")
+        suffix = f" ({fp})" if fp else ""
+        lines.append(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}")
+    if len(shown) < len(findings):
+        lines.append(f"... {len(findings) - len(shown)} more (-v or --format json lists all)")
+    if verbose:
+        lines += [f"skipped {s.path}: {s.reason}" for s in report.skipped]
+    lines += [f"could not read {u.path}: {u.reason}" for u in report.unreadable]
+    counts = severity_counts(findings)
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
+    known = report.accepted_by_baseline
+    extra = f"; {known} accepted by the baseline" if known else ""
+    hidden = (f"; {len(report.skipped)} skipped (-v lists them)"
+              if report.skipped and not verbose else "")
+    lines.append(f"ecr-doctor {report.command}: {report.files} file(s) checked: "
+                 f"{summary}{extra}{hidden}")
+    if verbose and report.command == "audit":
+        lines += [f"checked {path}" for path in report.checked]
+    return "".join(line + "\n" for line in lines)

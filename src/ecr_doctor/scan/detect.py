@@ -23,7 +23,14 @@ from ecr_doctor.core.model import Finding, Location, Severity
 from ecr_doctor.core.registries import classify
 from ecr_doctor.core.rules import scn
 from ecr_doctor.core.rules.base import Rule
-from ecr_doctor.core.secrets import Secret
+from ecr_doctor.core.secrets import (
+    ECR_AUTH_PREFIX,
+    ECR_PASSWORD_PREFIX,
+    PASSWORD_ARG,
+    Secret,
+    ecr_token_pattern,
+    is_placeholder,
+)
 from ecr_doctor.core.tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
 
 # --- YAML, as the loader at the edge hands it over --------------------------------------------
@@ -56,7 +63,8 @@ YamlLoader = Callable[[str], list[YNode]]
 # --- Pre-filter --------------------------------------------------------------------------------
 
 # Substrings without which no detector can fire. `auths"` also matches the escaped `\"auths\"`.
-TRIGGERS: tuple[bytes, ...] = (b'auths"', b"AUTH_CONFIG", b"QVdTOmV5", b"eyJwYXlsb2Fk", b"login",
+_AUTH_PREFIX, _PASSWORD_PREFIX = ECR_AUTH_PREFIX.encode(), ECR_PASSWORD_PREFIX.encode()
+TRIGGERS: tuple[bytes, ...] = (b'auths"', b"AUTH_CONFIG", _AUTH_PREFIX, _PASSWORD_PREFIX, b"login",
                                b"dockerc", b"dkr.ecr", b"credentials")
 
 _SHELL_NAMES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile",
@@ -216,17 +224,15 @@ def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secre
 
 # --- SCN002: bare ECR tokens ------------------------------------------------------------------
 
-_B64 = r"[A-Za-z0-9+/]"
-# base64("AWS:eyJ...") and base64('{"payload"...'); the lookbehind keeps us from starting
-# inside a longer base64 run, the length floor from firing on a bare prefix.
-_ECR_AUTH_RE = re.compile(r"(?<![A-Za-z0-9+/])QVdTOmV5" + _B64 + r"{200,}={0,2}")
-_ECR_PASSWORD_RE = re.compile(r"(?<![A-Za-z0-9+/])eyJwYXlsb2Fk" + _B64 + r"{200,}={0,2}")
+# The token shapes masking uses, with a length floor so a bare prefix in prose never fires.
+_ECR_AUTH_RE = re.compile(ecr_token_pattern(ECR_AUTH_PREFIX, 200))
+_ECR_PASSWORD_RE = re.compile(ecr_token_pattern(ECR_PASSWORD_PREFIX, 200))
 
 
 def bare_tokens(scan: _Scan, via: str) -> None:
     text = scan.text
-    for regex, prefix, is_auth in ((_ECR_AUTH_RE, "QVdTOmV5", True),
-                                   (_ECR_PASSWORD_RE, "eyJwYXlsb2Fk", False)):
+    for regex, prefix, is_auth in ((_ECR_AUTH_RE, ECR_AUTH_PREFIX, True),
+                                   (_ECR_PASSWORD_RE, ECR_PASSWORD_PREFIX, False)):
         if prefix not in text:  # skip the regex entirely when its literal prefix is absent
             continue
         for match in regex.finditer(text):
@@ -261,10 +267,9 @@ def bare_tokens(scan: _Scan, via: str) -> None:
 
 _GET_LOGIN_V1 = re.compile(r"\baws\b[^\n|;&#]*?\becr\s+get-login(?![-\w])")
 _DOCKER_LOGIN = re.compile(r"\b(?:docker|podman|nerdctl)\s+login\b(?P<args>[^\n|;&]*)")
-_PASSWORD_ARG = re.compile(r"(?:^|\s)(?:-p|--password)(?:\s+|=)(?P<val>\S+)")
+_PASSWORD_ARG = re.compile(PASSWORD_ARG)
 _LOGIN_PIPE = re.compile(r"get-login-password\b[^\n]*\|\s*(?:sudo\s+)?(?:docker|podman)\s+login")
 _LOGOUT = re.compile(r"\b(?:docker|podman)\s+logout\b")
-_VARIABLE = re.compile(r"""^["']?(?:\$|%|\$\{\{)""")
 
 
 def _is_comment(line: str) -> bool:
@@ -286,7 +291,7 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             if arg is None:
                 continue
             value = arg.group("val").strip("\"'")
-            literal = not _VARIABLE.match(arg.group("val")) and not value.startswith("$(")
+            literal = not is_placeholder(arg.group("val"))
             severity = Severity.HIGH if literal else Severity.MEDIUM
             what = "a literal password" if literal else "a password variable"
             scan.add(_finding(scn.SCN005,
@@ -568,7 +573,7 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     if kind != "yaml" and b"AUTH_CONFIG" in data:
         via = "a GitLab runner config.toml" if kind == "toml" else "this file"
         dac_in_text(scan, via)
-    if b"QVdTOmV5" in data or b"eyJwYXlsb2Fk" in data:
+    if _AUTH_PREFIX in data or _PASSWORD_PREFIX in data:
         bare_tokens(scan, "the ecr-login helper cache" if kind == "ecrcache" else "this file")
     if kind == "json" and b'"Statement"' in data and b"ecr" in data:
         scan.findings.extend(_iam_policy(text, path))

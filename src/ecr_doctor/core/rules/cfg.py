@@ -62,6 +62,33 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
     return binary is not None and binary.found and binary.executable
 
 
+def _helper_installed(ctx: Context, helper: str | None) -> bool:
+    """A safe fix may rely on `helper` only when the machine shows it installed and executable.
+
+    The unknown environment (the page, a pasted config) never counts as having it: a fix that
+    needs the helper there is unsafe, applied only when the user asks for unsafe fixes.
+    """
+    return bool(helper) and _helper_is_usable(ctx, helper or "") is True
+
+
+def _install_hint(ctx: Context, host: str | None = None) -> str:
+    """What a message adds when the ECR helper cannot be relied on ("" when it is installed).
+
+    With `host`: the fix removes the host's last mention, so the hint says how to map it later.
+    """
+    binary = HELPER_PREFIX + ECR_HELPER
+    if _helper_installed(ctx, ECR_HELPER):
+        return ""
+    if not ctx.env.known:
+        hint = (f"; {binary} must be installed before Docker can use it "
+                "(this machine is not checked)")
+    else:
+        hint = f"; {binary} is not installed (not an executable on PATH): install it first"
+    if host is not None:
+        hint += f", then map the host: `ecr-doctor fix --write --registry {host}`"
+    return hint
+
+
 @FAMILY.rule(
     "CFG001",
     "static-ecr-credential",
@@ -82,9 +109,14 @@ def _helper_is_usable(ctx: Context, helper: str) -> bool | None:
         "region.",
         fix="Remove the entry and map the bare host to the ECR credential helper in "
         '`credHelpers` (`"<host>": "ecr-login"`), which fetches a fresh token on every use. '
-        "The fix is safe when the token is already expired or a helper already serves the "
-        "host; it is unsafe when it would replace a still-working token with a helper that "
-        "is not installed.",
+        "A fix is safe only if the registry works at least as well afterwards. With "
+        "`docker-credential-ecr-login` installed and executable, removing the token and "
+        "mapping the host is safe. Without it (or on the page, which cannot see the machine), "
+        "a token that may still work is only replaced as an unsafe fix, and so is a token a "
+        "missing helper falls back to. An expired token is broken already: removing it is "
+        "safe even then, but the host is not mapped to the missing helper; the message "
+        "says to install `docker-credential-ecr-login`, then run `ecr-doctor fix --write "
+        "--registry <host>` to map the host (CFG002).",
         example='{"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": '
         '{"auth": "QVdTOmV5Sn..."}}}',
         references=(
@@ -106,12 +138,23 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         dead = entry.key in resolution.shadowed_auths
         severity = Severity.CRITICAL if state == "live" else Severity.HIGH
         host = registry.host
-        usable = _helper_is_usable(ctx, ECR_HELPER)
+        installed = _helper_installed(ctx, ECR_HELPER)
         current = helper_entries.get(host)
+        # A fix is safe iff the registry works at least as well afterwards:
+        # - the helper is installed: it replaces the token (removal + mapping, safe);
+        # - the token is shadowed by DOCKER_AUTH_CONFIG or by an installed helper: it is never
+        #   sent, so removing it changes nothing. Shadowed by a helper that is *not* installed,
+        #   it is what Docker falls back to (native_store.go Get), so it may be what works;
+        # - the token is expired: the registry is broken already and stays as broken without
+        #   it, so the removal is safe — but only the removal: a safe fix never maps the host
+        #   to a helper that is not installed (CFG002 does, as an unsafe fix until it is);
+        # - otherwise (a live or undecodable token, no installed helper, or the page, which
+        #   cannot see the machine) replacing it could break a working registry: unsafe.
+        dead = dead and (resolution.helper is None or _helper_installed(ctx, resolution.helper))
+        safe = dead or state == "expired" or installed
         edits: list[RemoveAuth | SetCredHelper] = [RemoveAuth(entry.key)]
-        if current is None or current == "":
+        if (current is None or current == "") and (installed or not safe):
             edits.append(SetCredHelper(host, ECR_HELPER))
-        safe = dead or state == "expired" or usable is True
         fix = Fix(
             f'remove auths["{entry.key}"] and use the ECR credential helper for {host}',
             Applicability.SAFE if safe else Applicability.UNSAFE,
@@ -127,6 +170,10 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         origin = " (left by AWS CLI v1 get-login)" if "://" in entry.key and entry.email else ""
         message = (f"static ECR token for {host} ({exposure}){origin}; "
                    f"{when or 'expiry unknown'}; {tail}")
+        if current is None or current == "":
+            # The safe removal of an expired token leaves no mention of the host: say how to
+            # map it once the helper is there.
+            message += _install_hint(ctx, host if safe and not installed else None)
         yield self.finding(
             message,
             entry.location,
@@ -156,7 +203,11 @@ def static_ecr_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         "--account ID --region R [--region R2 ...] [--public]` adds one entry per account and "
         "region (and ECR Public). Pull-through cache images are pulled as "
         "`<host>/<rule prefix>/<image>` (e.g. `<host>/docker-hub/library/alpine`), so the "
-        "private host's entry covers them too (`--pull-through` prints the names).",
+        "private host's entry covers them too (`--pull-through` prints the names). The fix "
+        "is safe only when `docker-credential-ecr-login` is installed and executable: mapping "
+        "a host to a missing helper breaks a registry that works today (a live token, a "
+        "credsStore). Without it, or on the page, which cannot see the machine, the fix is "
+        "unsafe; so is replacing an explicit empty-value opt-out.",
         example='{"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"}}',
         references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore",),
     ),
@@ -171,11 +222,15 @@ def ecr_host_without_helper(self: Rule, ctx: Context) -> Iterator[Finding]:
         if resolution.source is Source.CREDS_STORE and _is_ecr_helper_name(resolution.helper):
             continue  # served (CFG005 covers the damage a global ecr-login store does)
         opted_out = registry.host in explicit_opt_out
-        applicability = Applicability.UNSAFE if opted_out else Applicability.SAFE
+        # Mapping the host to a helper that is not installed (or that the page cannot see)
+        # can turn a working registry (a live token, a credsStore) into a failing one.
+        safe = not opted_out and _helper_installed(ctx, ECR_HELPER)
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         why = ("credHelpers opts it out with an empty value" if opted_out
                else "no credHelpers entry matches this exact host")
         if resolution.source is Source.CREDS_STORE:
             why += f"; credsStore sends it to docker-credential-{resolution.helper}"
+        why += _install_hint(ctx)
         yield self.finding(
             f"ECR registry {registry.host} has no credential helper: {why}",
             _mention_location(ctx, registry.host),
@@ -218,7 +273,11 @@ def _mention_location(ctx: Context, host: str) -> Location:
         "root of many 'credHelpers is ignored' reports (amazon-ecr-credential-helper #573, "
         "rancher-desktop #7047).",
         fix="Rewrite the key to the bare host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`), "
-        "or `https://index.docker.io/v1/` for Docker Hub.",
+        "or `https://index.docker.io/v1/` for Docker Hub. The rewrite turns the helper on for "
+        "that host, so it is safe only when the machine shows the helper installed and "
+        "executable: otherwise (and on the page, which cannot see the machine) a host that "
+        "works today from an `auths` token or a `credsStore` would start failing, and the "
+        "fix is unsafe. So is a rewrite onto a key that names a different helper.",
         references=("docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",),
     ),
     fixable=Applicability.SAFE,
@@ -240,13 +299,16 @@ def helper_key_never_matches(self: Rule, ctx: Context) -> Iterator[Finding]:
         edits: tuple[SetCredHelper | RemoveCredHelper, ...] = (RemoveCredHelper(entry.key),)
         if not conflict:
             edits = (SetCredHelper(bare, entry.helper), RemoveCredHelper(entry.key))
+        # The key never matched, so the host gets credentials elsewhere today (auths, a
+        # credsStore): switching it to a helper that is not installed could break it.
+        safe = not conflict and (bare in helpers or _helper_installed(ctx, entry.helper))
         yield self.finding(
             f'credHelpers key "{entry.key}" never matches: Docker looks up "{bare}" exactly',
             entry.location,
             registry=registry.host,
             fix=Fix(
                 f'rewrite credHelpers key "{entry.key}" to "{bare}"',
-                Applicability.UNSAFE if conflict else Applicability.SAFE,
+                Applicability.SAFE if safe else Applicability.UNSAFE,
                 edits,
             ),
         )
@@ -321,7 +383,13 @@ def helper_name_not_a_suffix(self: Rule, ctx: Context) -> Iterator[Finding]:
         "every Docker Hub or GHCR pull goes through the ECR helper, which answers 'not found' "
         "— so they are anonymous and rate-limited.",
         fix="Remove `credsStore` and map each ECR host in `credHelpers` instead. Unsafe: it "
-        "changes how every non-ECR registry gets credentials (they fall back to `auths`).",
+        "changes how every non-ECR registry gets credentials (they fall back to `auths`). "
+        "The fix first maps every ECR host the store served that can be known: the hosts in "
+        "the config (`auths` and `credHelpers` keys), those given with `--registry` or "
+        "`--account`/`--region`, and those in the ECR helper's token cache (`~/.ecr/"
+        "cache.json`). When none is known it is not offered, since removing the store would "
+        "leave ECR with no helper at all; name the registries instead: `ecr-doctor fix "
+        "--write --unsafe-fixes --registry <account>.dkr.ecr.<region>.amazonaws.com`.",
         references=(
             "docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",
             "awslabs/amazon-ecr-credential-helper · ecr-login/ecr.go · ECRHelper.Add",
@@ -333,20 +401,48 @@ def global_ecr_login_store(self: Rule, ctx: Context) -> Iterator[Finding]:
     store = ctx.config.creds_store
     if store is None or not _is_ecr_helper_name(_suffix_repair(store.value) or store.value):
         return
+    # Removing the store must not leave a registry it served without a helper: map every ECR
+    # host that can be known first (config and --registry: ctx.ecr_registries; hosts the
+    # helper has fetched tokens for: its cache). With none known there is no fix to offer.
+    hosts = dict.fromkeys(r.host for r in ctx.ecr_registries)
+    hosts.update(dict.fromkeys(_cached_ecr_hosts(ctx)))
     helpers = {h.key for h in ctx.config.cred_helpers}
+    message = (f'global credsStore "{store.value}" sends every registry (Docker Hub included) '
+               "to the ECR helper, which cannot store logins")
+    if not hosts:
+        yield self.finding(
+            f"{message}; no ECR registry is known, so removing it would leave ECR with no "
+            "helper: name yours with `ecr-doctor fix --write --unsafe-fixes --registry "
+            "<account>.dkr.ecr.<region>.amazonaws.com`",
+            store.location,
+            details=(("fix_withheld", "no ECR registry is known"),),
+        )
+        return
     edits: list[SetCredHelper | RemoveTopLevel] = [
-        SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries if r.host not in helpers
+        SetCredHelper(host, ECR_HELPER) for host in hosts if host not in helpers
     ]
     for top in ctx.config.top_level:
         if top.canonical == "credsStore":
             edits.append(RemoveTopLevel(top.key))
     yield self.finding(
-        f'global credsStore "{store.value}" sends every registry (Docker Hub included) to the '
-        "ECR helper, which cannot store logins",
+        message,
         store.location,
         fix=Fix("replace the global credsStore with per-host credHelpers for ECR",
                 Applicability.UNSAFE, tuple(edits)),
     )
+
+
+def _cached_ecr_hosts(ctx: Context) -> list[str]:
+    """ECR hosts the ECR helper's cache holds tokens for (it only caches what it served)."""
+    cache = ctx.env.forensics.helper_cache if ctx.env.forensics is not None else None
+    if cache is None:
+        return []
+    found = []
+    for entry in cache.entries:
+        registry = classify(entry.registry)
+        if registry.is_ecr:
+            found.append(lookup_key(registry.host))
+    return sorted(set(found))
 
 
 # Keys people write that Docker's ConfigFile struct does not have (it matches case-insensitively,
@@ -378,9 +474,14 @@ KNOWN_KEYS = ("auths", "credsStore", "credHelpers")
         why="Go's JSON decoder drops unknown keys without a word (docker/cli "
         "cli/config/configfile/file.go `ConfigFile`), so the helper you configured is never "
         "used, and the next `docker login` deletes the key when it rewrites the file.",
-        fix="Rename the key. Safe for `credHelpers` and `auths`; unsafe for `credsStore`, "
-        "because turning on a global store changes every registry (and a global `ecr-login` "
-        "store is itself a defect: see CFG005).",
+        fix="Rename the key. Renaming turns on what Docker ignored, so it is safe only when "
+        "that cannot break a registry that works today: for `credHelpers`, when every helper "
+        "it names is installed and executable (never on the page, which cannot see the "
+        "machine); for `auths`, when its entries hold no credential (a stale one would "
+        "replace anonymous access). Always unsafe for `credsStore`, because turning on a "
+        "global store changes every registry (and a global `ecr-login` store is itself a "
+        "defect: see CFG005): a misspelt `credStore: ecr-login` is removed instead, and its "
+        "ECR hosts mapped to the helper when it is installed.",
         references=("docker/cli · cli/config/configfile/file.go · ConfigFile",),
     ),
     fixable=Applicability.SAFE,
@@ -405,20 +506,49 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
             # so removing it changes nothing; the ECR hosts get scoped helpers instead.
             helpers = {h.key for h in ctx.config.cred_helpers}
             edits: tuple[RemoveTopLevel | SetCredHelper, ...] = (RemoveTopLevel(top.key),)
-            edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
-                           if r.host not in helpers)
+            if _helper_installed(ctx, ECR_HELPER):  # else CFG002 maps them, as an unsafe fix
+                edits += tuple(SetCredHelper(r.host, ECR_HELPER) for r in ctx.ecr_registries
+                               if r.host not in helpers)
             fix = Fix(f'remove "{top.key}" and map ECR hosts in credHelpers', Applicability.SAFE,
                       edits)
         elif meant not in present:
-            applicability = (Applicability.UNSAFE if meant == "credsStore"
-                             else Applicability.SAFE)
-            fix = Fix(f'rename "{top.key}" to "{meant}"', applicability,
+            safe = meant != "credsStore" and _activation_is_safe(ctx, top.key, meant)
+            fix = Fix(f'rename "{top.key}" to "{meant}"',
+                      Applicability.SAFE if safe else Applicability.UNSAFE,
                       (RenameTopLevel(top.key, meant),))
         elif meant in ("credHelpers", "auths"):
-            fix = Fix(f'merge "{top.key}" into "{meant}"', Applicability.SAFE,
+            safe = _activation_is_safe(ctx, top.key, meant)
+            fix = Fix(f'merge "{top.key}" into "{meant}"',
+                      Applicability.SAFE if safe else Applicability.UNSAFE,
                       (RenameTopLevel(top.key, meant),))
         yield self.finding(f'"{top.key}" is not a key Docker reads (did you mean "{meant}"?); '
                            "Docker ignores it", top.location, fix=fix)
+
+
+_CREDENTIAL_FIELDS = frozenset({"auth", "password", "identitytoken", "registrytoken"})
+
+
+def _activation_is_safe(ctx: Context, key: str, meant: str) -> bool:
+    """Whether turning on the ignored map `key` as `meant` leaves every registry working.
+
+    credHelpers: each helper it names must be installed (an empty value would opt a host out
+    of its credsStore). auths: no entry may carry a credential, which Docker would start to
+    send instead of what it does today (anonymous, or the host's helper when that fails).
+    """
+    root = ctx.config.root
+    member = None if root is None else next((m for m in root.members if m.key == key), None)
+    if member is None or member.value.kind != "object":
+        return True  # nothing Docker could act on (Docker would reject a non-object anyway)
+    for entry in member.value.members:
+        value = entry.value
+        if meant == "credHelpers":
+            if value.kind != "string" or not _helper_installed(ctx, str(value.value)):
+                return False
+        elif meant == "auths" and value.kind == "object" and any(
+                field.key.lower() in _CREDENTIAL_FIELDS and field.value.kind == "string"
+                and field.value.value for field in value.members):
+            return False
+    return True
 
 
 def _string_value(ctx: Context, key: str) -> str | None:
@@ -437,11 +567,15 @@ def _string_value(ctx: Context, key: str) -> str | None:
     Severity.INFO,
     "An empty auths entry for an ECR host sits beside its helper",
     RuleDoc(
-        what='An `auths` entry `{}` for an ECR host that a credential helper already serves.',
+        what='An `auths` entry `{}` for an ECR host that the ECR credential helper '
+        "(`ecr-login`, or an `ecr-login-<profile>` wrapper) already serves through an exact "
+        "`credHelpers` key.",
         why="`docker login` writes these placeholders when a helper stores the secret. They "
         "hold nothing and change nothing (docker/cli native_store.go reads them only for "
         "metadata), but they make the file look like it stores credentials.",
-        fix="Remove the placeholder.",
+        fix="Remove the placeholder. The fix touches only ECR hosts the ECR helper serves: "
+        "an empty entry for any other registry, or for an ECR host sent to another helper "
+        "(`desktop`, `pass`, ...), is left alone, because some tool may expect it there.",
     ),
     fixable=Applicability.SAFE,
 )
@@ -450,7 +584,11 @@ def empty_auths_placeholder(self: Rule, ctx: Context) -> Iterator[Finding]:
         registry = classify(entry.key)
         if not registry.is_ecr or not entry.is_empty_placeholder:
             continue
-        if ctx.resolution(registry).source is not Source.CRED_HELPER:
+        resolution = ctx.resolution(registry)
+        # Only a placeholder the ECR helper makes redundant: another helper (desktop, pass)
+        # or another registry may have a tool that expects its entry.
+        if resolution.source is not Source.CRED_HELPER or not _is_ecr_helper_name(
+                resolution.helper):
             continue
         yield self.finding(f'empty auths entry "{entry.key}" is unused: a helper serves '
                            f"{registry.host}", entry.location, registry=registry.host,
@@ -493,7 +631,10 @@ def duplicate_key(self: Rule, ctx: Context) -> Iterator[Finding]:
         "`WARNING: Error parsing config file`, and the entries not yet decoded (Go map order "
         "is random) carry no username or password, so which credentials work changes from "
         "run to run.",
-        fix="Remove the entry (for ECR hosts the helper replaces it), or log in again.",
+        fix="Remove the entry (for ECR hosts the helper replaces it), or log in again. Safe "
+        "for ECR hosts, whose entry cannot work; the host is mapped to `ecr-login` in the "
+        "same fix only when the helper is installed. Unsafe for other registries, whose "
+        "login is then gone.",
         references=("docker/cli · cli/config/configfile/file.go · decodeAuth",),
     ),
     fixable=Applicability.SAFE,
@@ -504,7 +645,9 @@ def invalid_auth_value(self: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         registry = classify(entry.key)
         edits: tuple[RemoveAuth | SetCredHelper, ...] = (RemoveAuth(entry.key),)
-        if registry.is_ecr:
+        # The entry is unusable, so removing it is safe; mapping the host is only when the
+        # helper is installed (else CFG002 offers it, as an unsafe fix).
+        if registry.is_ecr and _helper_installed(ctx, ECR_HELPER):
             edits += (SetCredHelper(registry.host, ECR_HELPER),)
         yield self.finding(
             f'auths["{entry.key}"].auth is invalid ({entry.auth_error}); every docker command '

@@ -1,0 +1,140 @@
+"""From a paste to ranked causes: find the signatures, score the causes, mark what this
+machine shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ecr_doctor.core.explain.catalogue import _BY_ID, _ORDER
+from ecr_doctor.core.explain.excerpts import (
+    _ECR_ACTIONS,
+    _MAX_INPUT,
+    _excerpt,
+    _secret_spans,
+    redact_text,
+)
+from ecr_doctor.core.explain.signatures import (
+    _HELPER_NAME,
+    _SPECS,
+    _SUPPORT_BONUS,
+    Scores,
+    _Spec,
+)
+from ecr_doctor.core.explain.values import Cause, Explanation, Signature
+from ecr_doctor.core.model import Finding
+
+
+def _variants(text: str) -> tuple[str, str]:
+    """The text with line structure kept, and with line breaks removed.
+
+    Terminals and log viewers hard-wrap long errors, sometimes mid-word ("creden\\ntials");
+    patterns use \\s+ between words for the first form, the second heals split words.
+    """
+    kept = text.replace("\r\n", "\n").replace("\r", "\n")
+    joined = re.sub(r"[ \t]*\n[ \t]*", "", kept)
+    return kept, joined
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return text[lo : hi if hi >= 0 else len(text)]
+
+
+def _safe_value(value: str, pattern: str) -> str | None:
+    """A value lifted from the paste is used only if it is short, well-formed and untouched
+    by redaction."""
+    if re.fullmatch(pattern, value) and redact_text(value) == value:
+        return value
+    return None
+
+
+def _helper_from(line: str) -> str | None:
+    m = _HELPER_NAME.search(line)
+    return _safe_value(m.group(1), r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}") if m else None
+
+
+def _action_from(line: str) -> str | None:
+    m = re.search(
+        r"not\s+authorized\s+to\s+perform:?\s+(ecr(?:-public)?|sts):\s*(\w+)", line, re.IGNORECASE
+    )
+    # Only a known action name is echoed back: the allowlist is what makes it safe.
+    if m and m.group(2) in _ECR_ACTIONS:
+        return f"{m.group(1).lower()}:{m.group(2)}"
+    return None
+
+
+def _specialise(cause: Cause, helper: str | None, action: str | None) -> Cause:
+    check = cause.check
+    if helper and "<name>" in check:
+        check = check.replace("<name>", helper)
+    if action and "<action>" in check:
+        check = check.replace("<action>", action)
+    return cause._replace(check=check) if check != cause.check else cause
+
+
+def _find(spec: _Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | None:
+    for index, variant in enumerate(variants):
+        first: re.Match[str] | None = None
+        for pattern in spec.patterns:
+            m = pattern.search(variant)
+            if m and (first is None or m.start() < first.start()):
+                first = m
+        if first is not None:
+            return index, first
+    return None
+
+
+def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
+    variants = _variants(text[:_MAX_INPUT])
+    spans: dict[int, list[tuple[int, int]]] = {}
+    helper: str | None = None
+    action: str | None = None
+
+    hits: list[tuple[int, Signature, Scores]] = []
+    for spec in _SPECS:
+        found = _find(spec, variants)
+        if found is None:
+            continue
+        index, m = found
+        variant = variants[index]
+        if index not in spans:
+            spans[index] = _secret_spans(variant)
+        line = _line_of(variant, m.start(), m.end())
+        label = spec.label
+        if spec.id == "helper-not-found":
+            helper = _helper_from(line) or helper
+            label = f"{label}: docker-credential-{helper}" if helper else label
+        elif spec.id == "not-authorized-action":
+            action = _action_from(variant[m.start() : m.end()])
+            label = f"{label}: {action}" if action else label
+        scores = dict(spec.scores)
+        if spec.adjust is not None:
+            scores.update(spec.adjust(line, variant))
+        excerpt = _excerpt(variant, spans[index], m.start(), m.end())
+        # Matches in the healed (joined) text have no position in the paste; list them last.
+        position = m.start() if index == 0 else len(variants[0])
+        hits.append((position, Signature(id=spec.id, label=label, excerpt=excerpt), scores))
+
+    if not hits:
+        return Explanation(signatures=(), causes=())
+    hits.sort(key=lambda h: h[0])
+
+    best: dict[str, int] = {}
+    support: dict[str, int] = {}
+    for _, _, scores in hits:
+        for cause_id, score in scores.items():
+            best[cause_id] = max(best.get(cause_id, 0), score)
+            support[cause_id] = support.get(cause_id, 0) + 1
+
+    seen_rules = {f.rule_id for f in findings}
+    causes: list[Cause] = []
+    for cause_id, score in best.items():
+        base = _BY_ID[cause_id]
+        total = score + _SUPPORT_BONUS * (support[cause_id] - 1)
+        seen = bool(seen_rules.intersection(base.rule_ids))
+        causes.append(_specialise(base._replace(score=total, seen_here=seen), helper, action))
+    causes.sort(key=lambda c: (not c.seen_here, -c.score, _ORDER[c.id]))
+    return Explanation(signatures=tuple(sig for _, sig, _ in hits), causes=tuple(causes))
