@@ -260,6 +260,14 @@ def test_every_command_module_is_reachable_and_complete() -> None:
         assert module.SUMMARY and module.DESCRIPTION
 
 
+def test_no_config_but_broken_docker_auth_config_shows_the_findings(tmp_path: Path) -> None:
+    """The "nothing is misconfigured yet" greeting is for a clean machine only."""
+    result = cli(home=tmp_path, env={"DOCKER_AUTH_CONFIG": '{"auths": {'})
+    assert result.returncode == 1, result.stdout
+    assert "nothing is misconfigured" not in result.stdout
+    assert "ENV" in result.stdout and "DOCKER_AUTH_CONFIG" in result.stdout
+
+
 def test_fix_says_why_a_global_store_is_kept_and_what_to_run(tmp_path: Path) -> None:
     path = write_config(tmp_path, {"credsStore": "ecr-login"})
     original = path.read_text()

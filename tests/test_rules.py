@@ -195,6 +195,50 @@ def test_bom_is_reported() -> None:
     assert "CFG012" in ids(run("\ufeff" + json.dumps({"credHelpers": {ECR: "ecr-login"}})))
 
 
+# CFG013: hosts that look like ECR but that the helper will not serve -----------------------
+
+@pytest.mark.parametrize(("key", "what"), [
+    ("${AWS_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com", "unexpanded variable ${AWS_ACCOUNT_ID}"),
+    ("$AWS_ACCOUNT_ID.dkr.ecr.us-east-1.amazonaws.com", "unexpanded variable $AWS_ACCOUNT_ID"),
+    ("123456789012.dkr.ecr.${AWS_REGION}.amazonaws.com", "unexpanded variable ${AWS_REGION}"),
+    ("{{ account }}.dkr.ecr.us-east-1.amazonaws.com", "unexpanded variable {{ account }}"),
+    ("<your-account-id>.dkr.ecr.us-east-1.amazonaws.com", 'placeholder "<your-account-id>"'),
+    ("ACCOUNT_ID.dkr.ecr.us-east-1.amazonaws.com", 'placeholder "ACCOUNT_ID"'),
+    ("123456789.dkr.ecr.us-east-1.amazonaws.com", "account 123456789 has 9 digits, not 12"),
+    ("1234-5678-9012.dkr.ecr.us-east-1.amazonaws.com", "without the dashes"),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.co", 'misspelt suffix "amazonaws.co"'),
+    ("https://123456789012.dkr.ecr.us-east-1.amazonaws.co/v2/", 'misspelt suffix "amazonaws.co"'),
+    ("public.ecr.awss", 'misspelt ECR Public host "public.ecr.awss"'),
+    ("123456789012.DKR.ECR.us-east-1.amazonaws.com", "upper case"),
+])
+def test_ecr_look_alike_hosts(key: str, what: str) -> None:
+    (f,) = only(run({"credHelpers": {key: "ecr-login"}}), "CFG013")
+    assert what in f.message and f.severity is Severity.HIGH, f.message
+    (f,) = only(run({"auths": {key: {}}}), "CFG013")
+    assert f.severity is Severity.MEDIUM and f'auths key "{key}"' in f.message
+
+
+@pytest.mark.parametrize("key", [ECR, "public.ecr.aws", "ecr-public.aws.com",
+                                 "123456789012.dkr-ecr.us-east-1.on.aws",
+                                 "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",
+                                 "ghcr.io", "registry.example.com", "localhost:5000",
+                                 "docker.io", "quay.io", "ecr.example.com"])
+def test_real_ecr_hosts_and_other_registries_are_not_look_alikes(key: str) -> None:
+    assert only(run({"credHelpers": {key: "ecr-login"}}), "CFG013") == []
+
+
+# CFG014: text after the JSON document ------------------------------------------------------
+
+def test_text_after_the_document_is_reported_with_its_offset() -> None:
+    first = json.dumps({"credHelpers": {ECR: "ecr-login"}})
+    (f,) = only(run("\ufeff" + first + "\n\n" + json.dumps({"credHelpers": {ECR2: "ecr-login"}})),
+                "CFG014")
+    assert f"after byte offset {len(first) + 3}" in f.message and f.location.line == 3
+    (f,) = only(run('{"auths": {"r\u00e9g.example": {}}} x'), "CFG014")
+    assert "after byte offset 31" in f.message  # bytes, not characters: é is two
+    assert only(run(first + "\n"), "CFG014") == []
+
+
 # ENV rules ---------------------------------------------------------------------------------
 
 def test_helper_not_on_path() -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -303,3 +306,147 @@ def test_scan_flags_broad_iam_policies_but_not_the_generated_one(tmp_path: Path)
     (tmp_path / "iam" / "ci-role.json").write_text(generated)
     code, out, _ = run("scan", str(tmp_path))
     assert code == 0 and "no findings" in out, out
+
+
+# Gates that fail closed: input that cannot be used is an error, never "no findings" ---------
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_max_bytes_must_be_positive(tree: Path, value: str, capsys: pytest.CaptureFixture[str]
+                                    ) -> None:
+    code, out, _ = run("scan", str(tree), "--max-bytes", value)  # argparse writes to stderr
+    assert code == 2 and out == ""
+    assert "argument --max-bytes: must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_audit_root_must_be_a_directory(tmp_path: Path, kind: str) -> None:
+    root = tmp_path / "nonexistent"
+    if kind == "file":
+        root.write_text("")
+    code, out, err = run("audit", "--root", str(root))
+    assert code == 2 and str(root) in err and "no findings" not in out
+
+
+def _cli(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A real process with a timeout: a scan that opens a FIFO would block forever."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "ecr_doctor", *argv], capture_output=True,
+                          text=True, env=env, timeout=60, cwd=cwd)
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    if kind == "missing":
+        return tmp_path / "nonexistent"
+    if kind == "device":
+        return Path("/dev/null")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    if kind == "fifo":
+        return fifo
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    return link
+
+
+@pytest.mark.parametrize("kind", ["missing", "fifo", "symlink-to-fifo", "device"])
+def test_a_named_path_that_cannot_be_read_is_an_error(tree: Path, tmp_path_factory:
+                                                      pytest.TempPathFactory, kind: str) -> None:
+    bad = _special(tmp_path_factory.mktemp("special"), kind)
+    readme = str(tree / "README.md")
+    result = _cli("scan", readme, str(bad))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"could not read {bad}: " in result.stdout
+    assert "no findings" not in result.stdout and "could not be read" in result.stderr
+    result = _cli("scan", readme, str(bad), "--format", "json")
+    doc = validated(result.stdout, "scan")
+    assert result.returncode == json.loads(result.stdout)["exit_code"] == 2
+    assert [u["path"] for u in doc["unreadable"]] == [str(bad)]
+    result = _cli("scan", readme, str(bad), "--format", "sarif")
+    sarif = json.loads(result.stdout)
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    (invocation,) = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False and result.returncode == 2
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and str(bad) in note["message"]["text"]
+
+
+def test_a_symlink_to_a_fifo_inside_the_tree_is_skipped_not_opened(tree: Path) -> None:
+    os.mkfifo(tree / "pipe")
+    (tree / "pipe.json").symlink_to(tree / "pipe")
+    result = _cli("scan", str(tree), "-v")
+    assert result.returncode == 1, result.stdout + result.stderr  # the tree's own findings
+    assert "skipped " + str(tree / "pipe.json") + ": not a regular file" in result.stdout
+
+
+def test_unreadable_files_in_a_tree_fail_the_gate(tree: Path) -> None:
+    """As root (CI) the child drops DAC override, so permission bits apply."""
+    from conftest import run_without_root_bypass
+
+    (tree / ".docker" / "config.json").unlink()
+    (tree / "deploy.sh").unlink()
+    locked = tree / "locked.env"
+    locked.write_text(f"TOKEN={make_ecr_auth(NOW, seed=21)}\n")
+    locked.chmod(0)
+    closed = tree / "closed"
+    closed.mkdir()
+    (closed / "config.json").write_text(config(expired_auth(seed=22)))
+    closed.chmod(0)
+    baseline = tree.parent / "baseline.json"
+
+    def as_a_user(*argv: str) -> subprocess.CompletedProcess[str]:
+        return run_without_root_bypass("import sys; from ecr_doctor.cli.main import main; "
+                                       f"sys.exit(main({list(argv)!r}))")
+
+    try:
+        result = as_a_user("scan", str(tree))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert f"could not read {locked}: permission denied" in result.stdout
+        assert f"could not read {closed}: permission denied" in result.stdout
+        assert "no findings" not in result.stdout
+        result = as_a_user("scan", str(tree), "--format", "json")
+        doc = validated(result.stdout, "scan")
+        assert result.returncode == 2 == json.loads(result.stdout)["exit_code"]
+        assert {u["path"] for u in doc["unreadable"]} == {str(locked), str(closed)}
+        result = as_a_user("scan", str(locked))  # named, as pre-commit names staged files
+        assert result.returncode == 2 and f"could not read {locked}" in result.stdout
+        result = as_a_user("scan", str(tree), "--write-baseline", str(baseline))
+        assert result.returncode == 2 and not baseline.exists(), result.stderr
+    finally:
+        closed.chmod(0o755)
+
+
+def _git(git_bin: str, cwd: Path, *args: str) -> None:
+    subprocess.run([git_bin, "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+                    "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def test_tracked_files_are_scanned_whatever_gitignore_says(tree: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """.gitignore only keeps untracked files out of git: a tracked file is in the repository
+    (and in every clone), so a secret in it is scanned even if a pattern matches it later."""
+    from conftest import require_binary
+
+    git_bin = require_binary("git")
+    (tree / ".gitignore").write_text("secrets/\n*.log\n")
+    (tree / "secrets").mkdir()
+    (tree / "secrets" / "config.json").write_text(config(expired_auth(seed=31)))
+    (tree / "secrets" / "local.json").write_text(config(expired_auth(seed=32)))
+    (tree / "sub").mkdir()
+    (tree / "sub" / "build.log").write_text(f"tok {make_ecr_auth(NOW, seed=33)}\n")
+    (tree / "sub" / "local.log").write_text(f"tok {make_ecr_auth(NOW, seed=34)}\n")
+    _git(git_bin, tree, "init", "-q")
+    _git(git_bin, tree, "add", ".")
+    _git(git_bin, tree, "add", "-f", "secrets/config.json", "sub/build.log")
+    _git(git_bin, tree, "commit", "-q", "-m", "x")
+    _, out, _ = run("scan", str(tree))
+    assert "secrets/config.json" in out and "sub/build.log" in out, out
+    assert "local.json" not in out and "local.log" not in out  # untracked and ignored
+    (tree / "sub" / ".gitignore").write_text("*.log\n")
+    _, out, _ = run("scan", str(tree / "sub"))  # a folder inside the work tree
+    assert "sub/build.log" in out and "local.log" not in out, out
+    # Without git, the walk goes by .gitignore alone.
+    monkeypatch.setenv("PATH", str(tree / "no-git-here"))
+    _, out, _ = run("scan", str(tree))
+    assert "secrets" not in out and "build.log" not in out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.scan import add_output_options
 from ecr_doctor.cli.streams import Streams
@@ -37,6 +37,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     from ecr_doctor.scan.audit import audit_host
 
     threshold = parse_fail_on(args.fail_on)
+    if not os.path.isdir(args.root):
+        # A gate must not pass because it looked at nothing: a root that is not there (a typo,
+        # an unmounted image) is an error, not "no findings".
+        why = "does not exist" if not os.path.lexists(args.root) else "is not a directory"
+        raise UsageError(f"--root {args.root} {why}; nothing was audited")
     report = audit_host(args.root, args.path, dict(os.environ))
     findings = list(report.findings)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK

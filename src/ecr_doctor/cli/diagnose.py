@@ -40,7 +40,10 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     from ecr_doctor.render.text import render_diagnosis
 
     style = Style(use_color(out))
-    if not loaded.file.exists and args.config is None and not args.registry:
+    if (not loaded.file.exists and args.config is None and not args.registry
+            and not diagnosis.findings):
+        # The greeting is for a clean machine only: DOCKER_AUTH_CONFIG or the helper set-up
+        # can be broken without any config file, and then the findings are the answer.
         out.write(f"{header(loaded)}\n\nNo Docker config on this machine, so nothing is "
                   "misconfigured yet.\nTo see what ecr-doctor finds and fixes, run: "
                   "ecr-doctor demo\nTo set up ECR registries now: ecr-doctor fix --write "

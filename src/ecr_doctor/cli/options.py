@@ -4,7 +4,7 @@ offline promise."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ecr_doctor.cli.exits import UsageError
 from ecr_doctor.core.model import Severity
@@ -36,3 +36,18 @@ def parse_fail_on(text: str) -> Severity:
         return Severity.parse(text)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum` (argparse exits 2 otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    return parse

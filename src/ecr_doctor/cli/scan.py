@@ -12,8 +12,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
-from ecr_doctor.cli.options import parse_fail_on
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from ecr_doctor.cli.options import count, parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
 from ecr_doctor.render.report import emit_report
@@ -26,7 +26,8 @@ DESCRIPTION = (
     "out of the tree skipped) for Docker configs with static credentials, ECR tokens, "
     "`aws ecr get-login`, `docker login -p`, and CI patterns that leave tokens on runners "
     "(rules SCN001-SCN008). Output text, json or sarif; --baseline accepts known "
-    "findings. scan never touches the network and never prints a secret."
+    "findings. A path that cannot be read is reported and makes the exit 2. scan never "
+    "touches the network and never prints a secret."
 )
 
 # Below this many files a process pool costs more than it saves.
@@ -56,9 +57,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="record the current findings in FILE and exit 0")
     parser.add_argument("--no-gitignore", action="store_true",
                         help="also scan files .gitignore excludes")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=count(1), default=DEFAULT_MAX_BYTES,
+                        metavar="N",
                         help=f"skip files larger than N bytes (default: {DEFAULT_MAX_BYTES})")
-    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+    parser.add_argument("-j", "--jobs", type=count(0), default=0, metavar="N",
                         help="worker processes (default: one per CPU)")
 
 
@@ -82,7 +84,7 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
 
     from ecr_doctor.scan.walk import walk
 
-    files, skipped = walk(paths, max_bytes=max_bytes, use_gitignore=use_gitignore)
+    files, skipped, unreadable = walk(paths, max_bytes=max_bytes, use_gitignore=use_gitignore)
     now_ts = time.time()
     findings: list[Finding] = []
     workers = jobs or os.cpu_count() or 1
@@ -101,21 +103,24 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                 _worker, [(c, now_ts) for c in chunks], chunksize=1) if bar is None else (
                 _ticking(pool.imap_unordered(_star_worker, [(c, now_ts) for c in chunks]),
                          bar, chunks))
-            for found, skip in results:
+            for found, skip, lost in results:
                 findings.extend(found)
                 skipped.extend(skip)
+                unreadable.extend(lost)
     else:
         bar = _progress(len(files)) if want_bar else None
         for chunk in chunks:
-            found, skip = _worker(chunk, now_ts)
+            found, skip, lost = _worker(chunk, now_ts)
             findings.extend(found)
             skipped.extend(skip)
+            unreadable.extend(lost)
             if bar is not None:
                 bar(len(chunk))
     if bar is not None:
         bar(-1)
     findings.sort(key=lambda f: (f.location.path, f.location.line, f.location.col, f.rule_id))
-    return ScanResult(tuple(findings), tuple(skipped), len(files))
+    unreadable.sort(key=lambda u: u.path)
+    return ScanResult(tuple(findings), tuple(skipped), len(files), tuple(unreadable))
 
 
 def _star_worker(args: tuple[Sequence[Candidate], float]) -> ChunkResult:
@@ -164,6 +169,15 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             raise UsageError(f"{args.baseline}: cannot use as a baseline: {exc}") from None
     result = scan_paths(args.paths, max_bytes=args.max_bytes, use_gitignore=not args.no_gitignore,
                         jobs=args.jobs, progress=err.isatty())
+    if result.unreadable:
+        # Fail closed: a gate that could not read part of its input has no verdict to give.
+        err.write(f"ecr-doctor: error: {len(result.unreadable)} path(s) could not be read, so "
+                  "the scan is incomplete (exit 2)\n")
+    if args.write_baseline and result.unreadable:
+        for lost in result.unreadable:
+            err.write(f"could not read {lost.path}: {lost.reason}\n")
+        raise UsageError(f"{args.write_baseline} not written: a baseline of an incomplete scan "
+                         "would hide what the unreadable files hold")
     if args.write_baseline:
         from ecr_doctor.cli.exits import WriteFailed
         from ecr_doctor.machine.files import WriteError, write_atomic
@@ -181,7 +195,10 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
     findings, known = filter_known(result.findings, accepted)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
+    if result.unreadable:
+        code = EXIT_USAGE
     report = FindingsReport("scan", findings, result.files_scanned, code,
-                            skipped=result.skipped, accepted_by_baseline=known)
+                            skipped=result.skipped, unreadable=result.unreadable,
+                            accepted_by_baseline=known)
     emit_report(args.format, report, out, verbose=args.verbose)
     return code

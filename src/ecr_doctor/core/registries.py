@@ -535,3 +535,96 @@ def lookup_key(host: str) -> str:
     if host in _HUB_LOOKUP_ALIASES:
         return DOCKER_HUB_KEY
     return host
+
+
+# --------------------------------------------------------------------------------------
+# Look-alikes: keys written to mean an ECR registry that no helper release accepts.
+# --------------------------------------------------------------------------------------
+
+# The helper's shape with every part loosened: anything before ".dkr.ecr", any region label,
+# any suffix. A key that fits this but not the helper's own pattern was meant to be ECR.
+_LOOSE_PRIVATE = re.compile(
+    r"(?P<account>.*?)\.dkr[.-]ecr(?:-fips)?\.(?P<region>[^.]*)\.(?P<suffix>.+)", re.I | re.S
+)
+# Shell, Make, Compose, Terraform and CI (${VAR}, $VAR, $(cmd)), Jinja/Helm/Go templates
+# ({{ x }}) and Windows (%VAR%): text some tool was meant to replace before Docker read it.
+_VARIABLE = re.compile(
+    r"\$\{[^}]*\}?|\$\([^)]*\)?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?(?:\}\}|$)|%[A-Za-z_]\w*%",
+    re.S,
+)
+# What documentation puts where the account number goes.
+_PLACEHOLDER = re.compile(r"[<>\[\]{}]|account|acct|your|example|placeholder|^x+$|^id$|_id$",
+                          re.I)
+
+
+def _private_problem(name: str) -> str | None:
+    loose = _LOOSE_PRIVATE.fullmatch(name)
+    if loose is None:
+        return None
+    account, region, suffix = loose.group("account", "region", "suffix")
+    for part, what in ((account, "the 12-digit account"), (region, "the region")):
+        variable = _VARIABLE.search(part)
+        if variable is not None:
+            return (f"it holds the unexpanded variable {variable[0]} in place of {what} "
+                    "(Docker expands nothing in config.json)")
+    for part, what in ((account, "the 12-digit account"), (region, "the region")):
+        if "<" in part or ">" in part:
+            return f'it holds the placeholder "{part}" in place of {what}'
+    if not (account.isascii() and account.isdigit()):
+        digits = account.replace("-", "").replace(" ", "")
+        if digits.isascii() and digits.isdigit() and len(digits) == 12:
+            return (f'its account "{account}" is written as the console shows it; the host '
+                    f"has the 12 digits without the dashes ({digits})")
+        if _PLACEHOLDER.search(account) or not any(c.isdigit() for c in account):
+            return f'it holds the placeholder "{account}" in place of the 12-digit account'
+        return f'its account "{account}" is not 12 digits'
+    if len(account) != 12:
+        return f"its account {account} has {len(account)} digits, not 12"
+    if suffix.lower() not in ECR_SUFFIX_PARTITION:
+        import difflib  # paid only for a look-alike
+
+        close = difflib.get_close_matches(suffix.lower(), list(ECR_SUFFIX_PARTITION), n=1,
+                                          cutoff=0.6)
+        meant = close[0] if close else "amazonaws.com"
+        return (f'its misspelt suffix "{suffix}" is not an ECR domain (did you mean '
+                f'"{meant}"?)')
+    if name != name.lower() and _classify_ecr(name.lower(), name.lower()) is not None:
+        return ("it is written in upper case where the helper's pattern (and every ECR "
+                "host) is lower case")
+    return "it does not match the helper's host pattern"
+
+
+def _public_problem(name: str) -> str | None:
+    lower = name.lower()
+    public = sorted(_NEWEST.public_names)
+    if lower in _NEWEST.public_names:
+        return ("it is written in upper case where the helper compares the exact lower-case "
+                f"name {lower}")
+    if not lower.startswith(("public.ecr", "ecr-public", "public-ecr")):
+        # A near miss of a public name shares a word with it and has about its length; only
+        # those pay for difflib (1.4 ms of start-up, which plain diagnose runs never pay).
+        if not (any(w in lower for w in ("ecr", "public", "aws"))
+                and any(abs(len(lower) - len(p)) <= 3 for p in public)):
+            return None
+        import difflib
+
+        if not difflib.get_close_matches(lower, public, n=1, cutoff=0.85):
+            return None
+    import difflib
+
+    meant = (difflib.get_close_matches(lower, public, n=1, cutoff=0.0) or [ECR_PUBLIC_HOST])[0]
+    return f'it is a misspelt ECR Public host "{name}" (ECR Public is {meant})'
+
+
+def ecr_look_alike(key: str) -> str | None:
+    """Why `key` (a config key) looks like an ECR registry but is none the ECR credential
+    helper serves - an unexpanded variable, a placeholder, an account that is not 12 digits,
+    a misspelt suffix or public host, upper case - or None (a real ECR host, or not ECR)."""
+    if classify(key).is_ecr:
+        return None
+    stripped = key.strip()
+    if stripped != key and classify(stripped).is_ecr:
+        return "it has spaces around the host, which no image name has"
+    host = convert_to_hostname(stripped)
+    name = _split_host_port(host)[0]
+    return _private_problem(name) or _public_problem(name)

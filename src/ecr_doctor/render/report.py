@@ -14,7 +14,8 @@ def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool)
 
         used = {f.rule_id for f in report.findings}
         out.write(sarif_dumps(report.findings, [r for r in all_rules()
-                                                if r.id.startswith("SCN") or r.id in used]))
+                                                if r.id.startswith("SCN") or r.id in used],
+                              unreadable=report.unreadable, exit_code=report.exit_code))
     elif fmt == "json":
         from ecr_doctor.render.jsonout import dumps, envelope, report_result
 

@@ -14,6 +14,7 @@ from typing import Any
 from ecr_doctor import __version__
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.rules.base import Rule
+from ecr_doctor.scan.walk import Skipped
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ecr-doctor/ecr-doctor"
@@ -58,7 +59,25 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").removeprefix("./"), safe="/:@-._~")
 
 
-def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule]) -> dict[str, Any]:
+def _invocation(unreadable: Sequence[Skipped], exit_code: int | None) -> dict[str, Any]:
+    """The run's invocation: whether it read everything, and what it could not read as
+    `toolExecutionNotifications` (code scanning lists them with the tool's status)."""
+    invocation: dict[str, Any] = {"executionSuccessful": not unreadable}
+    if exit_code is not None:
+        invocation["exitCode"] = exit_code
+    if unreadable:
+        invocation["toolExecutionNotifications"] = [{
+            "level": "error",
+            "message": {"text": f"could not read {u.path}: {u.reason}"},
+            "descriptor": {"id": "unreadable"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(u.path)}}}],
+        } for u in unreadable]
+    return invocation
+
+
+def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule], *,
+                   unreadable: Sequence[Skipped] = (),
+                   exit_code: int | None = None) -> dict[str, Any]:
     rule_list = sorted(rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rule_list)}
     results: list[dict[str, Any]] = []
@@ -88,11 +107,14 @@ def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule]) -> dict[s
                                 "semanticVersion": __version__,
                                 "informationUri": INFORMATION_URI,
                                 "rules": [_rule_descriptor(r) for r in rule_list]}},
+            "invocations": [_invocation(unreadable, exit_code)],
             "results": results,
             "columnKind": "unicodeCodePoints",
         }],
     }
 
 
-def dumps(findings: Sequence[Finding], rules: Iterable[Rule]) -> str:
-    return json.dumps(sarif_document(findings, rules), indent=2) + "\n"
+def dumps(findings: Sequence[Finding], rules: Iterable[Rule], *,
+          unreadable: Sequence[Skipped] = (), exit_code: int | None = None) -> str:
+    document = sarif_document(findings, rules, unreadable=unreadable, exit_code=exit_code)
+    return json.dumps(document, indent=2) + "\n"

@@ -193,7 +193,12 @@ def report_text(report: FindingsReport, *, verbose: bool) -> str:
         lines += [f"skipped {s.path}: {s.reason}" for s in report.skipped]
     lines += [f"could not read {u.path}: {u.reason}" for u in report.unreadable]
     counts = severity_counts(findings)
-    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n)
+    if report.unreadable:
+        # Never "no findings" for a run that could not read everything it was given.
+        summary = (f"{summary or 'nothing found'} in what could be read; "
+                   f"{len(report.unreadable)} could not be read")
+    summary = summary or "no findings"
     known = report.accepted_by_baseline
     extra = f"; {known} accepted by the baseline" if known else ""
     hidden = (f"; {len(report.skipped)} skipped (-v lists them)"

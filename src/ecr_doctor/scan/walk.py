@@ -3,17 +3,25 @@
 The walk honours `.gitignore` files (and never enters `.git`), follows a symlink only when its
 target stays inside the tree, and skips huge files before reading them; binaries (a NUL byte
 in the first 8 KB, as git and ripgrep decide) are skipped by the worker that reads them.
+
+It fails closed: what it was given and could not read is `unreadable`, never skipped - a named
+path that does not exist or is not a file or directory (a FIFO, a device, a symlink to one), a
+file it cannot open, a directory it cannot list. FIFOs, sockets and devices met inside a tree
+(and symlinks to them) hold no content at rest and are skipped without being opened; every
+file is opened without blocking and checked to be a regular file before it is read.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding
-from ecr_doctor.scan.gitignore import IgnoreStack
+from ecr_doctor.scan.gitignore import NOT_A_REPO, IgnoreStack, Tracked, tracked_files
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 BINARY_PROBE = 8192
@@ -34,37 +42,87 @@ class ScanResult(NamedTuple):
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...]
     files_scanned: int
+    #: What the scan should have read and could not: a named path that does not exist or is
+    #: not a file or directory, a file it could not open, a directory it could not list.
+    unreadable: tuple[Skipped, ...] = ()
+
+
+class Walk(NamedTuple):
+    files: list[Candidate]
+    skipped: list[Skipped]  # left out on purpose: binary, huge, ignored, symlinks, FIFOs
+    unreadable: list[Skipped]  # should have been read and could not be: fails the gate
 
 
 def _within(real: str, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular, non-directory file is, for a reason a person reads."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def walk(targets: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
-         use_gitignore: bool = True) -> tuple[list[Candidate], list[Skipped]]:
-    files: list[Candidate] = []
-    skipped: list[Skipped] = []
+         use_gitignore: bool = True) -> Walk:
+    """The files to scan under `targets`; a target is a file or a directory, symlinks followed
+    (the user named it). A target that cannot be used is unreadable, never silently skipped."""
+    found = Walk([], [], [])
     for target in targets:
-        if os.path.isdir(target) and not os.path.islink(target):
-            root_real = os.path.realpath(target)
-            files.extend(_walk_dir(target, root_real, "", IgnoreStack(), max_bytes,
-                                   use_gitignore, skipped))
-        elif os.path.isfile(target):
-            # Named explicitly (pre-commit passes staged files): scanned even if ignored.
-            size = os.path.getsize(target)
-            if size > max_bytes:
-                skipped.append(Skipped(target, f"larger than {max_bytes} bytes"))
+        try:
+            info = os.stat(target)  # follows a named symlink
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                why = ("a dangling symlink" if os.path.islink(target) else "does not exist")
             else:
-                files.append(Candidate(target, os.path.normpath(target)))
-        elif not os.path.exists(target):
-            skipped.append(Skipped(target, "does not exist"))
+                why = _reason(exc)
+            found.unreadable.append(Skipped(target, why))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            root_real = os.path.realpath(target)
+            tracked = NOT_A_REPO
+            if use_gitignore:
+                tracked, why_not = tracked_files(target)
+                if why_not is not None:
+                    found.skipped.append(Skipped(target, f"{why_not}; tracked files that "
+                                                 ".gitignore excludes (if any) were not "
+                                                 "scanned"))
+            found.files.extend(_walk_dir(target, root_real, "", IgnoreStack(), max_bytes,
+                                         use_gitignore, found, tracked))
+        elif stat.S_ISREG(info.st_mode):
+            # Named explicitly (pre-commit passes staged files): scanned even if ignored.
+            if info.st_size > max_bytes:
+                found.skipped.append(Skipped(target, f"larger than {max_bytes} bytes"))
+            else:
+                found.files.append(Candidate(target, os.path.normpath(target)))
         else:
-            skipped.append(Skipped(target, "not a regular file or directory"))
-    return files, skipped
+            found.unreadable.append(Skipped(target, f"{_kind(info.st_mode)}, not a file or "
+                                            "directory"))
+    return found
 
 
 def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_bytes: int,
-              use_gitignore: bool, skipped: list[Skipped]) -> Iterator[Candidate]:
+              use_gitignore: bool, found: Walk, tracked: Tracked,
+              in_ignored: bool = False) -> Iterator[Candidate]:
+    """The files under `rel`; `in_ignored`: `rel` is an ignored folder entered only because git
+    tracks files in it, so only those are scanned."""
+
+    def ignored(child: str, is_dir: bool) -> bool:
+        if not use_gitignore or not (in_ignored or ignores.ignored(child, is_dir)):
+            return False
+        return child not in (tracked.dirs if is_dir else tracked.files)
+
     folder = os.path.join(top, rel) if rel else top
     if use_gitignore:
         try:
@@ -72,11 +130,11 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
                       errors="replace") as fh:
                 ignores = ignores.push(rel, fh.read())
         except OSError:
-            pass
+            pass  # an unreadable .gitignore excludes nothing: more is scanned, never less
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        skipped.append(Skipped(folder, f"cannot list: {exc.strerror or exc}"))
+        found.unreadable.append(Skipped(os.path.normpath(folder) if rel else top, _reason(exc)))
         return
     for entry in entries:
         child = f"{rel}/{entry.name}" if rel else entry.name
@@ -85,42 +143,82 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
             if entry.is_symlink():
                 real = os.path.realpath(entry.path)
                 if not _within(real, root_real):
-                    skipped.append(Skipped(shown, "symlink leads out of the tree; not followed"))
+                    found.skipped.append(Skipped(shown, "symlink leads out of the tree; not "
+                                                 "followed"))
                     continue
-                if os.path.isdir(real):
-                    skipped.append(Skipped(shown, "symlinked directory; its target is scanned "
-                                           "where it lies"))
+                if ignored(child, False):
                     continue
-                if use_gitignore and ignores.ignored(child, False):
+                try:
+                    info = os.stat(real)
+                except FileNotFoundError:
+                    found.skipped.append(Skipped(shown, "dangling symlink"))
                     continue
-                size = os.path.getsize(real)
+                if stat.S_ISDIR(info.st_mode):
+                    found.skipped.append(Skipped(shown, "symlinked directory; its target is "
+                                                 "scanned where it lies"))
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    # Never opened: a FIFO would block the scan forever.
+                    found.skipped.append(Skipped(shown, f"not a regular file (a symlink to "
+                                                 f"{_kind(info.st_mode)})"))
+                    continue
+                size = info.st_size
                 path = real
             elif entry.is_dir(follow_symlinks=False):
-                if entry.name in _SKIP_DIRS or (use_gitignore and ignores.ignored(child, True)):
+                if entry.name in _SKIP_DIRS or ignored(child, True):
                     continue
                 yield from _walk_dir(top, root_real, child, ignores, max_bytes, use_gitignore,
-                                     skipped)
+                                     found, tracked, in_ignored or (
+                                         use_gitignore and ignores.ignored(child, True)))
                 continue
             elif entry.is_file(follow_symlinks=False):
-                if use_gitignore and ignores.ignored(child, False):
+                if ignored(child, False):
                     continue
                 size = entry.stat(follow_symlinks=False).st_size
                 path = entry.path
             else:
-                skipped.append(Skipped(shown, "not a regular file"))
+                # FIFOs, sockets and devices hold no content at rest (git cannot track them).
+                mode = entry.stat(follow_symlinks=False).st_mode
+                found.skipped.append(Skipped(shown, f"not a regular file ({_kind(mode)})"))
                 continue
         except OSError as exc:
-            skipped.append(Skipped(shown, f"cannot read: {exc.strerror or exc}"))
+            found.unreadable.append(Skipped(shown, _reason(exc)))
             continue
         if size > max_bytes:
-            skipped.append(Skipped(shown, f"{size} bytes, larger than --max-bytes {max_bytes}"))
+            found.skipped.append(Skipped(shown, f"{size} bytes, larger than --max-bytes "
+                                         f"{max_bytes}"))
             continue
         yield Candidate(path, shown)
 
 
 # --- Scanning ----------------------------------------------------------------------------------
 
-ChunkResult = tuple[list[Finding], list[Skipped]]
+#: findings, skipped (binary), unreadable (could not open or read, or no longer a regular file).
+ChunkResult = tuple[list[Finding], list[Skipped], list[Skipped]]
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+def _read(path: str) -> bytes | None:
+    """The file's bytes, or None for a binary (a NUL in the first 8 KB, the rest unread);
+    raises OSError, or ValueError when it is no longer a regular file.
+
+    Opened without blocking and checked after opening, so a file swapped for a FIFO or a
+    device between the walk and the read can neither hang the scan nor feed it a stream.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"no longer a regular file ({_kind(mode)})")
+        chunks = [os.read(fd, BINARY_PROBE)]
+        if b"\0" in chunks[0]:
+            return None
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
@@ -132,16 +230,18 @@ def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
     now = datetime.fromtimestamp(now_ts, tz=UTC)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
+    unreadable: list[Skipped] = []
     for cand in chunk:
         try:
-            with open(cand.path, "rb") as fh:
-                head = fh.read(BINARY_PROBE)
-                if b"\0" in head:
-                    skipped.append(Skipped(cand.shown, "binary (NUL byte in the first 8 KB)"))
-                    continue
-                data = head + fh.read() if len(head) == BINARY_PROBE else head
+            data = _read(cand.path)
         except OSError as exc:
-            skipped.append(Skipped(cand.shown, f"cannot read: {exc.strerror or exc}"))
+            unreadable.append(Skipped(cand.shown, _reason(exc)))
+            continue
+        except ValueError as exc:
+            unreadable.append(Skipped(cand.shown, str(exc)))
+            continue
+        if data is None:
+            skipped.append(Skipped(cand.shown, "binary (NUL byte in the first 8 KB)"))
             continue
         findings.extend(scan_bytes(cand.shown, data, yaml_loader=loader, now=now))
-    return findings, skipped
+    return findings, skipped, unreadable

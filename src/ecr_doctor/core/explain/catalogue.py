@@ -105,8 +105,8 @@ _CATALOGUE: tuple[Cause, ...] = (
         "'https://…', ':443' or '/repo' keys are dead and an old auths entry or nothing is used "
         "instead (awslabs/amazon-ecr-credential-helper#573).",
         "Each credHelpers key must be exactly <account>.dkr.ecr.<region>.amazonaws.com, with "
-        "no scheme, port or path.",
-        ("CFG003",),
+        "no scheme, port or path - and no unexpanded ${VARIABLE} or <placeholder>.",
+        ("CFG003", "CFG013"),
     ),
     _cause(
         "helper-value-invalid",

@@ -18,7 +18,14 @@ from ecr_doctor.core.model import (
     Severity,
     StripBom,
 )
-from ecr_doctor.core.registries import DOCKER_HUB_KEY, Registry, RegistryKind, classify, lookup_key
+from ecr_doctor.core.registries import (
+    DOCKER_HUB_KEY,
+    Registry,
+    RegistryKind,
+    classify,
+    ecr_look_alike,
+    lookup_key,
+)
 from ecr_doctor.core.resolution import Source
 from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 from ecr_doctor.core.tokens import decode_ecr_password, expiry_status
@@ -729,6 +736,106 @@ def utf8_bom(self: Rule, ctx: Context) -> Iterator[Finding]:
         yield self.finding("file starts with a UTF-8 BOM: Docker cannot parse it and uses an "
                            "empty config", ctx.at(),
                            fix=Fix("strip the BOM", Applicability.SAFE, (StripBom(),)))
+
+
+@FAMILY.rule(
+    "CFG013",
+    "ecr-look-alike-host",
+    Severity.MEDIUM,
+    "ECR look-alike host the helper will not serve",
+    RuleDoc(
+        what="A `credHelpers` or `auths` key is shaped like an Amazon ECR registry but is not "
+        "one: an unexpanded variable (`${AWS_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com`, "
+        "`{{ account }}`), a placeholder copied from documentation "
+        "(`<your-account-id>.dkr.ecr...`), an account that is not 12 digits (a 9-digit one, "
+        "or the console's `1234-5678-9012`), a misspelt suffix (`amazonaws.co`) or ECR Public "
+        "host (`public.ecr.awss`), or upper case. Severity is high for a `credHelpers` key "
+        "sent to the ECR helper, medium otherwise.",
+        why="Docker reads config.json as it is and expands nothing, and it looks keys up "
+        "exactly by the host in the image name, so no real image ever matches the key: the "
+        "entry does nothing and the real registry has no helper. The ECR helper would not "
+        "serve it either: its host pattern (awslabs amazon-ecr-credential-helper "
+        "ecr-login/api/client.go `ecrPattern`: a 12-digit account, `dkr.ecr`, a region and a "
+        "known AWS suffix, lower case) rejects it and it answers 'credentials not found'. "
+        "Nothing warns: the failure shows later as `no basic auth credentials`.",
+        fix="Write the real host: the 12-digit account without dashes and the region as AWS "
+        "spells them (`aws sts get-caller-identity --query Account`), e.g. "
+        "`123456789012.dkr.ecr.us-east-1.amazonaws.com`, or `public.ecr.aws` for ECR Public. "
+        "A config generated from a template must be rendered before Docker reads it "
+        "(`envsubst`, or `ecr-doctor fix --write --account ID --region R`).",
+        example='{"credHelpers": {"${AWS_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com": '
+        '"ecr-login"}}',
+        references=(
+            "awslabs/amazon-ecr-credential-helper · ecr-login/api/client.go · ecrPattern, "
+            "ExtractRegistry",
+            "docker/cli · cli/config/configfile/file.go · getConfiguredCredentialStore",
+        ),
+    ),
+)
+def ecr_look_alike_host(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for helper in ctx.config.cred_helpers:
+        what = ecr_look_alike(helper.key)
+        if what is None:
+            continue
+        to_ecr = _is_ecr_helper_name(_suffix_repair(helper.helper) or helper.helper)
+        sent = f'credHelpers key "{helper.key}"'
+        if helper.helper:
+            sent += f" (sent to docker-credential-{helper.helper.strip()})"
+        yield self.finding(
+            f"{sent} looks like an ECR registry, but {what}: no image name matches it"
+            + (" and the ECR helper would not serve it" if to_ecr else ""),
+            helper.location,
+            registry=classify(helper.key).host,
+            severity=Severity.HIGH if to_ecr else None,
+        )
+    for entry in ctx.config.auths:
+        what = ecr_look_alike(entry.key)
+        if what is not None:
+            yield self.finding(f'auths key "{entry.key}" looks like an ECR registry, but '
+                               f"{what}: Docker never uses this entry for an ECR image",
+                               entry.location, registry=classify(entry.key).host)
+
+
+@FAMILY.rule(
+    "CFG014",
+    "text-after-document",
+    Severity.MEDIUM,
+    "Text after the JSON document, which Docker ignores",
+    RuleDoc(
+        what="config.json holds something other than white space after its JSON object ends: "
+        "a second object pasted below the first, a stray brace or comma from a hand edit, the "
+        "tail of a half-finished merge.",
+        why="Docker reads one JSON value with `json.NewDecoder(r).Decode` and never looks "
+        "further (docker/cli cli/config/configfile/file.go `LoadFromReader`), so everything "
+        "after the first object is dropped without a warning: helpers or credentials written "
+        "there do nothing, while most editors and JSON tools reject the file or read it "
+        "differently. The next `docker login` rewrites the file and deletes the tail.",
+        fix="Move what belongs into the one top-level object and delete the rest; "
+        "`python3 -m json.tool ~/.docker/config.json` fails with 'Extra data' until it is gone.",
+        example='{"credHelpers": {}}\n{"credHelpers": {"123456789012.dkr.ecr.us-east-1.'
+        'amazonaws.com": "ecr-login"}}',
+        references=("docker/cli · cli/config/configfile/file.go · LoadFromReader",),
+    ),
+)
+def text_after_document(self: Rule, ctx: Context) -> Iterator[Finding]:
+    config = ctx.config
+    if config.trailing_data is None or config.root is None:
+        return
+    # Byte offsets, as `od`, `dd` and editors' byte counters show them (the BOM counts too).
+    # Exact for UTF-8 files; text already invalid before the end counts U+FFFD as 3 bytes.
+    end = len(config.text[:config.root.end].encode("utf-8", "surrogatepass")) + (
+        3 if config.has_bom else 0)
+    tail = config.text[config.root.end:].strip(" \t\r\n")
+    size = len(tail.encode("utf-8", "surrogatepass"))
+    # Never quote the tail: it may be a token. Say what it is and how long.
+    what = ("a second JSON value" if tail[:1] in ('{', '[', '"') else "other text")
+    where = config.trailing_data
+    yield self.finding(
+        f"Docker ignores everything after byte offset {end}, where the JSON document ends: "
+        f"{what} ({size} bytes) starts at line {where.line}, column {where.col} and is dropped "
+        "without a warning",
+        where,
+    )
 
 
 # Only `fix --profile` knows the wanted mapping (profiles.profile_findings): a config alone
