@@ -180,4 +180,4 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_file(tmp_path: Path) -> N
         if leftover.name.startswith("config.json.bak-"):
             assert leftover.read_text() in (CONFIG_A, CONFIG_B)
         elif leftover.name != "config.json":
-            assert leftover.name.startswith(".config.json.tmp-")
+            assert leftover.name.startswith(".config.json.ecr-doctor-tmp-")

@@ -20,6 +20,8 @@ from ecr_doctor.render.style import Style
 
 # A profile map is a short list of host=profile lines; anything bigger is not one.
 MAX_PROFILE_MAP_BYTES = 1 << 20
+# How often `fix --write` re-reads and re-plans a config another program keeps rewriting.
+MAX_WRITE_ATTEMPTS = 5
 
 SUMMARY = "fix the config: show a diff, check, or write"
 DESCRIPTION = (
@@ -78,7 +80,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     check_registries(list(request.registries))
     loaded = load(request.config_arg, list(request.registries))
     fix_run = plan_run(request, loaded)
-    written, backup = apply_run(fix_run, loaded) if request.mode == "write" else (False, None)
+    written, backup = False, None
+    live: tuple[tuple[str, str], ...] = ()
+    if request.mode == "write":
+        loaded, fix_run, written, backup = write_run(request, loaded, fix_run)
+        live = live_tokens(loaded) if backup else ()
     code = EXIT_OK
     if request.mode == "check" and (fix_run.config.changed or fix_run.wrappers_pending):
         code = EXIT_FINDINGS
@@ -99,7 +105,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
         out.write(fix_report(
             fix_run.config, Style(use_color(out)), mode=request.mode, written=written,
-            backup=backup, config_arg=request.config_arg, wrappers=fix_run.wrappers,
+            backup=backup, backup_tokens=live, config_arg=request.config_arg,
+            wrappers=fix_run.wrappers,
             helper_dir_on_path=on_path(fix_run.helper_dir, os.environ.get("PATH", "")),
             pull_through_hosts=(
                 [*request.registries, *(a.host for a in request.assignments)]
@@ -154,14 +161,15 @@ def _read_profile_map(path: str) -> str:
         raise UsageError(f"--profile-map {path}: not UTF-8 text") from None
 
 
-def plan_run(request: FixRequest, loaded: Loaded) -> FixRun:
-    """Config edits to a fixpoint, then each profile's host pointed at its wrapper."""
+def plan_run(request: FixRequest, loaded: Loaded, text: str | None = None) -> FixRun:
+    """Config edits to a fixpoint, then each profile's host pointed at its wrapper. `text`:
+    the config's text, if not as decoded (the replay of `planned_bytes`)."""
     from ecr_doctor.core.fixer import plan_fix
     from ecr_doctor.core.profiles import profile_findings
     from ecr_doctor.machine.wrappers import default_helper_dir, plan_wrappers
 
     path = loaded.location.path
-    plan = fix_text(_decoded(loaded), path, loaded.env,
+    plan = fix_text(_decoded(loaded) if text is None else text, path, loaded.env,
                     options(loaded, list(request.registries),
                             unsafe_fixes=request.unsafe_fixes))
     helper_dir = os.path.abspath(request.helper_dir or default_helper_dir(loaded.env.home))
@@ -177,9 +185,41 @@ def plan_run(request: FixRequest, loaded: Loaded) -> FixRun:
     return FixRun(plan, tuple(wrappers), helper_dir)
 
 
-def apply_run(fix_run: FixRun, loaded: Loaded) -> tuple[bool, str | None]:
-    """Wrappers first, then the config: a config must never name a helper that is absent."""
-    from ecr_doctor.machine.files import WriteError, write_atomic
+def write_run(request: FixRequest, loaded: Loaded,
+              fix_run: FixRun) -> tuple[Loaded, FixRun, bool, str | None]:
+    """Wrappers, then the config by compare-and-swap: when the config changed since it was
+    read, read it again, diagnose and fix again, up to `MAX_WRITE_ATTEMPTS` times; a plan made
+    from a stale read is never written. Returns the config and plan actually written."""
+    from ecr_doctor.machine.files import Changed, remove_stale_temps
+
+    # A killed earlier run may have left a temp file (with a secret in it) beside the config.
+    target = os.path.realpath(loaded.location.path)
+    remove_stale_temps(os.path.dirname(target), os.path.basename(target))
+    install_run_wrappers(fix_run)
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        try:
+            written, backup = apply_config(fix_run, loaded, request)
+        except Changed:
+            loaded = reread(loaded)
+            # The wrappers are in place now; keep the plan that says what this run installed.
+            fix_run = FixRun(plan_run(request, loaded).config, fix_run.wrappers,
+                             fix_run.helper_dir)
+            continue
+        return loaded, fix_run, written, backup
+    raise WriteFailed(f"{loaded.location.path} changed while we were writing; nothing written "
+                      f"(re-planned {MAX_WRITE_ATTEMPTS} times; another program keeps "
+                      "rewriting it)")
+
+
+def reread(loaded: Loaded) -> Loaded:
+    """The config as it is now; the machine facts of the first read still hold."""
+    from ecr_doctor.machine.configfile import read_config
+
+    file = read_config(loaded.location.path)
+    return loaded._replace(file=file, config=parse_config(file.raw, loaded.location.path))
+
+
+def install_run_wrappers(fix_run: FixRun) -> None:
     from ecr_doctor.machine.wrappers import install_wrappers
 
     conflicts = [w for w in fix_run.wrappers if w.action == "conflict"]
@@ -191,14 +231,72 @@ def apply_run(fix_run: FixRun, loaded: Loaded) -> tuple[bool, str | None]:
     except OSError as exc:
         raise WriteFailed(f"cannot install wrapper helpers in {fix_run.helper_dir}: "
                           f"{exc.strerror or exc} (the config is untouched)") from exc
-    if not fix_run.config.changed:
+
+
+def apply_config(fix_run: FixRun, loaded: Loaded,
+                 request: FixRequest) -> tuple[bool, str | None]:
+    """Write the config's plan if the file still holds what it was planned from. Raises
+    `Changed` when it does not (nothing written), WriteFailed when the write fails."""
+    from ecr_doctor.machine.files import Changed, WriteError, write_atomic
+
+    plan = fix_run.config
+    if not plan.changed:
         return False, None
+    data = planned_bytes(loaded, plan, request)
     try:
-        backup = write_atomic(loaded.location.path, fix_run.config.after.encode("utf-8"),
-                              backup=loaded.file.exists)
+        backup = write_atomic(
+            loaded.location.path, data, backup=loaded.file.exists,
+            # A mode fix sets its mode; otherwise the file keeps its own, at most 0600.
+            mode=plan.mode if plan.mode is not None else 0o600, keep_mode=plan.mode is None,
+            expected=loaded.file.raw if loaded.file.exists else None)
+    except Changed:
+        raise
     except WriteError as exc:
         raise WriteFailed(f"{exc} (the original is untouched)") from exc
     return True, backup
+
+
+def planned_bytes(loaded: Loaded, plan: FixPlan, request: FixRequest) -> bytes:
+    """The plan's text as bytes, every byte it did not edit as read. A config with bytes that
+    are not UTF-8 keeps them (core.rawedit: the same fix replayed over the raw bytes, else the
+    edits transplanted onto them); an edit that would have to rewrite such a byte is refused:
+    exit 2, nothing written."""
+    from ecr_doctor.core.jsonspan import line_col
+    from ecr_doctor.core.rawedit import UnsafeEdit, edited_bytes, escaped_text, is_utf8
+
+    replay: str | None = None
+    if not is_utf8(loaded.file.raw):
+        try:
+            replay = plan_run(request, loaded, escaped_text(loaded.file.raw)).config.after
+        except Exception:  # a replay that fails is only not used
+            replay = None
+    try:
+        return edited_bytes(loaded.file.raw, plan.before, plan.after, replay)
+    except UnsafeEdit as exc:
+        where = ""
+        if exc.offset is not None:
+            line, col = line_col(plan.before, exc.offset)
+            where = f" (line {line}, column {col})"
+        raise UsageError(
+            f"{loaded.location.path}: {exc}{where}: it holds bytes that are not UTF-8, which "
+            "Docker reads as U+FFFD; correct them by hand (save the file as UTF-8), then run "
+            "fix again. Nothing written") from None
+
+
+def live_tokens(loaded: Loaded) -> tuple[tuple[str, str], ...]:
+    """(host, expiry) of every live ECR token in the config as read: what the backup holds."""
+    from ecr_doctor.core.tokens import decode_ecr_password, expiry_status
+
+    found: list[tuple[str, str]] = []
+    for entry in loaded.config.auths:
+        password = entry.decoded_password or entry.password
+        token = decode_ecr_password(password) if password is not None else None
+        if token is None:
+            continue
+        status = expiry_status(token.expires_at, loaded.env.now)
+        if status.state == "live" and status.expires_at is not None:
+            found.append((entry.key, status.expires_at.strftime("%Y-%m-%d %H:%M UTC")))
+    return tuple(found)
 
 
 def _decoded(loaded: Loaded) -> str:

@@ -7,7 +7,13 @@ import os
 
 from ecr_doctor.cli.exits import EXIT_OK, UsageError
 from ecr_doctor.cli.streams import Streams
-from ecr_doctor.cli.textfiles import emit, read_text, stdin_bytes, write_text
+from ecr_doctor.cli.textfiles import (
+    emit,
+    read_text,
+    refuse_overwrite,
+    stdin_bytes,
+    write_text,
+)
 
 SUMMARY = "make a config, JSON or log safe to share (reversible with a local map)"
 DESCRIPTION = (
@@ -36,6 +42,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     out, err = streams.out, streams.err
     from ecr_doctor.core.redaction import RedactionError, dump_map, redact
 
+    refuse_overwrite(args.file, args.output, args.map)
     if args.map and os.path.lexists(args.map) and not args.force:
         raise UsageError(f"{args.map} already exists; it may be the only key to an earlier "
                          "redaction (use --force to overwrite it)")

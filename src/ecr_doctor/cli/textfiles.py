@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import BinaryIO, TextIO
 
 from ecr_doctor.cli.exits import UsageError, WriteFailed
-from ecr_doctor.machine.files import WriteError, write_atomic
+from ecr_doctor.machine.files import WriteError, same_file, write_atomic
 from ecr_doctor.machine.reading import NotRegularFile, TooLarge, read_regular_file
 
 # Redaction keeps the whole text and its map in memory; a log to share is far smaller.
@@ -31,6 +31,22 @@ def read_text(path: str, stdin: BinaryIO) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+
+
+def refuse_overwrite(source: str, output: str | None, map_path: str | None, *,
+                     map_is_input: bool = False) -> None:
+    """Exit 2 before anything is read or written when an output would replace an input or
+    the other output: `-o` naming FILE, `--map` naming FILE, `-o` naming the map."""
+    if output and source != "-" and same_file(output, source):
+        raise UsageError(f"-o {output} is the input file {source}; refusing to overwrite it "
+                         "(nothing written)")
+    if map_path and output and same_file(output, map_path):
+        what = "the map it reads" if map_is_input else "the map file"
+        raise UsageError(f"-o {output} is {what} {map_path}; refusing to overwrite it "
+                         "(nothing written)")
+    if map_path and not map_is_input and source != "-" and same_file(map_path, source):
+        raise UsageError(f"--map {map_path} is the input file {source}; refusing to "
+                         "overwrite it (nothing written)")
 
 
 def write_text(path: str, text: str) -> None:

@@ -6,7 +6,13 @@ import argparse
 
 from ecr_doctor.cli.exits import EXIT_OK, UsageError
 from ecr_doctor.cli.streams import Streams
-from ecr_doctor.cli.textfiles import emit, read_text, stdin_bytes, write_text
+from ecr_doctor.cli.textfiles import (
+    emit,
+    read_text,
+    refuse_overwrite,
+    stdin_bytes,
+    write_text,
+)
 
 SUMMARY = "put the originals back into redacted text, using the map"
 DESCRIPTION = (
@@ -28,6 +34,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     out = streams.out
     from ecr_doctor.core.redaction import RedactionError, load_map, unredact
 
+    refuse_overwrite(args.file, args.output, args.map, map_is_input=True)
     text = read_text(args.file, stdin_bytes(streams.stdin))
     try:
         mapping = load_map(read_text(args.map, stdin_bytes(streams.stdin)))

@@ -406,6 +406,12 @@ def _line_indent(text: str, offset: int) -> str:
     return lead.replace("\n", "").replace("\r", "")
 
 
+def line_ending(text: str) -> str:
+    """The file's line ending, from its first line: '\\r\\n' (Windows editors) or '\\n'."""
+    newline = text.find("\n")
+    return "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
+
+
 def _is_multiline(text: str, obj: Node) -> bool:
     if obj.members:
         return "\n" in text[obj.start : obj.members[0].key_start]
@@ -432,7 +438,7 @@ def _dump(value: object, text: str, multiline: bool, prefix: str) -> str:
         dumped = json.dumps(
             value, indent=detect_indent(text), ensure_ascii=False, separators=(",", colon)
         )
-        return dumped.replace("\n", "\n" + prefix)
+        return dumped.replace("\n", line_ending(text) + prefix)
     return json.dumps(value, ensure_ascii=False, separators=_separators(text))
 
 
@@ -463,7 +469,8 @@ def insert_member(text: str, obj: Node, key: str, value: object) -> str:
         last = obj.members[-1]
         if multiline:
             indent = _line_indent(text, last.key_start)
-            addition = ",\n" + indent + dumped_key + colon + _dump(value, text, True, indent)
+            addition = ("," + line_ending(text) + indent + dumped_key + colon
+                        + _dump(value, text, True, indent))
         else:
             comma, _ = _separators(text)
             addition = comma + dumped_key + colon + _dump(value, text, False, "")
@@ -471,8 +478,9 @@ def insert_member(text: str, obj: Node, key: str, value: object) -> str:
     if multiline:
         base = _line_indent(text, obj.start)
         indent = base + detect_indent(text)
-        body = "{\n" + indent + dumped_key + colon + _dump(value, text, True, indent)
-        body += "\n" + base + "}"
+        newline = line_ending(text)
+        body = "{" + newline + indent + dumped_key + colon + _dump(value, text, True, indent)
+        body += newline + base + "}"
     else:
         body = "{" + dumped_key + colon + _dump(value, text, False, "") + "}"
     return text[: obj.start] + body + text[obj.end :]

@@ -18,6 +18,9 @@ class WrapperPlan(NamedTuple):
     # "ok" (already identical), "create", "update" (our own older text), "conflict" (a file
     # we did not write: never overwritten)
     action: str
+    #: What `path` held when planned (None: nothing): an update is written only over exactly
+    #: that (compare-and-swap, machine.files).
+    current: bytes | None = None
 
 
 def default_helper_dir(home: str) -> str:
@@ -64,23 +67,19 @@ def plan_wrappers(directory: str, profiles: Iterable[str]) -> list[WrapperPlan]:
             action = "update"
         else:
             action = "conflict"
-        plans.append(WrapperPlan(profile, path, action))
+        plans.append(WrapperPlan(profile, path, action, have))
     return plans
 
 
 def install_wrappers(plans: Sequence[WrapperPlan]) -> None:
-    """Write every create/update plan atomically with mode 0755. Raises OSError."""
+    """Write every create/update plan atomically with mode 0755, only over what was planned
+    from (a file that appeared or changed since raises `Changed`). Raises OSError."""
+    from ecr_doctor.machine.files import write_atomic
+
     for plan in plans:
         if plan.action not in ("create", "update"):
             continue
-        directory = os.path.dirname(plan.path)
-        os.makedirs(directory, mode=0o755, exist_ok=True)
-        tmp = plan.path + ".ecr-doctor-tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o755)
-        try:
-            os.write(fd, wrapper_script(plan.profile).encode("utf-8"))
-            os.fchmod(fd, 0o755)  # the umask must not strip the execute bits
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, plan.path)
+        os.makedirs(os.path.dirname(plan.path), mode=0o755, exist_ok=True)
+        # 0755 whatever the umask: the execute bits must survive.
+        write_atomic(plan.path, wrapper_script(plan.profile).encode("utf-8"), backup=False,
+                     mode=0o755, expected=plan.current if plan.action == "update" else None)

@@ -109,12 +109,17 @@ def render_diagnosis(
 
 
 def fix_report(plan: FixPlan, style: Style, *, mode: str, written: bool, backup: str | None,
-               config_arg: str | None, wrappers: Sequence[WrapperPlan] = (),
+               config_arg: str | None, backup_tokens: Sequence[tuple[str, str]] = (),
+               wrappers: Sequence[WrapperPlan] = (),
                helper_dir_on_path: bool = True,
                pull_through_hosts: Sequence[str] | None = None) -> str:
     """What `fix` did or would do: the diff, each fix, the wrappers and what to run next."""
     out = _config_fix_lines(plan, style, mode=mode, written=written, backup=backup,
                             config_arg=config_arg)
+    if written and backup:
+        out += [f"note: the backup {backup} (mode 0600) holds a live token for {host} until "
+                f"{until}; delete it once `ecr-doctor verify` passes"
+                for host, until in backup_tokens]
     for w in wrappers:
         if w.action == "ok":
             out.append(f"wrapper {w.path}: up to date (AWS profile {w.profile!r})")

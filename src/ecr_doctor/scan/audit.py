@@ -10,15 +10,19 @@ What it cannot read is reported, never silently skipped. Standard library only.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding, Severity
-from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes
+from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes, scan_config_backup
 from ecr_doctor.scan.walk import Skipped
 
 MAX_DEPTH = 8
+MAX_READ = 16 * 1024 * 1024
+# The backups `fix --write` keeps beside a config (machine.files): config.json.bak-<UTC stamp>.
+_BACKUP_NAME = re.compile(r"config\.json\.bak-\d{8}T\d{6}Z(?:-\d+)?")
 ROOT_HINT = "permission denied (other users' homes need root: run audit with sudo)"
 
 
@@ -116,6 +120,32 @@ def _diagnose(path: str, data: bytes, environ: Mapping[str, str]) -> list[Findin
             if f.severity >= Severity.MEDIUM and f.rule_id != "CFG001"]
 
 
+class _Backup(NamedTuple):
+    path: str
+    data: bytes
+
+
+def _backups_beside(config: str, unreadable: list[Skipped]) -> list[_Backup]:
+    """The `config.json.bak-*` backups in a config's folder (regular files only)."""
+    folder = os.path.dirname(config) or "."
+    try:
+        names = sorted(e.name for e in os.scandir(folder)
+                       if _BACKUP_NAME.fullmatch(e.name) and e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+    found: list[_Backup] = []
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            with open(path, "rb") as fh:
+                found.append(_Backup(path, fh.read(MAX_READ)))
+        except PermissionError:
+            unreadable.append(Skipped(path, ROOT_HINT))
+        except OSError as exc:
+            unreadable.append(Skipped(path, exc.strerror or str(exc)))
+    return found
+
+
 def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
                now: datetime | None = None) -> AuditReport:
     moment = now or datetime.now(UTC)
@@ -125,7 +155,7 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
     for path in candidate_files(root, work_dirs, environ, unreadable):
         try:
             with open(path, "rb") as fh:
-                data = fh.read(16 * 1024 * 1024)
+                data = fh.read(MAX_READ)
         except (FileNotFoundError, NotADirectoryError):
             continue
         except PermissionError:
@@ -138,6 +168,9 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
         findings.extend(scan_bytes(path, data, now=moment))  # configs and caches: no YAML
         if os.path.basename(path).lower() == "config.json":
             findings.extend(_diagnose(path, data, environ))
+            for backup in _backups_beside(path, unreadable):
+                checked.append(backup.path)
+                findings.extend(scan_config_backup(backup.path, backup.data, now=moment))
     dac = environ.get("DOCKER_AUTH_CONFIG")
     if dac:
         checked.append("env:DOCKER_AUTH_CONFIG")

@@ -581,5 +581,17 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     return scan.findings
 
 
+def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -> list[Finding]:
+    """SCN001 for each static credential in a backup of a Docker config (`config.json.bak-*`,
+    what `fix --write` keeps): the name hides it from the Docker config detectors."""
+    text = data.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    scan = _Scan(path, text, now or datetime.now(UTC))
+    config_document(scan, text, "a backup of a Docker config file")
+    scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
+    return scan.findings
+
+
 __all__ = ["TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value", "scan_bytes",
-           "worth_reading"]
+           "scan_config_backup", "worth_reading"]

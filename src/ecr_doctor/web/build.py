@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import base64
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ecr_doctor import __version__
+from ecr_doctor.machine.files import write_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # In a checkout: <repo>/src/ecr_doctor/web/build.py -> <repo>/web
@@ -147,13 +149,46 @@ def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> 
     record.append(f"{dist_info}/RECORD,,")
     members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
     wheel = dest / WHEEL_NAME
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
+    _write_site_file(wheel, buffer.getvalue())
     return wheel
+
+
+def _write_site_file(path: Path, data: bytes) -> None:
+    """Every file of the site goes through the one writer (machine.files): atomic, 0644 so
+    any static host can serve it."""
+    write_atomic(str(path), data, backup=False, mode=0o644)
+
+
+def is_built_site(out_dir: Path) -> bool:
+    """Whether `out_dir` holds a site `build` wrote: its manifest.json names our wheel."""
+    try:
+        manifest = json.loads((out_dir / "manifest.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (isinstance(manifest, dict) and isinstance(manifest.get("wheel"), str)
+            and manifest["wheel"].startswith("ecr_doctor-")
+            and isinstance(manifest.get("assets"), list))
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse a folder that is not ours to fill: a file, or a non-empty folder without the
+    manifest an earlier build wrote. Raises BuildError; nothing is written."""
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if not out_dir.is_dir():
+        raise BuildError(f"{out_dir} exists and is not a directory; refusing to build into it "
+                         "(nothing written)")
+    if any(out_dir.iterdir()) and not is_built_site(out_dir):
+        raise BuildError(f"{out_dir} is not empty and was not written by `ecr-doctor web "
+                         "--build` (no ecr-doctor manifest.json); refusing to overwrite its "
+                         "files: choose an empty or new directory (nothing written)")
 
 
 def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
@@ -168,7 +203,11 @@ def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
         raise BuildError("Node.js (`node`) is needed to precompile the page's Python: "
                          "install it (it also runs `npm ci` in web/)")
     with tempfile.TemporaryDirectory(prefix="ecr-doctor-pyc-") as tmp:
-        core = Path(tmp)
+        core = Path(tmp) / "core"
+        core.mkdir()
+        # Node writes into this private scratch folder; the result reaches the site through
+        # the one writer.
+        stdlib_tmp = Path(tmp) / "python_stdlib.zip"
         sources = [name for name, _ in bundle_sources() if name.endswith(".py")]
         for name, data in bundle_sources():
             if name.endswith(".py"):
@@ -176,13 +215,14 @@ def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
                 (core / name).write_bytes(data)
         try:
             subprocess.run([node, str(WEB_SRC / "precompile.mjs"), str(pyodide),
-                            str(pyodide / "python_stdlib.zip"), str(stdlib_out), str(core)],
+                            str(pyodide / "python_stdlib.zip"), str(stdlib_tmp), str(core)],
                            check=True, capture_output=True, text=True, timeout=300)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             detail = getattr(exc, "stderr", "") or ""
             raise BuildError(f"precompiling Python for the page failed: {exc}\n{detail}") from exc
         members = [(p.relative_to(core).as_posix(), p.read_bytes())
                    for p in core.rglob("*.pyc")]
+        _write_site_file(stdlib_out, stdlib_tmp.read_bytes())
     if len(members) != len(sources):
         raise BuildError(f"precompiled {len(members)} core modules, expected {len(sources)}")
     return sorted(members)
@@ -200,19 +240,26 @@ def find_pyodide(explicit: Path | None = None) -> Path:
 
 
 def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
-    """Write the self-contained static site to `out_dir` (created; existing files replaced)."""
+    """Write the self-contained static site to `out_dir`: created, empty, or an earlier build
+    (whose files are replaced); any other folder is refused (BuildError, nothing written)."""
+    check_out_dir(out_dir)
     pyodide = find_pyodide(pyodide_dir)
     if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
         raise BuildError(f"page sources missing in {WEB_SRC}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    if not is_built_site(out_dir):
+        # Claim the folder first, so a build interrupted half-way can be run again into it.
+        _write_site_file(out_dir / "manifest.json", (json.dumps(
+            {"version": "incomplete", "wheel": WHEEL_NAME, "assets": []}, indent=2)
+            + "\n").encode())
     (out_dir / "pyodide").mkdir(exist_ok=True)
     for name in PYODIDE_FILES:
         if name != "python_stdlib.zip":  # written precompiled below
-            shutil.copyfile(pyodide / name, out_dir / "pyodide" / name)
+            _write_site_file(out_dir / "pyodide" / name, (pyodide / name).read_bytes())
     build_wheel(out_dir, precompile(pyodide, out_dir / "pyodide" / "python_stdlib.zip"))
     for name in PAGE_FILES:
         if name != "sw.js":
-            shutil.copyfile(WEB_SRC / name, out_dir / name)
+            _write_site_file(out_dir / name, (WEB_SRC / name).read_bytes())
 
     assets = ["./", "manifest.json", *PAGE_FILES, WHEEL_NAME,
               *(f"pyodide/{n}" for n in PYODIDE_FILES)]
@@ -223,12 +270,12 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
     version = digest.hexdigest()[:16]
     # The manifest is written after hashing (it holds the hash); the SW caches it like the rest.
     manifest = {"version": version, "wheel": WHEEL_NAME, "assets": assets}
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    _write_site_file(out_dir / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
     # The service worker names its cache after the content hash, so a rebuilt page replaces
     # the cached one instead of mixing old and new files.
     sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
     sw = sw.replace("__ASSETS__", json.dumps(assets))
-    (out_dir / "sw.js").write_text(sw)
+    _write_site_file(out_dir / "sw.js", sw.encode())
 
     files = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()))
     total = sum((out_dir / f).stat().st_size for f in files)
