@@ -7,6 +7,7 @@ output format ever contains them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -97,7 +98,7 @@ def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
     levels = {r["ruleId"]: r["level"] for r in run_["results"]}
     assert levels == {"SCN001": "error", "SCN003": "warning"}
     for result in run_["results"]:
-        assert len(result["partialFingerprints"]["ecrDoctorHash/v1"]) == 40
+        assert len(result["partialFingerprints"]["ecrDoctorHash/v2"]) == 40
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
@@ -111,16 +112,49 @@ def test_baseline_accepts_known_findings_by_hash(tree: Path, tmp_path: Path) -> 
     baseline = tmp_path / "baseline.json"
     assert run("scan", str(tree), "--write-baseline", str(baseline))[0] == 0
     text = baseline.read_text()
-    assert "QVdT" not in text and '"hashed_secret"' in text
+    document = json.loads(text)
+    assert "QVdT" not in text and document["version"] == 2 and len(document["salt"]) == 32
     code, out, _ = run("scan", str(tree), "--baseline", str(baseline))
     assert code == 0 and "2 accepted by the baseline" in out
-    # A new token in the same file is not covered by the old hash.
+    # A new token on the same line is not covered: its secret check differs.
     (tree / ".docker" / "config.json").write_text(config(expired_auth(seed=9)))
     code, out, _ = run("scan", str(tree), "--baseline", str(baseline))
     assert code == 1 and "SCN001" in out and "1 accepted" in out
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
     assert run("scan", str(tree), "--baseline", str(bad))[0] == 2
+
+
+def test_a_baseline_holds_nothing_a_secret_can_be_tested_against(tree: Path,
+                                                                 tmp_path: Path) -> None:
+    # A weak password is found from an unsalted hash by trying candidates; the baseline's
+    # checks are salted with its own random salt (and slow), the hash holds no secret at all.
+    script = tree / "login.sh"
+    script.write_text("docker login -u AWS -p hunter2 " + ECR + "\n")
+    baseline = tmp_path / "baseline.json"
+    assert run("scan", str(tree), "--write-baseline", str(baseline))[0] == 0
+    text = baseline.read_text()
+    for unsalted in (hashlib.sha256(b"hunter2").hexdigest()[:40],
+                     hashlib.sha256(b"SCN005\0hunter2\0").hexdigest()[:40]):
+        assert unsalted not in text
+    code, out, _ = run("scan", str(tree), "--format", "json")
+    assert "hunter2" not in out and "secret_check" not in out
+    for f in json.loads(out)["result"]["findings"]:
+        assert f["details"]["hash"] not in (hashlib.sha256(b"SCN005\0hunter2\0").hexdigest()[:40],)
+    # Rewriting keeps the salt, so unchanged entries stay the same and diffs stay small.
+    assert run("scan", str(tree), "--write-baseline", str(baseline))[0] == 0
+    assert baseline.read_text() == text
+    # The hash survives an edit elsewhere in the file: the finding is still accepted.
+    script.write_text("#!/bin/sh\nset -e\n" + script.read_text())
+    code, out, _ = run("scan", str(tree), "--baseline", str(baseline))
+    assert "SCN005" not in out
+
+
+def test_a_version_1_baseline_says_how_to_rewrite_it(tree: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"version": 1, "results": {}}))
+    code, _, err = run("scan", str(tree), "--baseline", str(old))
+    assert code == 2 and "rewrite it with --write-baseline" in err
 
 
 def test_gitignore_is_honoured(tree: Path) -> None:

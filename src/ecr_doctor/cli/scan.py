@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ecr_doctor.cli.options import count, parse_fail_on
@@ -19,6 +19,9 @@ from ecr_doctor.core.model import Finding
 from ecr_doctor.render.report import emit_report
 from ecr_doctor.scan.report import FindingsReport
 from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult
+
+if TYPE_CHECKING:
+    from ecr_doctor.scan.baseline import Baseline
 
 SUMMARY = "scan repositories and CI files for registry credentials and risky ECR logins"
 DESCRIPTION = (
@@ -71,15 +74,17 @@ def _chunks(items: Sequence[Candidate], size: int) -> list[Sequence[Candidate]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _worker(chunk: Sequence[Candidate], now_ts: float) -> ChunkResult:
+def _worker(chunk: Sequence[Candidate], now_ts: float,
+            baseline_salt: bytes | None = None) -> ChunkResult:
     from ecr_doctor.scan.walk import scan_chunk
     from ecr_doctor.scan.yamlio import load_yaml
 
-    return scan_chunk(chunk, now_ts, load_yaml)
+    return scan_chunk(chunk, now_ts, load_yaml, baseline_salt)
 
 
 def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
-               use_gitignore: bool = True, jobs: int = 0, progress: bool = False) -> ScanResult:
+               use_gitignore: bool = True, jobs: int = 0, progress: bool = False,
+               baseline_salt: bytes | None = None) -> ScanResult:
     import time
 
     from ecr_doctor.scan.walk import walk
@@ -99,10 +104,10 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             # The bar's refresh thread starts only after the fork: forking a threaded
             # process can deadlock the child.
             bar = _progress(len(files)) if want_bar else None
-            results: Iterable[ChunkResult] = pool.starmap(
-                _worker, [(c, now_ts) for c in chunks], chunksize=1) if bar is None else (
-                _ticking(pool.imap_unordered(_star_worker, [(c, now_ts) for c in chunks]),
-                         bar, chunks))
+            work = [(c, now_ts, baseline_salt) for c in chunks]
+            results: Iterable[ChunkResult] = (
+                pool.starmap(_worker, work, chunksize=1) if bar is None
+                else _ticking(pool.imap_unordered(_star_worker, work), bar, chunks))
             for found, skip, lost in results:
                 findings.extend(found)
                 skipped.extend(skip)
@@ -110,7 +115,7 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     else:
         bar = _progress(len(files)) if want_bar else None
         for chunk in chunks:
-            found, skip, lost = _worker(chunk, now_ts)
+            found, skip, lost = _worker(chunk, now_ts, baseline_salt)
             findings.extend(found)
             skipped.extend(skip)
             unreadable.extend(lost)
@@ -123,7 +128,7 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     return ScanResult(tuple(findings), tuple(skipped), len(files), tuple(unreadable))
 
 
-def _star_worker(args: tuple[Sequence[Candidate], float]) -> ChunkResult:
+def _star_worker(args: tuple[Sequence[Candidate], float, bytes | None]) -> ChunkResult:
     return _worker(*args)
 
 
@@ -155,20 +160,43 @@ def _progress(total: int) -> Any:
     return advance
 
 
+# A baseline lists accepted findings; one far bigger than any repository's is not one.
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
+
+
+def _read_baseline(path: str, *, missing_ok: bool = False) -> Baseline | None:
+    from ecr_doctor.machine.reading import read_regular_file
+    from ecr_doctor.scan.baseline import loads
+
+    try:
+        data = read_regular_file(path, MAX_BASELINE_BYTES).data
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UsageError(f"{path}: cannot use as a baseline: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot use as a baseline: {exc.strerror or exc}") from None
+    try:
+        return loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        if missing_ok:  # --write-baseline over something else: a fresh salt, then the writer
+            return None  # decides whether it may replace the file
+        raise UsageError(f"{path}: cannot use as a baseline: {exc}") from None
+
+
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out, err = streams.out, streams.err
     threshold = parse_fail_on(args.fail_on)
-    accepted: set[tuple[str, str, str]] = set()
-    if args.baseline:
-        from ecr_doctor.scan.baseline import loads
+    from ecr_doctor.scan import baseline as baselines
 
-        try:
-            with open(args.baseline, encoding="utf-8") as fh:
-                accepted = loads(fh.read())
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"{args.baseline}: cannot use as a baseline: {exc}") from None
+    accepted = _read_baseline(args.baseline) if args.baseline else None
+    salt = accepted.salt if accepted is not None else None
+    if args.write_baseline:
+        # Keep the salt of the baseline being rewritten: its unchanged entries stay the same.
+        previous = _read_baseline(args.write_baseline, missing_ok=True)
+        salt = previous.salt if previous is not None else baselines.new_salt()
     result = scan_paths(args.paths, max_bytes=args.max_bytes, use_gitignore=not args.no_gitignore,
-                        jobs=args.jobs, progress=err.isatty())
+                        jobs=args.jobs, progress=err.isatty(), baseline_salt=salt)
     if result.unreadable:
         # Fail closed: a gate that could not read part of its input has no verdict to give.
         err.write(f"ecr-doctor: error: {len(result.unreadable)} path(s) could not be read, so "
@@ -181,19 +209,18 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     if args.write_baseline:
         from ecr_doctor.cli.exits import WriteFailed
         from ecr_doctor.machine.files import WriteError, write_atomic
-        from ecr_doctor.scan.baseline import dumps as baseline_dumps
-
         # A baseline is meant to be committed: world-readable, and never left half-written.
+        assert salt is not None
         try:
-            write_atomic(args.write_baseline, baseline_dumps(result.findings).encode("utf-8"),
+            write_atomic(args.write_baseline,
+                         baselines.dumps(result.findings, salt).encode("utf-8"),
                          backup=False, mode=0o644)
         except WriteError as exc:
             raise WriteFailed(f"{exc} (the previous baseline is untouched)") from exc
         err.write(f"ecr-doctor: wrote {len(result.findings)} finding(s) to {args.write_baseline}\n")
         return EXIT_OK
-    from ecr_doctor.scan.baseline import filter_known
-
-    findings, known = filter_known(result.findings, accepted)
+    findings, known = baselines.filter_known(result.findings, accepted)
+    findings = baselines.without_checks(findings)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
     if result.unreadable:
         code = EXIT_USAGE

@@ -5,8 +5,9 @@ files that mention a trigger are decoded and parsed. Every detector decodes befo
 an ECR token must decode to the observed `payload`/`datakey` structure, a Docker config must
 parse as JSON with credentials in `auths`, so look-alike strings stay silent.
 
-A finding never holds a secret: only `Secret.fingerprint` (short) and a salted-free SHA-256
-hash of the secret for baselines (the hash of a 2 KB random token reveals nothing).
+A finding never holds a secret: only `Secret.fingerprint` (keyed per run), a `hash` made of
+the rule and the finding's line with its secrets masked (stable across runs: SARIF and
+baselines key on it), and, only while a baseline is in use, the secret's slow salted check.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def worth_reading(data: bytes, kind: str) -> bool:
 
 
 def hash_value(*parts: str) -> str:
-    """The baseline/SARIF key: SHA-256 over the rule and the secret (or the matched text)."""
+    """SHA-256 over `parts`, 40 hex: how a scan tells findings and secrets apart within a run."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
@@ -112,24 +113,26 @@ def hash_value(*parts: str) -> str:
     return h.hexdigest()[:40]
 
 
-def _finding(rule: Rule, message: str, loc: Location, *, secret: str | None = None,
-             snippet: str = "", severity: Severity | None = None, registry: str | None = None,
-             extra: Iterable[tuple[str, str]] = ()) -> Finding:
-    details: list[tuple[str, str]] = []
-    if secret is not None:
-        details.append(("secret", Secret(secret).fingerprint))
-    details.append(("hash", hash_value(rule.id, secret if secret is not None else snippet)))
-    details.extend(extra)
-    return rule.finding(message, loc, severity=severity, registry=registry, details=details)
+# A baseline's secret check is a slow salted hash (the salt is the baseline's own), so that the
+# baseline file, which may travel further than the repository it describes, cannot be used
+# to test guesses of a weak password quickly.
+_CHECK_ITERATIONS = 20_000
+
+
+def secret_check(secret: str, salt: bytes) -> str:
+    return hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8", "surrogatepass"), salt,
+                               _CHECK_ITERATIONS, dklen=20).hex()
 
 
 class _Scan:
     """One file's scan state: its text, findings, and secrets already reported (for dedup)."""
 
-    def __init__(self, path: str, text: str, now: datetime) -> None:
+    def __init__(self, path: str, text: str, now: datetime,
+                 baseline_salt: bytes | None = None) -> None:
         self.path = path
         self.text = text
         self.now = now
+        self.baseline_salt = baseline_salt
         self.findings: list[Finding] = []
         self.reported: set[str] = set()  # hashes of secrets already in a finding
 
@@ -138,10 +141,51 @@ class _Scan:
         col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return Location(self.path, line, col)
 
+    def finding(self, rule: Rule, message: str, loc: Location, *, secret: str | None = None,
+                severity: Severity | None = None,
+                registry: str | None = None,
+                extra: Iterable[tuple[str, str]] = ()) -> Finding:
+        """A finding that holds no secret: a keyed fingerprint to tell secrets apart, and,
+        when a baseline is in use, the secret's check under the baseline's salt."""
+        details: list[tuple[str, str]] = []
+        if secret is not None:
+            details.append(("secret", Secret(secret).fingerprint))
+            if self.baseline_salt is not None:
+                details.append((SECRET_CHECK, secret_check(secret, self.baseline_salt)))
+        details.extend(extra)
+        return rule.finding(message, loc, severity=severity, registry=registry, details=details)
+
     def add(self, finding: Finding, secret: str | None = None) -> None:
         if secret is not None:
             self.reported.add(hash_value(secret))
         self.findings.append(finding)
+
+
+#: The detail that carries a secret's baseline check; never part of any output.
+SECRET_CHECK = "secret_check"
+
+
+def _with_hashes(text: str, findings: list[Finding]) -> list[Finding]:
+    """Give each finding its `hash`: stable across runs and machines (SARIF
+    partialFingerprints, baselines) and made of nothing secret. It covers the rule and the
+    finding's line with every secret on it masked, whitespace folded, and which occurrence
+    of that pair in the file it is, so an edit elsewhere in the file does not change it."""
+    from ecr_doctor.core.secrets import mask
+
+    lines = text.split("\n")
+    seen: dict[tuple[str, str], int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.detail("hash") is not None:
+            out.append(f)
+            continue
+        line = lines[f.location.line - 1] if 0 < f.location.line <= len(lines) else ""
+        context = " ".join(mask(line[:4096], "*").split())
+        n = seen.get((f.rule_id, context), 0)
+        seen[(f.rule_id, context)] = n + 1
+        out.append(f._replace(details=(*f.details,
+                                       ("hash", hash_value(f.rule_id, context, str(n))))))
+    return out
 
 
 # --- SCN001: Docker config documents ----------------------------------------------------------
@@ -218,7 +262,7 @@ def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secre
         message = f"static credential for {registry.host} ({registry.kind.value}) in {via}"
     if username:
         message += f", user {username!r}" if username != "AWS" else ""
-    scan.add(_finding(scn.SCN001, message, loc, secret=value, severity=severity,
+    scan.add(scan.finding(scn.SCN001, message, loc, secret=value, severity=severity,
                       registry=registry.host, extra=extra), value)
 
 
@@ -257,7 +301,7 @@ def bare_tokens(scan: _Scan, via: str) -> None:
             extra = [("form", "auth" if is_auth else "password"), ("via", via)]
             if token.expires_at is not None:
                 extra.append(("expires_at", token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
-            scan.add(_finding(scn.SCN002, f"ECR {form} in {via}: {status.describe()}",
+            scan.add(scan.finding(scn.SCN002, f"ECR {form} in {via}: {status.describe()}",
                               scan.line_of(match.start()), secret=password.reveal(),
                               severity=severity, extra=extra), raw)
             scan.reported.add(hash_value(password.reveal()))
@@ -283,9 +327,8 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             continue
         match = _GET_LOGIN_V1.search(line)
         if match:
-            scan.add(_finding(scn.SCN003, f"`aws ecr get-login` (AWS CLI v1 only) in {via}",
-                              Location(scan.path, lineno, match.start() + 1),
-                              snippet=match.group(0)))
+            scan.add(scan.finding(scn.SCN003, f"`aws ecr get-login` (AWS CLI v1 only) in {via}",
+                              Location(scan.path, lineno, match.start() + 1)))
         for login in _DOCKER_LOGIN.finditer(line):
             arg = _PASSWORD_ARG.search(login.group("args"))
             if arg is None:
@@ -294,11 +337,10 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             literal = not is_placeholder(arg.group("val"))
             severity = Severity.HIGH if literal else Severity.MEDIUM
             what = "a literal password" if literal else "a password variable"
-            scan.add(_finding(scn.SCN005,
+            scan.add(scan.finding(scn.SCN005,
                               f"`docker login` with {what} on the command line in {via}",
                               Location(scan.path, lineno, login.start() + 1),
-                              secret=value if literal else None,
-                              snippet="" if literal else line.strip(), severity=severity))
+                              secret=value if literal else None, severity=severity))
 
 
 def _numbered(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
@@ -446,14 +488,14 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
             if action == "aws-actions/amazon-ecr-login" and with_ is not None:
                 mask = with_.get("mask-password")
                 if _truthy(mask, "false") and mask is not None:
-                    scan.add(_finding(scn.SCN006, f"amazon-ecr-login with mask-password: false in "
-                                      f"{via}", Location(scan.path, mask.line, 1),
-                                      snippet="mask-password"))
+                    scan.add(scan.finding(
+                        scn.SCN006, f"amazon-ecr-login with mask-password: false in {via}",
+                        Location(scan.path, mask.line, 1)))
                 skip = with_.get("skip-logout")
                 if self_hosted and _truthy(skip, "true") and skip is not None and not has_logout:
-                    scan.add(_finding(scn.SCN004, "amazon-ecr-login with skip-logout: true on a "
-                                      f"self-hosted runner leaves the token in {via}",
-                                      Location(scan.path, skip.line, 1), snippet="skip-logout"))
+                    scan.add(scan.finding(
+                        scn.SCN004, "amazon-ecr-login with skip-logout: true on a self-hosted "
+                        f"runner leaves the token in {via}", Location(scan.path, skip.line, 1)))
             if action == "aws-actions/configure-aws-credentials" and with_ is not None:
                 key = with_.get("aws-access-key-id")
                 if key is not None and with_.get("role-to-assume") is None and uses_ecr:
@@ -462,9 +504,10 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
             if self_hosted and run is not None and not has_logout:
                 for lineno, line in _scalar_lines(run):
                     if _LOGIN_PIPE.search(line):
-                        scan.add(_finding(scn.SCN004, "`get-login-password | docker login` on a "
-                                          f"self-hosted runner with no `docker logout` in {via}",
-                                          Location(scan.path, lineno, 1), snippet=line.strip()))
+                        scan.add(scan.finding(
+                            scn.SCN004, "`get-login-password | docker login` on a self-hosted "
+                            f"runner with no `docker logout` in {via}",
+                            Location(scan.path, lineno, 1)))
     if uses_ecr and "role-to-assume" not in text:
         for keys, node in _walk(root):
             if keys and keys[-1] == "AWS_ACCESS_KEY_ID" and len(keys) >= 2 and keys[-2] == "env":
@@ -473,11 +516,10 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
 
 def _long_lived_key(scan: _Scan, node: YNode, via: str) -> None:
     literal = node.kind == "scalar" and bool(_AKIA.match(node.value.strip()))
-    scan.add(_finding(scn.SCN008, ("a literal AWS access key" if literal else
+    scan.add(scan.finding(scn.SCN008, ("a literal AWS access key" if literal else
                                  "long-lived AWS access keys") + f" used for ECR in {via}; "
                       "use OIDC (role-to-assume)", Location(scan.path, node.line, 1),
                       secret=node.value.strip() if literal else None,
-                      snippet="" if literal else node.value.strip(),
                       severity=Severity.HIGH if literal else None))
 
 
@@ -496,7 +538,7 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
             continue
         if "${{" in password.value:
             continue
-        scan.add(_finding(scn.SCN007, f"hard-coded container credentials.password in {via}",
+        scan.add(scan.finding(scn.SCN007, f"hard-coded container credentials.password in {via}",
                           Location(scan.path, password.line, 1), secret=password.value),
                  password.value)
 
@@ -529,26 +571,23 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
         return
     for lineno, line in shell:
         if _LOGIN_PIPE.search(line):
-            scan.add(_finding(scn.SCN004, "`get-login-password | docker login` on a self-hosted "
-                              f"runner with no `docker logout` in {via}",
-                              Location(scan.path, lineno, 1), snippet=line.strip()))
+            scan.add(scan.finding(
+                scn.SCN004, "`get-login-password | docker login` on a self-hosted runner with no "
+                f"`docker logout` in {via}", Location(scan.path, lineno, 1)))
 
 
 # --- Entry point --------------------------------------------------------------------------------
 
 
 def _iam_policy(text: str, path: str) -> list[Finding]:
-    """IAM001/IAM002 on an IAM policy document (bare, CloudFormation or Terraform JSON), keyed
-    for baselines like every other scan finding: rule, file and the offending action."""
+    """IAM001/IAM002 on an IAM policy document (bare, CloudFormation or Terraform JSON)."""
     from ecr_doctor.policy.iamcheck import check_iam_policy  # only for files that hold a policy
 
-    return [f._replace(details=(*f.details, ("hash", hash_value(
-        f.rule_id, path, f.detail("action") or f.detail("actions") or f.message))))
-        for f in check_iam_policy(text, path)]
+    return check_iam_policy(text, path)
 
 
 def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
-               now: datetime | None = None) -> list[Finding]:
+               now: datetime | None = None, baseline_salt: bytes | None = None) -> list[Finding]:
     """Every finding in one file. `path` is how findings name it (relative to the scan root)."""
     kind = file_kind(path, data[:128])
     if not worth_reading(data, kind):
@@ -556,7 +595,7 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-    scan = _Scan(path, text, now or datetime.now(UTC))
+    scan = _Scan(path, text, now or datetime.now(UTC), baseline_salt)
     low = path.lower()
     if kind in ("dockerconfig", "json") and (kind == "dockerconfig" or b'auths"' in data):
         config_document(scan, text, "a Docker config file")
@@ -578,7 +617,7 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     if kind == "json" and b'"Statement"' in data and b"ecr" in data:
         scan.findings.extend(_iam_policy(text, path))
     scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
-    return scan.findings
+    return _with_hashes(text, scan.findings)
 
 
 def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -> list[Finding]:
@@ -590,8 +629,8 @@ def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -
     scan = _Scan(path, text, now or datetime.now(UTC))
     config_document(scan, text, "a backup of a Docker config file")
     scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
-    return scan.findings
+    return _with_hashes(text, scan.findings)
 
 
-__all__ = ["TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value", "scan_bytes",
-           "scan_config_backup", "worth_reading"]
+__all__ = ["SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value",
+           "scan_bytes", "scan_config_backup", "secret_check", "worth_reading"]

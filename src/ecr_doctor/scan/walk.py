@@ -222,7 +222,8 @@ def _read(path: str) -> bytes | None:
 
 
 def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
-               yaml_loader: Callable[[str], object] | None = None) -> ChunkResult:
+               yaml_loader: Callable[[str], object] | None = None,
+               baseline_salt: bytes | None = None) -> ChunkResult:
     """Read and scan a batch of files (runs in a worker process)."""
     from ecr_doctor.scan.detect import YamlLoader, scan_bytes
 
@@ -243,5 +244,6 @@ def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
         if data is None:
             skipped.append(Skipped(cand.shown, "binary (NUL byte in the first 8 KB)"))
             continue
-        findings.extend(scan_bytes(cand.shown, data, yaml_loader=loader, now=now))
+        findings.extend(scan_bytes(cand.shown, data, yaml_loader=loader, now=now,
+                                   baseline_salt=baseline_salt))
     return findings, skipped, unreadable
