@@ -489,3 +489,41 @@ def test_ecr_helper_cache_file_hides_the_key_id_inside_legacy_keys() -> None:
                           "ecr-public-<AKID_CHECKSUM_1>"]
     assert checksum not in result.text and "123456789012" not in result.text
     assert unredact(result.text, result.mapping) == text
+
+
+def test_a_long_log_redacts_and_round_trips_without_rescanning_it() -> None:
+    # 32,000 log lines once took minutes: every new placeholder was looked for in the whole
+    # text, and the map's inverse was one regex alternation of every placeholder. Both are
+    # pinned here by what they do, not by a clock (benchmarks/secret_spans.py measures it).
+    import re
+
+    from ecr_doctor.core import redaction
+
+    class CountingText(str):
+        searches = 0
+
+        def __contains__(self, item: object) -> bool:
+            CountingText.searches += 1
+            return super().__contains__(item)  # type: ignore[operator]
+
+    lines = "\n".join(f"step {i}: docker login -u AWS -p pw{i:06d}secret host{i}.example.com "
+                      f"token=abc{i:06d}" for i in range(3000))
+    namer = redaction._Namer(CountingText(lines), False, 0)
+    for i in range(3000):
+        namer.name(redaction._Span(0, 1, "SECRET", ""), f"pw{i:06d}secret")
+    assert CountingText.searches == 0
+    result = redact(lines, kind="text")
+    assert "pw000042secret" not in result.text and len(result.mapping) >= 6000
+    compiled: list[str] = []
+    real_compile = re.compile
+
+    def recording(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return real_compile(pattern, flags)
+
+    redaction.re.compile = recording  # type: ignore[assignment]
+    try:
+        assert unredact(result.text, result.mapping) == lines
+    finally:
+        redaction.re.compile = real_compile  # type: ignore[assignment]
+    assert compiled and max(len(p) for p in compiled) < 1000

@@ -531,6 +531,10 @@ _PUBLIC_USERS = frozenset({"AWS", "oauth2accesstoken", "_json_key", "_json_key_b
                            "00000000-0000-0000-0000-000000000000", "x-access-token", "token"})
 
 
+#: The shape of a log-style placeholder, `<SECRET_3>` or `<HOST_2_1>` (with a salt).
+_BRACKETED = re.compile(r"<[A-Z][A-Z0-9_]*_[0-9]+(?:_[0-9]+)?>")
+
+
 class _Namer:
     def __init__(self, text: str, config_style: bool, salt: int) -> None:
         self.text = text
@@ -540,6 +544,10 @@ class _Namer:
         self.by_original: dict[tuple[str, str], str] = {}
         self.used: set[str] = set()
         self.secret_windows: set[str] = set()
+        # Every `<NAME_n>` already in the text, found once: asking `name in text` for each
+        # new placeholder made redacting a long log quadratic (32,000 lines took minutes).
+        # A `<…>` name cannot hide inside a longer one, so set membership is exact.
+        self.bracketed = set(_BRACKETED.findall(text))
 
     def _fresh(self, category: str) -> Iterator[tuple[int, str]]:
         while True:
@@ -555,6 +563,11 @@ class _Namer:
             else:
                 yield n, f"<{category}_{tag}>"
 
+    def _in_text(self, candidate: str) -> bool:
+        if candidate.startswith("<") and candidate.endswith(">"):
+            return candidate in self.bracketed
+        return candidate in self.text  # config-style names: few, and shaped like values
+
     def name(self, span: _Span, original: str) -> str:
         # Same value, same name, whatever detector found it; only values that must keep a
         # Docker-readable shape (config `auth` / `password`) are named apart.
@@ -567,7 +580,7 @@ class _Namer:
                 synthetic = _synthetic(span.shape, original, n, self.salt)
                 if synthetic is not None:
                     candidate = synthetic
-            if candidate in self.used or candidate in self.text:
+            if candidate in self.used or self._in_text(candidate):
                 continue
             # No 8-character stretch of any value being hidden may show up in a placeholder
             # (a digit stand-in for an account could otherwise echo part of a key).
@@ -651,9 +664,13 @@ def unredact(text: str, mapping: Iterable[tuple[str, str]]) -> str:
         return text
     if any(not p for p in table):
         raise RedactionError("the map has an empty placeholder")
-    # Longest first, so <HOST_10> wins over a shorter name that is its prefix.
-    pattern = re.compile("|".join(re.escape(p) for p in sorted(table, key=len, reverse=True)))
-    return pattern.sub(lambda m: table[m.group()], text)
+    # `<NAME_n>` placeholders delimit themselves: one pattern finds them all and the table
+    # says which are ours. An alternation of every placeholder instead made a long log's
+    # map (100,000 names) cost minutes. The few bare ones (config-style stand-ins that must
+    # keep a value's shape) follow, longest first, so no shorter name wins inside a longer.
+    bare = sorted((p for p in table if not _BRACKETED.fullmatch(p)), key=len, reverse=True)
+    pattern = re.compile("|".join([_BRACKETED.pattern, *(re.escape(p) for p in bare)]))
+    return pattern.sub(lambda m: table.get(m.group(), m.group()), text)
 
 
 def dump_map(mapping: Iterable[tuple[str, str]]) -> str:
