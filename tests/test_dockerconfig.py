@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 from pathlib import Path
 
@@ -395,3 +396,33 @@ def test_model_agrees_with_docker_cli(tmp_path: Path) -> None:
         else:
             expect_warning = config.has_bom or bool(config.auth_errors)
         assert docker_warns(tmp_path, raw) == expect_warning, raw
+
+
+def test_a_config_with_many_entries_is_read_without_rescanning_it() -> None:
+    # A 6 MB config of 100,000 `auths` took minutes: each entry's line was found by counting
+    # newlines from the top, and each registry's lookup scanned every entry. Pinned by what
+    # the code does, not by a clock.
+    from ecr_doctor.core import jsonspan
+    from ecr_doctor.core.resolution import AuthsByHost
+
+    n = 3000
+    text = json.dumps({"auths": {f"reg{i}.example.com": {"auth": "dXNlcjpwYXNz"}
+                                 for i in range(n)}}, indent="\t")
+    calls = 0
+    real = jsonspan.line_col
+
+    def counting(t: str, offset: int) -> tuple[int, int]:
+        nonlocal calls
+        calls += 1
+        return real(t, offset)
+
+    import ecr_doctor.core.dockerconfig as dockerconfig
+    dockerconfig.line_col = counting  # type: ignore[assignment]
+    try:
+        config = parse_config(text, "config.json")
+    finally:
+        dockerconfig.line_col = real  # type: ignore[assignment]
+    assert calls == 0 and len(config.auths) == n
+    assert config.auths[-1].location.line == 3 + 3 * (n - 1)
+    index = AuthsByHost(config)
+    assert index.lookup(f"reg{n - 1}.example.com")[0] == config.auths[-1]

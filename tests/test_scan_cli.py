@@ -484,3 +484,21 @@ def test_tracked_files_are_scanned_whatever_gitignore_says(tree: Path,
     monkeypatch.setenv("PATH", str(tree / "no-git-here"))
     _, out, _ = run("scan", str(tree))
     assert "secrets" not in out and "build.log" not in out
+
+
+def test_audit_that_could_not_read_a_config_fails_closed(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A clean host except for one config the gate cannot read: that is no pass.
+    import os
+
+    _fake_host(tmp_path)
+    (tmp_path / "home" / "ci" / ".docker" / "config.json").unlink()
+    (tmp_path / "home" / "ci" / ".ecr" / "cache.json").unlink()
+    os.mkfifo(tmp_path / "home" / "ci" / ".docker" / "config.json")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
+    monkeypatch.delenv("DOCKER_AUTH_CONFIG", raising=False)
+    for fmt in ("text", "json", "sarif"):
+        code, out, err = run("audit", "--root", str(tmp_path), "--format", fmt)
+        assert code == 2 and "audit is incomplete" in err, (fmt, out, err)
+        assert "home/ci/.docker/config.json" in out

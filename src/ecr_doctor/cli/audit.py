@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
+from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ecr_doctor.cli.options import parse_fail_on
 from ecr_doctor.cli.scan import add_output_options
 from ecr_doctor.cli.streams import Streams
@@ -45,6 +45,13 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     report = audit_host(args.root, args.path, dict(os.environ))
     findings = list(report.findings)
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in findings) else EXIT_OK
+    if report.unreadable:
+        # Fail closed, as scan does: what the gate could not read may hold the token it exists
+        # to catch. Other users' homes need root; --root/--path narrow what is audited.
+        streams.err.write(f"ecr-doctor: error: {len(report.unreadable)} path(s) could not be "
+                          "read, so the audit is incomplete (exit 2); run it as root, or "
+                          "narrow it with --root/--path\n")
+        code = EXIT_USAGE
     emit_report(args.format, FindingsReport("audit", findings, len(report.checked), code,
                                             unreadable=report.unreadable,
                                             checked=report.checked),

@@ -28,7 +28,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from ecr_doctor.core.jsonspan import JsonSyntaxError, Member, Node, detect_indent, line_col, parse
+from ecr_doctor.core.jsonspan import (
+    JsonSyntaxError,
+    LineIndex,
+    Member,
+    Node,
+    detect_indent,
+    line_col,
+    parse,
+)
 from ecr_doctor.core.model import Location
 from ecr_doctor.core.secrets import Secret
 from ecr_doctor.core.tokens import AuthDecodeError, decode_auth
@@ -211,9 +219,11 @@ class DockerConfig(NamedTuple):
     type_errors: tuple[TypeProblem, ...] = ()  # only filled when parsed with strict=False
     trailing_data: Location | None = None  # ignored by Docker, but a sign of a bad edit
     invalid_utf8: Location | None = None  # first invalid byte (inside a string: Go accepts)
+    lines: LineIndex | None = None  # of `text`, for location_of
 
     def location_of(self, offset: int) -> Location:
-        line, col = line_col(self.text, offset)
+        line, col = (self.lines.line_col(offset) if self.lines is not None
+                     else line_col(self.text, offset))
         return Location(self.path, line, col)
 
     def auth(self, key: str) -> AuthEntry | None:
@@ -356,11 +366,12 @@ class _Decoder:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
+        self.lines = LineIndex(text)
         self.type_errors: list[TypeProblem] = []
         self.duplicates: list[DuplicateKey] = []
 
     def loc(self, offset: int) -> Location:
-        line, col = line_col(self.text, offset)
+        line, col = self.lines.line_col(offset)
         return Location(self.path, line, col)
 
     def skips_wrong_type(self, node: Node, path: str, typ: _Type, go_field: str) -> bool:
@@ -561,7 +572,8 @@ def parse_config(data: str | bytes, path: str, *, strict: bool = True) -> Docker
     if root.kind == "null":
         # null into the *ConfigFile is a no-op for Go: an empty config, no warning.
         return DockerConfig(
-            path, text, has_bom, root, (), (), None, (), (), indent, (), trailing, invalid_utf8
+            path, text, has_bom, root, (), (), None, (), (), indent, (), trailing, invalid_utf8,
+            decoder.lines,
         )
     if root.kind != "object":
         line, col = line_col(text, root.start)
@@ -635,4 +647,5 @@ def parse_config(data: str | bytes, path: str, *, strict: bool = True) -> Docker
         type_errors=tuple(type_errors),
         trailing_data=trailing,
         invalid_utf8=invalid_utf8,
+        lines=decoder.lines,
     )

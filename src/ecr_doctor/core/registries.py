@@ -13,6 +13,7 @@ as its agreement with the tools that will read the config:
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 from typing import NamedTuple
@@ -327,8 +328,7 @@ def ecr_helper_hostname(server_url: str) -> str | None:
 # where the pattern, the public names or ExtractRegistry's matching changed; the releases
 # in between (v0.6.0, v0.7.x, v0.9.1, v0.10.1) have the same code.
 #
-# classify is not memoised: it costs ~15 us (one url.Parse emulation, at most eight pattern
-# searches) and a diagnose run makes about a dozen calls.
+# classify costs ~15 us (one url.Parse emulation, at most eight pattern searches).
 # --------------------------------------------------------------------------------------
 
 def _go_regexp(source: str) -> re.Pattern[str]:
@@ -506,6 +506,10 @@ def _has_label_suffix(name: str, suffix: str) -> bool:
     return name.endswith(suffix) and len(name) > len(suffix)
 
 
+# The rules ask about the same keys again and again (six times per `auths` key in one
+# diagnose, and fix diagnoses each round). Bounded, because the page classifies every paste
+# in one long-lived process.
+@functools.lru_cache(maxsize=16384)
 def classify(key: str) -> Registry:
     """What kind of registry `key` (a config key, or a --registry value) names."""
     host = convert_to_hostname(key)

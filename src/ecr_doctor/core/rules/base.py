@@ -11,7 +11,7 @@ from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severity
 from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.registries import Registry, classify, lookup_key
-from ecr_doctor.core.resolution import Resolution, resolve
+from ecr_doctor.core.resolution import AuthsByHost, Resolution, resolve
 
 
 class RuleDoc(NamedTuple):
@@ -106,13 +106,18 @@ class Context:
     def ecr_registries(self) -> tuple[Registry, ...]:
         return tuple(r for r in self.registries if r.is_ecr)
 
+    @cached_property
+    def _auths(self) -> AuthsByHost:
+        return AuthsByHost(self.config)
+
     def resolution(self, registry: Registry) -> Resolution:
         return self._resolutions[lookup_key(registry.host)]
 
     @cached_property
     def _resolutions(self) -> dict[str, Resolution]:
         return {
-            lookup_key(r.host): resolve(self.config, lookup_key(r.host), self.env_auth_keys)
+            lookup_key(r.host): resolve(self.config, lookup_key(r.host), self.env_auth_keys,
+                                        auths=self._auths)
             for r in self.registries
         }
 
