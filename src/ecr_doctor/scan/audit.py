@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.machine.reading import read_regular_file
 from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes, scan_config_backup
 from ecr_doctor.scan.walk import Skipped
 
@@ -42,11 +43,11 @@ def _under(root: str, path: str) -> str:
 def _homes(root: str, unreadable: list[Skipped]) -> list[str]:
     homes: list[str] = []
     try:
-        with open(_under(root, "/etc/passwd"), encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                fields = line.rstrip("\n").split(":")
-                if len(fields) >= 6 and fields[5].startswith("/") and fields[5] != "/":
-                    homes.append(_under(root, fields[5]))
+        passwd = read_regular_file(_under(root, "/etc/passwd"), MAX_READ).data
+        for line in passwd.decode("utf-8", "replace").splitlines():
+            fields = line.split(":")
+            if len(fields) >= 6 and fields[5].startswith("/") and fields[5] != "/":
+                homes.append(_under(root, fields[5]))
     except FileNotFoundError:
         pass
     except OSError as exc:
@@ -137,8 +138,7 @@ def _backups_beside(config: str, unreadable: list[Skipped]) -> list[_Backup]:
     for name in names:
         path = os.path.join(folder, name)
         try:
-            with open(path, "rb") as fh:
-                found.append(_Backup(path, fh.read(MAX_READ)))
+            found.append(_Backup(path, read_regular_file(path, MAX_READ).data))
         except PermissionError:
             unreadable.append(Skipped(path, ROOT_HINT))
         except OSError as exc:
@@ -154,8 +154,9 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
     checked: list[str] = []
     for path in candidate_files(root, work_dirs, environ, unreadable):
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_READ)
+            # Opened without blocking and checked to be a regular file: a FIFO planted at
+            # ~/.docker/config.json must not hang the gate, and is a finding-less unreadable.
+            data = read_regular_file(path, MAX_READ).data
         except (FileNotFoundError, NotADirectoryError):
             continue
         except PermissionError:
