@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from typing import Any
 
 import atheris
 
@@ -19,9 +21,10 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 
-def instrumented() -> atheris.instrument_imports:  # type: ignore[name-defined]
+def instrumented() -> AbstractContextManager[Any]:
     """`with instrumented(): import ...`: coverage feedback from ecr_doctor's code only."""
-    return atheris.instrument_imports(include=["ecr_doctor"])
+    hook: AbstractContextManager[Any] = atheris.instrument_imports(include=["ecr_doctor"])
+    return hook
 
 
 def selector(data: bytes, choices: int) -> tuple[int, bytes]:
