@@ -52,6 +52,8 @@ def known_bug(name: str) -> bool:
 KNOWN_BUGS = {
     "fixer-trailing-data": "fix_text raises JsonSyntaxError when the config has data after "
     "its top-level value (Docker ignores it) and a fix edits the file",
+    "fixer-rename-type-error": "CFG006's rename of a misspelt key (credHelper -> credHelpers) "
+    "moves values of the wrong type under the real key: the fixed config no longer decodes",
 }
 
 

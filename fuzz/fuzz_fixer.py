@@ -71,6 +71,11 @@ def test_one_input(data: bytes) -> None:
         if config.trailing_data is not None and known_bug("fixer-trailing-data"):
             return
         raise
+    except ConfigError as exc:
+        # A later round re-parses the text an earlier fix wrote, and Docker cannot decode it.
+        if "must be a" in exc.message and known_bug("fixer-rename-type-error"):
+            return
+        raise
     assert plan.before == text
     try:
         parse_config(plan.after, "config.json")
