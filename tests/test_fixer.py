@@ -188,3 +188,22 @@ def test_placeholders_are_removed_only_for_hosts_the_ecr_helper_serves() -> None
            "credHelpers": {"ghcr.io": "desktop", ECR: "desktop", ECR2: "ecr-login"}}
     result = json.loads(fix_text(json.dumps(doc), "config.json", env).after)
     assert result["auths"] == {"ghcr.io": {}, ECR: {}}
+
+
+def test_a_fix_leaves_data_after_the_document_alone() -> None:
+    # Found by fuzz/fuzz_fixer.py: Docker ignores what follows the JSON value, parse_config
+    # accepts it, and the fixer used to raise JsonSyntaxError on it.
+    plan = fix_text('{"credStore": "ecr-login"}\n.', "config.json", GOOD)
+    assert plan.after.endswith("\n.") and '"credStore"' not in plan.after
+
+
+def test_a_misspelt_key_of_the_wrong_type_is_not_renamed() -> None:
+    # Found by fuzz/fuzz_fixer.py: renaming `credHelper` (an object of objects) to
+    # `credHelpers` wrote a config Docker cannot decode at all.
+    text = '{"credHelper": {"' + ECR + '": {}}}'
+    from ecr_doctor.core.engine import diagnose_text
+
+    cfg006 = [f for f in diagnose_text(text, "config.json", GOOD).findings
+              if f.rule_id == "CFG006"]
+    assert cfg006 and cfg006[0].fix is None
+    assert fix_text(text, "config.json", GOOD).after == text

@@ -65,15 +65,13 @@ CRASHES = sorted(p for p in (FUZZ / "crashes").glob("*/*")
 
 
 @pytest.mark.parametrize("crash", CRASHES, ids=[f"{p.parent.name}/{p.name}" for p in CRASHES])
-def test_kept_crashes_are_known_bugs(crash: Path) -> None:
-    """Each kept input is a reported bug the harness lets through (fuzz/crashes/README.md).
-
-    Once src/ is fixed, ECR_DOCTOR_FUZZ_STRICT=1 replays it cleanly too: then drop the input
-    and its KNOWN_BUGS entry."""
+def test_every_input_that_once_crashed_now_passes(crash: Path) -> None:
+    """Each kept input crashed a harness once (fuzz/crashes/README.md) and is fixed in src/;
+    replayed strictly, with no known bug let through, it must pass."""
     _require_atheris()
     proc = subprocess.run([sys.executable, str(FUZZ / f"fuzz_{crash.parent.name}.py"),
                            str(crash)], capture_output=True, text=True, errors="replace",
-                          check=False, env={**os.environ, "ECR_DOCTOR_FUZZ_STRICT": ""})
+                          check=False, env={**os.environ, "ECR_DOCTOR_FUZZ_STRICT": "1"})
     assert proc.returncode == 0, proc.stderr[-4000:]
 
 

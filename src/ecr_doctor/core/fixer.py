@@ -102,7 +102,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int | None]:
 def _root(text: str) -> jsonspan.Node:
     if not text.strip():
         return jsonspan.parse("{}")
-    root = jsonspan.parse(text)
+    # Docker reads one JSON value and ignores what follows (json.NewDecoder · Decode); so
+    # does parse_config, and edits never reach past the value.
+    root = jsonspan.parse(text, allow_trailing=True)
     if root.kind != "object":
         raise ValueError("config is not a JSON object")
     return root

@@ -20,12 +20,13 @@ The package: `values` (what an explanation is), `catalogue` (the causes, as data
 
 from __future__ import annotations
 
-from ecr_doctor.core.explain.excerpts import EXCERPT_LIMIT, redact_text
+from ecr_doctor.core.explain.excerpts import ELLIPSIS, EXCERPT_LIMIT, redact_text
 from ecr_doctor.core.explain.matcher import explain_error
 from ecr_doctor.core.explain.signatures import causes_catalogue, signature_ids
 from ecr_doctor.core.explain.values import Cause, Explanation, Signature
 
 __all__ = [
+    "ELLIPSIS",
     "EXCERPT_LIMIT",
     "Cause",
     "Explanation",

@@ -518,6 +518,10 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
                                if r.host not in helpers)
             fix = Fix(f'remove "{top.key}" and map ECR hosts in credHelpers', Applicability.SAFE,
                       edits)
+        elif not _decodes_as(ctx, top.key, meant):
+            # Under the real name a value of the wrong type stops Docker decoding the whole
+            # file (it warns and runs with an empty config): no rename may write that.
+            fix = None
         elif meant not in present:
             safe = meant != "credsStore" and _activation_is_safe(ctx, top.key, meant)
             fix = Fix(f'rename "{top.key}" to "{meant}"',
@@ -533,6 +537,27 @@ def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 _CREDENTIAL_FIELDS = frozenset({"auth", "password", "identitytoken", "registrytoken"})
+
+
+def _decodes_as(ctx: Context, key: str, meant: str) -> bool:
+    """Whether the value of top-level `key` has the type Docker's field `meant` decodes:
+    credsStore a string; credHelpers an object of strings; auths an object of objects of
+    strings (cli/config/configfile/file.go ConfigFile, types.AuthConfig)."""
+    root = ctx.config.root
+    node = next((m.value for m in (root.members if root is not None else ()) if m.key == key),
+                None)
+    if node is None:
+        return False
+    if meant == "credsStore":
+        return node.kind in ("string", "null")
+    if node.kind == "null":
+        return True
+    if node.kind != "object":
+        return False
+    if meant == "credHelpers":
+        return all(m.value.kind in ("string", "null") for m in node.members)
+    return all(m.value.kind == "null" or (m.value.kind == "object" and all(
+        f.value.kind in ("string", "null") for f in m.value.members)) for m in node.members)
 
 
 def _activation_is_safe(ctx: Context, key: str, meant: str) -> bool:
