@@ -277,3 +277,16 @@ def test_fix_says_why_a_global_store_is_kept_and_what_to_run(tmp_path: Path) -> 
     assert "1 fix(es) withheld: applying them would leave a registry worse off:" in result.stdout
     assert ("`ecr-doctor fix --write --unsafe-fixes --registry "
             "<account>.dkr.ecr.<region>.amazonaws.com`") in result.stdout
+
+
+def test_web_on_a_busy_port_is_bad_usage_not_a_traceback(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("web", "--port", str(port), home=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert cli("web", "--port", "70000", home=tmp_path).returncode == 2

@@ -27,10 +27,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
     from ecr_doctor.web.build import BuildError
-    from ecr_doctor.web.serve import run_web
+    from ecr_doctor.web.serve import ServeError, run_web
 
     try:
         return run_web(port=args.port, build_dir=args.build, serve_dir=args.serve,
                        pyodide_dir=args.pyodide, out=streams.out)
-    except BuildError as exc:
+    except (BuildError, ServeError) as exc:
         raise UsageError(str(exc)) from exc

@@ -98,6 +98,10 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
+class ServeError(Exception):
+    """The page cannot be served as asked (a busy or impossible port)."""
+
+
 def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
             pyodide_dir: str | None, out: TextIO) -> int:
     """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
@@ -107,10 +111,20 @@ def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
         out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
                   f"in {result.out_dir}\n")
         return 0
+    if not 0 <= port <= 65535:
+        raise ServeError(f"--port {port} is not a TCP port (0 to 65535; 0 picks a free one)")
     _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
-        root = Path(serve_dir) if serve_dir else build(Path(tmp), pyodide_dir=pyodide).out_dir
-        server = make_server(root, port)
+        root = Path(serve_dir) if serve_dir else Path(tmp)
+        # Bind before building: a busy port is known in a millisecond, the build takes seconds.
+        try:
+            server = make_server(root, port)
+        except OSError as exc:
+            raise ServeError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc} "
+                             "(another server there? choose one with --port, or 0 for any "
+                             "free port)") from None
+        if not serve_dir:
+            build(root, pyodide_dir=pyodide)
         host, bound = server.server_address[:2]
         out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
                   "Served on this machine only; the page sends nothing anywhere.\n")
