@@ -398,3 +398,13 @@ def test_page_never_empties_a_global_store_config() -> None:
     assert data["fix"]["after"] == text
     (f,) = [f for f in data["findings"] if f["rule_id"] == "CFG005"]
     assert "ecr-doctor fix --write --unsafe-fixes --registry" in f["message"]
+
+
+def test_a_paste_too_large_for_the_page_is_refused_with_a_way_out() -> None:
+    # A 2.4 MB paste froze the page for 25 s: the page's one thread runs the core.
+    from ecr_doctor.web import api
+
+    result = json.loads(api.analyse("{" + " " * (api.MAX_PASTE_CHARS + 1) + "}"))
+    assert not result["ok"] and result["too_large"]
+    assert "ecr-doctor diagnose --config FILE" in result["error"]
+    assert result["redacted"] == {"text": "", "placeholders": 0}

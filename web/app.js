@@ -185,7 +185,7 @@ function renderFix(fix) {
 function renderRedacted(redacted) {
   state.redacted = redacted.text;
   $("redacted").textContent = redacted.text;
-  for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = false;
+  for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = !redacted.text;
 }
 
 function diagnose() {
@@ -208,7 +208,8 @@ function render(result) {
   const error = $("error");
   if (!result.ok) {
     error.hidden = false;
-    error.textContent = `This is not a config Docker can read: ${result.error}`;
+    error.textContent = result.too_large ? result.error
+      : `This is not a config Docker can read: ${result.error}`;
     $("findings").replaceChildren();
     $("summary").textContent = "";
     // Never leave an earlier config's fix on screen next to this one's error.

@@ -26,6 +26,17 @@ from ecr_doctor.core.rules.pages import rule_page
 
 # The page shows locations as `config.json:line:col`, like the CLI does for a file of that name.
 PASTED_PATH = "config.json"
+# A Docker config is a few KB and an error paste a page of log. Past this the page would freeze
+# for seconds in the browser's one thread; the CLI takes files up to 8 MiB.
+MAX_PASTE_CHARS = 1_000_000
+
+
+def _too_large(text: str) -> str | None:
+    if len(text) <= MAX_PASTE_CHARS:
+        return None
+    return (f"This paste has {len(text):,} characters; the page takes up to "
+            f"{MAX_PASTE_CHARS:,} (a Docker config is a few thousand). For a bigger file, run "
+            "`ecr-doctor diagnose --config FILE` or `ecr-doctor redact FILE` on your machine.")
 
 
 def _rule_dict(rule_id: str) -> dict[str, Any] | None:
@@ -62,6 +73,10 @@ def _redact(text: str) -> dict[str, Any]:
 
 def analyse(text: str, unsafe: bool = False) -> str:
     """Diagnose, fix and redact a pasted config; JSON with `error` set when it does not parse."""
+    too_large = _too_large(text)
+    if too_large is not None:
+        return json.dumps({"ok": False, "too_large": True, "error": too_large,
+                           "redacted": {"text": "", "placeholders": 0}})
     env = unknown_environment()
     try:
         diagnosis = diagnose_text(text, PASTED_PATH, env)
