@@ -531,3 +531,16 @@ def test_wrapper_changed_since_planned_is_not_overwritten(tmp_path: Path) -> Non
     assert Path(plan.path).read_text() == "#!/bin/sh\necho someone else's\n"
     (plan,) = plan_wrappers(str(tmp_path), ["dev"])
     assert plan.action == "conflict"
+
+
+def test_the_json_report_names_the_live_tokens_a_backup_holds(tmp_path: Path) -> None:
+    from envelope import validated
+
+    token = live_auth(real_clock=True)
+    raw = (json.dumps({"auths": {ECR: {"auth": token}}}, indent="\t") + "\n").encode()
+    path = config_at(tmp_path, raw)
+    result = cli("fix", "--write", "--format", "json", "--config", str(path), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fixed = validated(result.stdout, "fix")
+    assert fixed["backup"] and [t["registry"] for t in fixed["backup_live_tokens"]] == [ECR]
+    assert token not in result.stdout

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
                     for w in fix_run.wrappers]
         out.write(dumps(envelope("fix", fix_result(fix_run.config, mode=request.mode,
                                                    written=written, backup=backup,
-                                                   wrappers=wrappers),
+                                                   wrappers=wrappers, backup_tokens=live),
                                  exit_code=code)))
     else:
         from ecr_doctor.machine.wrappers import on_path

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ecr_doctor.core.rules.base import Rule
     from ecr_doctor.scan.report import FindingsReport
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 def envelope(command: str, result: dict[str, Any], *, exit_code: int) -> dict[str, Any]:
@@ -72,13 +72,17 @@ def diagnosis_result(diagnosis: Diagnosis, *, config: dict[str, Any]) -> dict[st
 
 
 def fix_result(plan: FixPlan, *, mode: str, written: bool, backup: str | None,
-               wrappers: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
+               wrappers: Sequence[dict[str, str]] = (),
+               backup_tokens: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     return {
         "path": plan.path,
         "mode": mode,
         "changed": plan.changed,
         "written": written,
         "backup": backup,
+        # The live static tokens the backup still holds: delete it once verify passes.
+        "backup_live_tokens": [{"registry": host, "expires_at": until}
+                               for host, until in backup_tokens],
         "file_mode": None if plan.mode is None else f"{plan.mode:04o}",
         "applied": [finding_dict(f) for f in plan.applied],
         "unsafe_skipped": [finding_dict(f) for f in plan.unsafe_skipped],
