@@ -527,3 +527,14 @@ def test_a_long_log_redacts_and_round_trips_without_rescanning_it() -> None:
     finally:
         redaction.re.compile = real_compile  # type: ignore[assignment]
     assert compiled and max(len(p) for p in compiled) < 1000
+
+
+def test_terminal_controls_are_hidden_and_restored_and_crlf_is_kept() -> None:
+    # A redacted file is shared to be read: an escape sequence in it would retitle or clear
+    # the reader's terminal when they `cat` it. Line ends are not controls.
+    text = 'log \x1b]0;pwned\x07 then \x1b[2J\x9b6n and a \u202eevil\r\nnext line\rover\r\n'
+    result = redact(text, kind="text")
+    for control in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert control not in result.text
+    assert result.text.count("\r\n") == 2 and "next line<CONTROL_" in result.text
+    assert unredact(result.text, result.mapping) == text

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from ecr_doctor.core.controls import UNSAFE_CHARACTERS
 from ecr_doctor.core.jsonspan import JsonSyntaxError, Node, parse
 from ecr_doctor.core.secrets import SecretSpan, find_secret_spans
 
@@ -629,12 +630,31 @@ def _spans_for(text: str, kind: Kind) -> tuple[list[_Span], bool]:
     return spans, is_config
 
 
+# A run of terminal controls, or a carriage return that ends no line (it would let a line
+# overwrite itself on screen); a CRLF file keeps its line ends.
+_CONTROLS = re.compile(f"[{UNSAFE_CHARACTERS}]+|\r(?!\n)")
+
+
+def _control_spans(text: str, spans: list[_Span]) -> list[_Span]:
+    """Terminal controls outside the spans already hidden: a file made to be shared must be
+    safe to `cat` (an escape sequence could retitle or clear the reader's terminal)."""
+    taken = sorted((s.start, s.end) for s in spans)
+    starts = [start for start, _ in taken]
+    found: list[_Span] = []
+    for m in _CONTROLS.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and taken[i][1] > m.start():
+            continue  # inside a hidden value: its placeholder replaces it already
+        found.append(_Span(m.start(), m.end(), "CONTROL"))
+    return found
+
+
 def redact(text: str, *, kind: Kind = "auto") -> Redacted:
     """Replace secrets and identifying names in `text` by placeholders; see the module doc."""
     if kind not in ("auto", "config", "json", "text"):
         raise RedactionError("kind must be auto, config, json or text")
     spans, is_config = _spans_for(text, kind)
-    spans.sort()
+    spans = sorted(spans + _control_spans(text, spans))
     for salt in range(8):
         namer = _Namer(text, is_config, salt)
         for span in spans:  # every hidden value, before any name is chosen

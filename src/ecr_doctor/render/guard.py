@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from ecr_doctor.core.controls import UNSAFE_CHARACTERS
 from ecr_doctor.render.style import EMITTED_CODES
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}\r]")
 _STYLE = re.compile("|".join(re.escape(code) for code in sorted(EMITTED_CODES, key=len,
                                                                   reverse=True)))
 
