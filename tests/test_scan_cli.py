@@ -502,3 +502,17 @@ def test_audit_that_could_not_read_a_config_fails_closed(tmp_path: Path,
         code, out, err = run("audit", "--root", str(tmp_path), "--format", fmt)
         assert code == 2 and "audit is incomplete" in err, (fmt, out, err)
         assert "home/ci/.docker/config.json" in out
+
+
+def test_write_baseline_replaces_an_old_baseline_but_nothing_else(tree: Path,
+                                                                  tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"version": 1, "generated_by": "ecr-doctor 0.1.0",
+                               "results": {}}))
+    assert run("scan", str(tree), "--write-baseline", str(old))[0] == 0
+    assert json.loads(old.read_text())["version"] == 2
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}')
+    code, _, err = run("scan", str(tree), "--write-baseline", str(notes))
+    assert code == 2 and "refusing to overwrite" in err
+    assert notes.read_text() == '{"mine": true}'

@@ -407,3 +407,13 @@ def test_an_unusable_timeout_is_bad_usage(tmp_path: Path, value: str) -> None:
                           env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": SRC},
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "--timeout must be" in proc.stderr
+
+
+def test_a_registry_error_body_is_shown_short_and_masked() -> None:
+    from ecr_doctor.machine.probe import error_message
+
+    token = "eyJwYXlsb2FkIjoi" + "A" * 300
+    body = json.dumps({"errors": [{"code": "DENIED", "message": f"bad token {token} " + "x" * 900}]})
+    shown = error_message(body.encode())
+    assert shown.startswith("denied: bad token") and token[:40] not in shown
+    assert len(shown) <= 400

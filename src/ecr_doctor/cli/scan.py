@@ -179,8 +179,11 @@ def _read_baseline(path: str, *, missing_ok: bool = False) -> Baseline | None:
     try:
         return loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        if missing_ok:  # --write-baseline over something else: a fresh salt, then the writer
-            return None  # decides whether it may replace the file
+        if missing_ok and b'"generated_by": "ecr-doctor' in data:
+            return None  # an older ecr-doctor baseline: rewritten with a fresh salt
+        if missing_ok:  # --write-baseline: never replace a file that is not a baseline
+            raise UsageError(f"{path} exists and is not an ecr-doctor baseline ({exc}); "
+                             "refusing to overwrite it (nothing written)") from None
         raise UsageError(f"{path}: cannot use as a baseline: {exc}") from None
 
 

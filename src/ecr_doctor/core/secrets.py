@@ -7,6 +7,7 @@ Standard library only (runs in Pyodide).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,15 +20,13 @@ if TYPE_CHECKING:
                          "json-key", "assignment"]
 
 
-_RUN_KEY: list[bytes] = []
-
-
+@functools.cache
 def _run_key() -> bytes:
-    if not _RUN_KEY:
-        import secrets as stdlib_secrets  # the standard library's, not this module
+    """Drawn once per process, never shown: what makes fingerprints of one run comparable
+    and useless to anyone else."""
+    import secrets as stdlib_secrets  # the standard library's, not this module
 
-        _RUN_KEY.append(stdlib_secrets.token_bytes(32))
-    return _RUN_KEY[0]
+    return stdlib_secrets.token_bytes(32)
 
 
 class Secret:

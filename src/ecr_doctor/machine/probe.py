@@ -20,6 +20,8 @@ __all__ = ["Probe", "error_message", "probe"]
 _MAX_ERROR_BODY = 65536
 
 
+_MAX_MESSAGE = 400
+
 def probe(host: str, username: str, secret: Secret, timeout: float) -> Probe:
     """GET https://<host>/v2/ with Basic credentials; report the status and any error text.
     Never raises for what the network or the server does."""
@@ -51,9 +53,14 @@ def error_message(body: bytes) -> str:
     prints it: "<code lowercased>: <message>", joined with "; ". "" for anything else."""
     import json
 
+    from ecr_doctor.core.secrets import mask
+
     try:
         errors = json.loads(body).get("errors") or []
-        return "; ".join(f"{str(e.get('code', '')).lower()}: {e.get('message', '')}"
+        text = "; ".join(f"{str(e.get('code', '')).lower()}: {e.get('message', '')}"
                          for e in errors if isinstance(e, dict))
     except (ValueError, AttributeError, TypeError, RecursionError):
         return ""
+    # A registry's own words, but shown to the user: one line, short, no credential in it.
+    line = mask(" ".join(text.split()))
+    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
