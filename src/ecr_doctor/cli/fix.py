@@ -11,7 +11,7 @@ from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError, WriteFailed
 from ecr_doctor.cli.loading import Loaded, check_registries, load, options
 from ecr_doctor.cli.options import NETWORK_NOTE, add_config_options, parse_fail_on
 from ecr_doctor.cli.streams import Streams
-from ecr_doctor.core.dockerconfig import parse_config
+from ecr_doctor.core.dockerconfig import ConfigError, parse_config
 from ecr_doctor.core.engine import fix_text
 from ecr_doctor.core.fixer import FixPlan
 from ecr_doctor.core.profiles import Assignment
@@ -268,7 +268,7 @@ def planned_bytes(loaded: Loaded, plan: FixPlan, request: FixRequest) -> bytes:
     if not is_utf8(loaded.file.raw):
         try:
             replay = plan_run(request, loaded, escaped_text(loaded.file.raw)).config.after
-        except Exception:  # a replay that fails is only not used
+        except (ConfigError, ValueError):  # a replay that fails is only not used
             replay = None
     try:
         return edited_bytes(loaded.file.raw, plan.before, plan.after, replay)
