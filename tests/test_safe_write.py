@@ -417,9 +417,11 @@ def test_backup_with_a_live_token_is_0600_said_and_audited(tmp_path: Path) -> No
     (backup,) = path.parent.glob("config.json.bak-*")
     assert backup.read_bytes() == raw and stat.S_IMODE(backup.stat().st_mode) == 0o600
     note = [line for line in result.stdout.splitlines() if line.startswith("note: the backup")]
-    assert note == [f"note: the backup {backup} (mode 0600) holds a live token for {ECR} until "
-                    f"{note[0].split(' until ')[1].split(';')[0]}; delete it once "
-                    "`ecr-doctor verify` passes"], result.stdout
+    until = note[0].split(" until ")[1].split(";")[0]
+    expected = (f"note: the backup {backup} (mode 0600) holds a live token for {ECR} until "
+                f"{until}; once the new set-up works, `ecr-doctor verify "
+                "--remove-live-backups` deletes it")
+    assert note == [expected], result.stdout
     assert token not in result.stdout
     report = audit_host(str(root), [], {}, now=datetime.now(UTC))
     found = [f for f in report.findings if f.location.path == str(backup)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -221,7 +222,7 @@ def test_verify_json_result_matches_its_schema(tmp_path: Path) -> None:
         code, out = run_verify(tmp_path, config, "--format", "json", *args,
                                path=str(tmp_path / "bin"))
         document = json.loads(out)
-        assert document["schema_version"] == "2.1" and document["command"] == "verify"
+        assert document["schema_version"] == "2.2" and document["command"] == "verify"
         assert document["exit_code"] == code and document["tool"]["name"] == "ecr-doctor"
         validator.validate(document["result"])
         seen |= {r["outcome"] or r["reason"].split()[0] for r in document["result"]["registries"]}
@@ -417,3 +418,89 @@ def test_a_registry_error_body_is_shown_short_and_masked() -> None:
     shown = error_message(body.encode())
     assert shown.startswith("denied: bad token") and token[:40] not in shown
     assert len(shown) <= 400
+
+
+def _docker_login_then_fix(tmp_path: Path, *, expires_in: timedelta) -> tuple[Path, str]:
+    """A config with a `docker login` ECR token, rewritten by `fix --write`: the backup it keeps
+    holds that token."""
+    password = make_ecr_password(datetime.now(UTC) + expires_in)
+    auth = base64.b64encode(f"AWS:{password}".encode()).decode()
+    home = tmp_path / "home"
+    (home / ".docker").mkdir(parents=True, exist_ok=True)
+    config = home / ".docker" / "config.json"
+    config.write_text(json.dumps({"auths": {ECR: {"auth": auth}}}))
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": SRC, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "ecr_doctor", "fix", "--write",
+                           "--unsafe-fixes"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert list((home / ".docker").glob("config.json.bak-*")), "fix kept no backup"
+    return home, password
+
+
+def _verify_after_fix(tmp_path: Path, home: Path, *args: str,
+                      helper_body: str) -> tuple[int, str]:
+    helper(tmp_path / "bin", "ecr-login", helper_body)
+    env = {"HOME": str(home), "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "PYTHONPATH": SRC,
+           "NO_COLOR": "1", "AWS_EC2_METADATA_DISABLED": "true"}
+    proc = subprocess.run([sys.executable, "-m", "ecr_doctor", "verify", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, proc.stdout
+
+
+def test_verify_offers_to_remove_a_live_token_backup_once_the_new_setup_works(
+        tmp_path: Path) -> None:
+    home, old = _docker_login_then_fix(tmp_path, expires_in=timedelta(hours=8))
+    fresh = make_ecr_password(datetime.now(UTC) + timedelta(hours=11))
+    code, out = _verify_after_fix(tmp_path, home, helper_body=answer(fresh))
+    (backup,) = (home / ".docker").glob("config.json.bak-*")
+    assert code == 0, out
+    assert str(backup) in out and "ecr-doctor verify --remove-live-backups" in out
+    assert backup.exists()  # offered, not done
+    assert old not in out and fresh not in out
+
+    code, out = _verify_after_fix(tmp_path, home, "--remove-live-backups", "--format", "json",
+                                  helper_body=answer(fresh))
+    (entry,) = json.loads(out)["result"]["live_token_backups"]
+    assert code == 0 and entry["removed"] and entry["hosts"] == [ECR]
+    assert not backup.exists()
+
+
+def test_verify_keeps_a_live_token_backup_when_verification_fails(tmp_path: Path) -> None:
+    home, _ = _docker_login_then_fix(tmp_path, expires_in=timedelta(hours=8))
+    failing = "echo 'credentials not found in native keychain'; exit 1\n"
+    code, out = _verify_after_fix(tmp_path, home, "--remove-live-backups", helper_body=failing)
+    (backup,) = (home / ".docker").glob("config.json.bak-*")
+    assert code == 1 and backup.exists()
+    assert "Kept: verify did not pass" in out
+
+
+def test_a_backup_holding_only_an_expired_token_is_not_listed(tmp_path: Path) -> None:
+    home, _ = _docker_login_then_fix(tmp_path, expires_in=-timedelta(hours=1))
+    fresh = make_ecr_password(datetime.now(UTC) + timedelta(hours=11))
+    code, out = _verify_after_fix(tmp_path, home, "--remove-live-backups",
+                                  helper_body=answer(fresh))
+    assert code == 0 and "live ECR token" not in out
+    assert list((home / ".docker").glob("config.json.bak-*"))
+
+
+def test_a_backup_rewritten_after_it_was_judged_is_not_removed(tmp_path: Path) -> None:
+    from ecr_doctor.machine.backups import backups_beside, remove_backup
+
+    home, _ = _docker_login_then_fix(tmp_path, expires_in=timedelta(hours=8))
+    (backup,) = backups_beside(str(home / ".docker" / "config.json")).found
+    Path(backup.path).write_bytes(backup.data + b"\n")  # someone else's edit
+    assert not remove_backup(backup) and Path(backup.path).exists()
+
+
+def test_diagnose_reports_a_backup_that_holds_a_live_token(tmp_path: Path) -> None:
+    home, password = _docker_login_then_fix(tmp_path, expires_in=timedelta(hours=8))
+    (backup,) = (home / ".docker").glob("config.json.bak-*")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": SRC, "NO_COLOR": "1"}
+    for fmt in ("text", "json"):
+        proc = subprocess.run([sys.executable, "-m", "ecr_doctor", "diagnose", "--format", fmt],
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1 and password not in proc.stdout
+        assert f"{backup}:1:" in proc.stdout or f'"path": "{backup}"' in proc.stdout
+        assert "SCN001" in proc.stdout

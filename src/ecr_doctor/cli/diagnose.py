@@ -6,9 +6,17 @@ from __future__ import annotations
 import argparse
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, use_color
-from ecr_doctor.cli.loading import check_registries, config_dict, diagnose, header, load
+from ecr_doctor.cli.loading import (
+    Loaded,
+    check_registries,
+    config_dict,
+    diagnose,
+    header,
+    load,
+)
 from ecr_doctor.cli.options import NETWORK_NOTE, add_config_options, parse_fail_on
 from ecr_doctor.cli.streams import Streams
+from ecr_doctor.core.model import Finding
 from ecr_doctor.render.style import Style
 
 SUMMARY = "diagnose the config Docker would use (default)"
@@ -23,12 +31,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config_options(parser, formats=("text", "json"))
 
 
+def backup_findings(loaded: Loaded) -> tuple[Finding, ...]:
+    """SCN001 for each static credential in the backups `fix --write` kept beside the config:
+    a backup of a `docker login` config is a copy of its token, under a name no scanner of
+    Docker configs looks at."""
+    if not loaded.file.exists:
+        return ()
+    from ecr_doctor.machine.backups import backups_beside
+
+    found: list[Finding] = []
+    for backup in backups_beside(loaded.location.path).found:
+        # The scanner loads only when there is a backup: a bare diagnose stays light.
+        from ecr_doctor.scan.detect import scan_config_backup
+
+        found.extend(scan_config_backup(backup.path, backup.data, now=loaded.env.now))
+    return tuple(found)
+
+
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out = streams.out
     threshold = parse_fail_on(args.fail_on)
     check_registries(args.registry)
     loaded = load(args.config, args.registry)
     diagnosis = diagnose(loaded, args.registry)
+    diagnosis = diagnosis._replace(findings=diagnosis.findings + backup_findings(loaded))
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in diagnosis.findings) else EXIT_OK
     if args.format == "json":
         from ecr_doctor.render.jsonout import diagnosis_result, dumps, envelope

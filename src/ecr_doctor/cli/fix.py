@@ -285,18 +285,10 @@ def planned_bytes(loaded: Loaded, plan: FixPlan, request: FixRequest) -> bytes:
 
 def live_tokens(loaded: Loaded) -> tuple[tuple[str, str], ...]:
     """(host, expiry) of every live ECR token in the config as read: what the backup holds."""
-    from ecr_doctor.core.tokens import decode_ecr_password, expiry_status
+    from ecr_doctor.core.tokens import live_ecr_tokens
 
-    found: list[tuple[str, str]] = []
-    for entry in loaded.config.auths:
-        password = entry.decoded_password or entry.password
-        token = decode_ecr_password(password) if password is not None else None
-        if token is None:
-            continue
-        status = expiry_status(token.expires_at, loaded.env.now)
-        if status.state == "live" and status.expires_at is not None:
-            found.append((entry.key, status.expires_at.strftime("%Y-%m-%d %H:%M UTC")))
-    return tuple(found)
+    return tuple((t.host, t.expires_at.strftime("%Y-%m-%d %H:%M UTC"))
+                 for t in live_ecr_tokens(loaded.config.auths, loaded.env.now))
 
 
 def _decoded(loaded: Loaded) -> str:

@@ -15,18 +15,20 @@ render/verify.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 from datetime import datetime
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
-from ecr_doctor.cli.loading import check_registries, header, load, options
+from ecr_doctor.cli.loading import Loaded, check_registries, header, load, options
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core import verification
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.registries import Registry, classify, lookup_key
 from ecr_doctor.core.resolution import Resolution
-from ecr_doctor.core.verification import Check, HelperRun
+from ecr_doctor.core.verification import Check, HelperRun, LiveBackup
+from ecr_doctor.machine.backups import backups_beside, remove_backup
 from ecr_doctor.machine.forensics import helper_log_size, read_helper_log_since
 from ecr_doctor.machine.helper_protocol import HelperOutcome, HelperResult, run_get
 from ecr_doctor.machine.probe import probe
@@ -99,8 +101,7 @@ def _probed(check: Check, timeout: float) -> Check:
                                                 result.secret, timeout))
 
 
-def _targets(args: argparse.Namespace) -> tuple[str, list[tuple[Registry, Resolution | None]],
-                                                   Environment]:
+def _targets(args: argparse.Namespace) -> tuple[Loaded, list[tuple[Registry, Resolution | None]]]:
     from ecr_doctor.core.rules import Context
 
     check_registries(args.registry)
@@ -113,7 +114,23 @@ def _targets(args: argparse.Namespace) -> tuple[str, list[tuple[Registry, Resolu
         if wanted and key not in wanted:
             continue
         pairs.append((registry, ctx.resolution(registry)))
-    return header(loaded), pairs, loaded.env
+    return loaded, pairs
+
+
+def _live_backups(loaded: Loaded, *, remove: bool) -> list[LiveBackup]:
+    """The backups beside the config that still hold a live ECR token; with `remove`, each is
+    unlinked if it still holds the bytes that were judged (only after every check passed)."""
+    if not loaded.file.exists:
+        return []
+    found: list[LiveBackup] = []
+    for backup in backups_beside(loaded.location.path).found:
+        live = verification.live_backup(backup.path, backup.data, loaded.env.now)
+        if live is None:
+            continue
+        if remove and remove_backup(backup):
+            live = dataclasses.replace(live, removed=True)
+        found.append(live)
+    return found
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -127,6 +144,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "status and any 'denied:' message (network use; off by default)")
     parser.add_argument("--timeout", metavar="S", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds to wait for each helper run and probe (default: 20)")
+    parser.add_argument("--remove-live-backups", action="store_true",
+                        help="once every registry verifies OK, delete the config backups "
+                        "(`fix --write` keeps them) that still hold a live ECR token")
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -137,7 +157,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
         raise UsageError(f"--timeout must be a number of seconds, above 0 and at most "
                          f"{MAX_TIMEOUT:g}")
-    header, pairs, env = _targets(args)
+    loaded, pairs = _targets(args)
+    env = loaded.env
     checks: list[Check] = []
     for registry, resolution in pairs:
         check = check_registry(registry, resolution, env, args.timeout, now=env.now)
@@ -145,14 +166,19 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             check = _probed(check, args.timeout)
         checks.append(check)
     code = EXIT_OK if checks and all(c.usable for c in checks) else EXIT_FINDINGS
+    # A backup is the way back while the new set-up is unproven; it may go only once it works.
+    backups = _live_backups(loaded, remove=args.remove_live_backups and code == EXIT_OK)
     chain = env.forensics.aws_chain if env.forensics is not None else ()
     if args.format == "json":
         from ecr_doctor.render.jsonout import dumps, envelope
 
-        out.write(dumps(envelope("verify", report.result(header, checks, aws_chain=chain),
+        out.write(dumps(envelope("verify", report.result(header(loaded), checks,
+                                                         aws_chain=chain, backups=backups),
                                  exit_code=code)))
     else:
-        out.write(report.text(header, checks, now=env.now, aws_chain=chain))
+        out.write(report.text(header(loaded), checks, now=env.now, aws_chain=chain,
+                              backups=backups, verified=code == EXIT_OK,
+                              asked_removal=args.remove_live_backups))
     return code
 
 

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from ecr_doctor.core.secrets import Secret
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Literal
+
+    from ecr_doctor.core.dockerconfig import AuthEntry
     TokenState = Literal["live", "expired", "unknown"]
 
 __all__ = [
@@ -22,10 +25,12 @@ __all__ = [
     "AuthDecodeError",
     "BasicAuth",
     "EcrToken",
+    "LiveToken",
     "TokenStatus",
     "decode_auth",
     "decode_ecr_password",
     "expiry_status",
+    "live_ecr_tokens",
     "looks_like_ecr_auth",
     "make_ecr_auth",
     "make_ecr_password",
@@ -299,6 +304,26 @@ def expiry_status(expires_at: datetime | None, now: datetime) -> TokenStatus:
     seconds_left = (expires_utc - _as_utc(now)) // timedelta(seconds=1)
     state: TokenState = "live" if expires_utc > _as_utc(now) else "expired"
     return TokenStatus(state=state, expires_at=expires_utc, seconds_left=seconds_left)
+
+
+class LiveToken(NamedTuple):
+    host: str
+    expires_at: datetime
+
+
+def live_ecr_tokens(auths: Iterable[AuthEntry], now: datetime) -> tuple[LiveToken, ...]:
+    """The `auths` entries that hold an ECR token still valid at `now`: what a copy of the
+    file (a backup, a paste) would hand anyone who reads it."""
+    found: list[LiveToken] = []
+    for entry in auths:
+        password = entry.decoded_password or entry.password
+        token = decode_ecr_password(password) if password is not None else None
+        if token is None:
+            continue
+        status = expiry_status(token.expires_at, now)
+        if status.state == "live" and status.expires_at is not None:
+            found.append(LiveToken(entry.key, status.expires_at))
+    return tuple(found)
 
 
 # --- Synthetic tokens (tests and the bundled demo) ---------------------------------------------

@@ -10,15 +10,20 @@ registry's answer in. Every record here is frozen and built with keywords only.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ecr_doctor.core.dockerconfig import ConfigError, parse_config
 from ecr_doctor.core.registries import convert_to_hostname, lookup_key
 from ecr_doctor.core.resolution import Source
-from ecr_doctor.core.tokens import TokenStatus, decode_ecr_password, expiry_status
+from ecr_doctor.core.tokens import (
+    TokenStatus,
+    decode_ecr_password,
+    expiry_status,
+    live_ecr_tokens,
+)
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from ecr_doctor.core.environment import HelperBinary
     from ecr_doctor.core.forensics import HelperCache, HelperLog
     from ecr_doctor.core.registries import Registry
@@ -29,10 +34,12 @@ __all__ = [
     "FIXED_HELPER",
     "Check",
     "HelperRun",
+    "LiveBackup",
     "Probe",
     "Target",
     "cache_state",
     "judge",
+    "live_backup",
     "runnable_path",
     "target",
     "token_status",
@@ -45,6 +52,29 @@ FIXED_HELPER = "ecr-login"
 # HelperOutcome values (machine/helper_protocol) the judgement tells apart.
 _CREDENTIALS = "credentials"
 _NOT_FOUND = "not-found"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveBackup:
+    """A backup of the config (written by `fix --write`) that still holds a live ECR token."""
+
+    path: str
+    hosts: tuple[str, ...]
+    expires_at: datetime       # when the last of its tokens expires
+    removed: bool = False
+
+
+def live_backup(path: str, data: bytes, now: datetime) -> LiveBackup | None:
+    """The backup's live tokens, or None when it holds none (or is not a Docker config)."""
+    try:
+        config = parse_config(data, path, strict=False)
+    except ConfigError:
+        return None
+    tokens = live_ecr_tokens(config.auths, now)
+    if not tokens:
+        return None
+    return LiveBackup(path=path, hosts=tuple(t.host for t in tokens),
+                      expires_at=max(t.expires_at for t in tokens))
 
 
 @dataclass(frozen=True, kw_only=True)

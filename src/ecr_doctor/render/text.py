@@ -118,7 +118,8 @@ def fix_report(plan: FixPlan, style: Style, *, mode: str, written: bool, backup:
                             config_arg=config_arg)
     if written and backup:
         out += [f"note: the backup {backup} (mode 0600) holds a live token for {host} until "
-                f"{until}; delete it once `ecr-doctor verify` passes"
+                f"{until}; once the new set-up works, "
+                "`ecr-doctor verify --remove-live-backups` deletes it"
                 for host, until in backup_tokens]
     for w in wrappers:
         if w.action == "ok":

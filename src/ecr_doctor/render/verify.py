@@ -15,17 +15,23 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ecr_doctor.core.forensics import AwsChainLink
-    from ecr_doctor.core.verification import Check, Probe
+    from ecr_doctor.core.verification import Check, LiveBackup, Probe
 
 __all__ = ["result", "text"]
 
 
 def result(header: str, checks: Sequence[Check], *,
-           aws_chain: Sequence[AwsChainLink]) -> dict[str, Any]:
+           aws_chain: Sequence[AwsChainLink],
+           backups: Sequence[LiveBackup] = ()) -> dict[str, Any]:
     """The verify `result` object (schema: ecr_doctor/schemas/verify.json)."""
     return {
         "config": header,
         "registries": [_check(c) for c in checks],
+        "live_token_backups": [
+            {"path": b.path, "hosts": list(b.hosts), "expires_at": b.expires_at.isoformat(),
+             "removed": b.removed}
+            for b in backups
+        ],
         # Presence and kind only, in the AWS SDK's order; never a value.
         "aws_credential_chain": [
             {"detail": link.detail, "present": link.present, "source": link.source}
@@ -64,7 +70,8 @@ def _probe(p: Probe) -> dict[str, Any]:
 
 
 def text(header: str, checks: Sequence[Check], *, now: datetime,
-         aws_chain: Sequence[AwsChainLink]) -> str:
+         aws_chain: Sequence[AwsChainLink], backups: Sequence[LiveBackup] = (),
+         verified: bool = False, asked_removal: bool = False) -> str:
     lines = [header]
     if not checks:
         lines.append("No ECR registry in the config; name one with --registry HOST.")
@@ -102,4 +109,38 @@ def text(header: str, checks: Sequence[Check], *, now: datetime,
         for link in aws_chain:
             mark = "yes" if link.present else "no "
             lines.append(f"  {mark} {link.source:<18} {link.detail}")
+    lines += _backup_lines(backups, verified=verified, asked_removal=asked_removal)
     return "\n".join(lines) + "\n"
+
+
+def _backup_lines(backups: Sequence[LiveBackup], *, verified: bool,
+                  asked_removal: bool) -> list[str]:
+    import shlex
+
+    if not backups:
+        return []
+    removed = [b for b in backups if b.removed]
+    kept = [b for b in backups if not b.removed]
+    lines: list[str] = []
+    if removed:
+        lines.append("\nRemoved config backups that held a live ECR token:")
+        lines += [f"  {b.path}" for b in removed]
+    if not kept:
+        return lines
+    lines.append("\nConfig backups that still hold a live ECR token (a copy of the credential "
+                 "until it expires):")
+    for b in kept:
+        until = b.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        lines.append(f"  {b.path}  ({', '.join(b.hosts)}; live until {until})")
+    if not verified:
+        lines.append("Kept: verify did not pass, and a backup is the way back to the old "
+                     "set-up.")
+    elif asked_removal:
+        lines.append("Not removed: each changed or could not be read again since it was "
+                     "checked; look at it, then remove it by hand.")
+    else:
+        paths = " ".join(shlex.quote(b.path) for b in kept)
+        lines.append("Every registry verified OK, so they are no longer needed. Remove them "
+                     "with: ecr-doctor verify --remove-live-backups")
+        lines.append(f"  (or: rm -- {paths})")
+    return lines

@@ -10,20 +10,18 @@ What it cannot read is reported, never silently skipped. Standard library only.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.machine.backups import Backup, backups_beside
 from ecr_doctor.machine.reading import read_regular_file
 from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes, scan_config_backup
 from ecr_doctor.scan.walk import Skipped
 
 MAX_DEPTH = 8
 MAX_READ = 16 * 1024 * 1024
-# The backups `fix --write` keeps beside a config (machine.files): config.json.bak-<UTC stamp>.
-_BACKUP_NAME = re.compile(r"config\.json\.bak-\d{8}T\d{6}Z(?:-\d+)?")
 ROOT_HINT = "permission denied (other users' homes need root: run audit with sudo)"
 
 
@@ -121,29 +119,13 @@ def _diagnose(path: str, data: bytes, environ: Mapping[str, str]) -> list[Findin
             if f.severity >= Severity.MEDIUM and f.rule_id != "CFG001"]
 
 
-class _Backup(NamedTuple):
-    path: str
-    data: bytes
-
-
-def _backups_beside(config: str, unreadable: list[Skipped]) -> list[_Backup]:
-    """The `config.json.bak-*` backups in a config's folder (regular files only)."""
-    folder = os.path.dirname(config) or "."
-    try:
-        names = sorted(e.name for e in os.scandir(folder)
-                       if _BACKUP_NAME.fullmatch(e.name) and e.is_file(follow_symlinks=False))
-    except OSError:
-        return []
-    found: list[_Backup] = []
-    for name in names:
-        path = os.path.join(folder, name)
-        try:
-            found.append(_Backup(path, read_regular_file(path, MAX_READ).data))
-        except PermissionError:
-            unreadable.append(Skipped(path, ROOT_HINT))
-        except OSError as exc:
-            unreadable.append(Skipped(path, exc.strerror or str(exc)))
-    return found
+def _backups_beside(config: str, unreadable: list[Skipped]) -> tuple[Backup, ...]:
+    backups = backups_beside(config)
+    for problem in backups.unreadable:
+        reason = (ROOT_HINT if isinstance(problem.error, PermissionError)
+                  else problem.error.strerror or str(problem.error))
+        unreadable.append(Skipped(problem.path, reason))
+    return backups.found
 
 
 def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
