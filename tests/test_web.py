@@ -408,3 +408,25 @@ def test_a_paste_too_large_for_the_page_is_refused_with_a_way_out() -> None:
     assert not result["ok"] and result["too_large"]
     assert "ecr-doctor diagnose --config FILE" in result["error"]
     assert result["redacted"] == {"text": "", "placeholders": 0}
+
+
+@pytest.mark.parametrize("call", ["analyse", "explain"])
+def test_a_bug_in_the_core_is_an_answer_the_page_can_show(
+        monkeypatch: pytest.MonkeyPatch, call: str) -> None:
+    # An exception escaping into the page stopped it before it redrew: the previous paste's
+    # findings and fix stayed on screen as if they were this one's.
+    from ecr_doctor.web import api
+
+    secret = "planted-" + "s3cr3t" * 4
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError(f"core bug quoting the paste: {secret}")
+
+    monkeypatch.setattr(api, "diagnose_text", broken)
+    monkeypatch.setattr(api, "explain_error", broken)
+    args = ('{"auths": {}}',) if call == "analyse" else ("no basic auth credentials",)
+    raw = getattr(api, call)(*args)
+    result = json.loads(raw)
+    assert result["ok"] is False and result["internal"] is True
+    assert "RuntimeError" in result["error"] and secret not in raw
+    assert result["redacted"]["text"] == "" and result["causes"] == []

@@ -188,11 +188,25 @@ function renderRedacted(redacted) {
   for (const id of ["copy-redacted", "download-redacted"]) $(id).disabled = !redacted.text;
 }
 
+// The core answers every call, bugs included (web/api.py); this catches what it cannot, such as
+// the runtime itself failing, so the page never keeps an earlier paste's results on screen.
+function callCore(call) {
+  try {
+    return JSON.parse(call());
+  } catch (err) {
+    return {
+      ok: false, internal: true, signatures: [], causes: [],
+      error: `ecr-doctor failed on this input (${err && err.name ? err.name : "error"}): nothing below is from it.`,
+      redacted: { text: "", placeholders: 0 },
+    };
+  }
+}
+
 function diagnose() {
   if (!state.api) return;
   const text = $("config").value;
   const started = performance.now();
-  const result = JSON.parse(state.api.analyse(text, $("unsafe").checked));
+  const result = callCore(() => state.api.analyse(text, $("unsafe").checked));
   window.ecrDoctor.lastAnalyseMs = performance.now() - started;
   if (!window.ecrDoctor.marks.firstResult) mark("firstResult");
   try {
@@ -208,7 +222,7 @@ function render(result) {
   const error = $("error");
   if (!result.ok) {
     error.hidden = false;
-    error.textContent = result.too_large ? result.error
+    error.textContent = result.too_large || result.internal ? result.error
       : `This is not a config Docker can read: ${result.error}`;
     $("findings").replaceChildren();
     $("summary").textContent = "";
@@ -216,7 +230,8 @@ function render(result) {
     state.fixed = "";
     $("fixed").textContent = "";
     $("diff").replaceChildren();
-    $("fix-summary").textContent = "Nothing to fix until the JSON parses: see the error above.";
+    $("fix-summary").textContent = result.internal ? "No fix: see the error above."
+      : "Nothing to fix until the JSON parses: see the error above.";
     for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = true;
     return;
   }
@@ -229,7 +244,11 @@ function explain() {
   if (!state.api) return;
   const out = $("explain-out");
   out.replaceChildren();
-  const result = JSON.parse(state.api.explain($("error-text").value, $("config").value));
+  const result = callCore(() => state.api.explain($("error-text").value, $("config").value));
+  if (result.internal) {
+    out.append(el("p", { class: "error" }, result.error));
+    return;
+  }
   if (!result.signatures.length && !result.causes.length) {
     out.append(el("p", { class: "muted" }, "No known Docker or ECR authentication error in this text."));
     return;

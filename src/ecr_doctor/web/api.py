@@ -9,8 +9,10 @@ Every answer is a JSON string so the JavaScript side never holds Python proxies 
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 from ecr_doctor import __version__
 from ecr_doctor.core.dockerconfig import ConfigError
@@ -29,6 +31,33 @@ PASTED_PATH = "config.json"
 # A Docker config is a few KB and an error paste a page of log. Past this the page would freeze
 # for seconds in the browser's one thread; the CLI takes files up to 8 MiB.
 MAX_PASTE_CHARS = 1_000_000
+
+_P = ParamSpec("_P")
+
+
+def _answers_even_on_a_bug(call: Callable[_P, str]) -> Callable[_P, str]:
+    """A page call that never raises: a bug in the core becomes an `internal` error answer.
+
+    An exception escaping into JavaScript would stop the page before it redraws, leaving the
+    previous paste's findings and fix on screen as if they were this paste's. The exception's
+    text is not passed on: it may quote the paste, and nothing masks it in the browser.
+    """
+
+    @functools.wraps(call)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:  # the page's last line of defence, see above
+            return json.dumps({
+                "ok": False, "internal": True,
+                "error": f"ecr-doctor failed on this input ({type(exc).__name__}): nothing "
+                "below is from it. Run the CLI on the file (`ecr-doctor diagnose --config "
+                "FILE`) and report the bug with the redacted file.",
+                "redacted": {"text": "", "placeholders": 0},
+                "signatures": [], "causes": [],
+            })
+
+    return guarded
 
 
 def _too_large(text: str) -> str | None:
@@ -71,6 +100,7 @@ def _redact(text: str) -> dict[str, Any]:
     return {"text": result.text, "placeholders": len(result.mapping)}
 
 
+@_answers_even_on_a_bug
 def analyse(text: str, unsafe: bool = False) -> str:
     """Diagnose, fix and redact a pasted config; JSON with `error` set when it does not parse."""
     too_large = _too_large(text)
@@ -106,6 +136,7 @@ def analyse(text: str, unsafe: bool = False) -> str:
     })
 
 
+@_answers_even_on_a_bug
 def explain(error_text: str, config_text: str = "") -> str:
     """Rank the causes of a pasted error; causes the pasted config shows are marked."""
     findings: tuple[Finding, ...] = ()
