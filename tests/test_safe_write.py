@@ -260,20 +260,24 @@ def test_kill_9_mid_write_leaves_no_temp_with_a_credential_after_the_next_run(
 def test_stale_temp_cleanup_touches_only_its_own(tmp_path: Path) -> None:
     old = time.time() - 60
     ours = tmp_path / f".config.json{TEMP_MARK}0123456789ab"
-    other_name = tmp_path / ".config.json.tmp-0123456789ab"
+    # Releases before the compare-and-swap write used this name; a killed one left a config.
+    legacy = tmp_path / ".config.json.tmp-0123456789ab"
+    other_name = tmp_path / ".config.json.tmp-0123"
     other_target = tmp_path / f".other.json{TEMP_MARK}0123456789ab"
     not_hex = tmp_path / f".config.json{TEMP_MARK}notours"
     folder = tmp_path / f".config.json{TEMP_MARK}abcdef"
-    for p in (ours, other_name, other_target, not_hex):
+    for p in (ours, legacy, other_name, other_target, not_hex):
         p.write_bytes(b"x")
         os.utime(p, (old, old))
     folder.mkdir()
     link = tmp_path / f".config.json{TEMP_MARK}fedcba"
     link.symlink_to(other_name)
+    fresh_legacy = tmp_path / ".config.json.tmp-fedcba987654"  # another run's, still writing
+    fresh_legacy.write_bytes(b"x")
     removed = remove_stale_temps(str(tmp_path), "config.json")
-    assert removed == [str(ours)]
+    assert sorted(removed) == sorted([str(ours), str(legacy)])
     assert all(p.exists() or p.is_symlink()
-               for p in (other_name, other_target, not_hex, folder, link))
+               for p in (other_name, other_target, not_hex, folder, link, fresh_legacy))
 
 
 # --- owner, group and mode ---------------------------------------------------------------------

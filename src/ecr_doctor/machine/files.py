@@ -120,13 +120,31 @@ def temp_prefix(name: str) -> str:
     return f".{name}{TEMP_MARK}"
 
 
+# Releases before the compare-and-swap write named their temps `.<name>.tmp-<12 hex>`; one left
+# by a killed run may hold a whole config, tokens included, so those are tidied as well.
+_LEGACY_TEMP_MARK: Final = ".tmp-"
+_LEGACY_TEMP_HEX: Final = 12
+
+
+def _is_our_temp_name(entry_name: str, name: str) -> bool:
+    for prefix, hex_length in ((temp_prefix(name), None),
+                               (f".{name}{_LEGACY_TEMP_MARK}", _LEGACY_TEMP_HEX)):
+        if not entry_name.startswith(prefix):
+            continue
+        suffix = entry_name[len(prefix):]
+        if (suffix and all(c in "0123456789abcdef" for c in suffix)
+                and (hex_length is None or len(suffix) == hex_length)):
+            return True
+    return False
+
+
 def remove_stale_temps(directory: str, name: str, *, now: float | None = None) -> list[str]:
     """Remove leftovers of killed ecr-doctor writes beside `name`; return what was removed.
 
-    Only `.<name>.ecr-doctor-tmp-<hex>` regular files (never followed links) owned by our uid
-    and not modified for `STALE_TEMP_SECONDS` are touched. Errors are ignored: this is tidying.
+    Only `.<name>.ecr-doctor-tmp-<hex>` (and older releases' `.<name>.tmp-<12 hex>`) regular
+    files (never followed links) owned by our uid and not modified for `STALE_TEMP_SECONDS`
+    are touched. Errors are ignored: this is tidying.
     """
-    prefix = temp_prefix(name)
     moment = time.time() if now is None else now
     removed: list[str] = []
     try:
@@ -134,9 +152,7 @@ def remove_stale_temps(directory: str, name: str, *, now: float | None = None) -
     except OSError:
         return removed
     for entry in entries:
-        suffix = entry.name[len(prefix):]
-        if not entry.name.startswith(prefix) or not suffix or not all(
-                c in "0123456789abcdef" for c in suffix):
+        if not _is_our_temp_name(entry.name, name):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
