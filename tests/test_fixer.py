@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import ECR, ECR2, expired_auth, helper, live_auth, machine
 
@@ -207,3 +208,33 @@ def test_a_misspelt_key_of_the_wrong_type_is_not_renamed() -> None:
               if f.rule_id == "CFG006"]
     assert cfg006 and cfg006[0].fix is None
     assert fix_text(text, "config.json", GOOD).after == text
+
+
+def test_a_null_document_is_fixed_as_the_empty_config_docker_reads() -> None:
+    # Found by fuzz/fuzz_fixer.py (fuzz/crashes/fixer/null-document): the fixer raised
+    # ValueError. Docker decodes `null` into its config as a no-op, so it is an empty config.
+    env = machine(helper("ecr-login"))
+    for text, tail in (("null\n", "\n"), (" null\n\t}", "\n\t}")):
+        plan = fix_text(text, "config.json", env, Options(registries=(ECR,)))
+        assert plan.after.endswith(tail)
+        assert json.loads(plan.after[: len(plan.after) - len(tail)]) == {
+            "credHelpers": {ECR: "ecr-login"}}
+        assert fix_text(plan.after, "config.json", env,
+                        Options(registries=(ECR,))).after == plan.after
+
+
+def test_the_apply_hint_repeats_the_registries_of_the_run(tmp_path: Path) -> None:
+    # `fix --registry HOST` showed a diff, then told the user a command without --registry,
+    # which plans nothing for HOST.
+    import subprocess
+    import sys
+
+    config = tmp_path / "config.json"
+    config.write_text("{}")
+    proc = subprocess.run([sys.executable, "-m", "ecr_doctor", "fix", "--config", str(config),
+                           "--registry", ECR, "--unsafe-fixes"], capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin",
+                                                      "HOME": str(tmp_path), "NO_COLOR": "1"})
+    hint = [line for line in proc.stdout.splitlines() if line.startswith("Nothing written")]
+    assert hint == [f"Nothing written. Apply with: ecr-doctor fix --write --config {config} "
+                    f"--registry {ECR} --unsafe-fixes"], proc.stdout

@@ -105,13 +105,27 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
         out.write(fix_report(
             fix_run.config, Style(use_color(out)), mode=request.mode, written=written,
-            backup=backup, backup_tokens=live, config_arg=request.config_arg,
+            backup=backup, backup_tokens=live, write_command=write_command(request),
             wrappers=fix_run.wrappers,
             helper_dir_on_path=on_path(fix_run.helper_dir, os.environ.get("PATH", "")),
             pull_through_hosts=(
                 [*request.registries, *(a.host for a in request.assignments)]
                 if request.pull_through else None)))
     return code
+
+
+def write_command(request: FixRequest) -> str:
+    """The command that writes what this run showed: the same registries, profiles and options."""
+    from ecr_doctor.render.text import fix_command
+
+    extra: list[str] = []
+    for assignment in request.assignments:
+        extra += ["--profile", f"{assignment.host}={assignment.profile}"]
+    if request.helper_dir:
+        extra += ["--helper-dir", request.helper_dir]
+    if request.pull_through:
+        extra.append("--pull-through")
+    return fix_command(request.config_arg, request.registries, request.unsafe_fixes, extra)
 
 
 def written_wrapper(wrapper: WrapperPlan, request: FixRequest) -> bool:

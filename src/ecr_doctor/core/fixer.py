@@ -115,9 +115,22 @@ def _top(root: jsonspan.Node, canonical: str) -> list[jsonspan.Member]:
     return [m for m in root.members if m.key.lower() == canonical.lower()]
 
 
-def _apply(text: str, edit: Edit) -> str:
+def _as_object(text: str) -> str:
+    """`text` with an empty or `null` document made `{}`; the bytes around it stay.
+
+    Docker decodes `null` into its config struct as a no-op (encoding/json · Unmarshal: "null
+    ... has no effect"), so a `null` config is an empty one and an edit starts from `{}`.
+    """
     if not text.strip():
-        text = "{}"
+        return "{}"
+    root = jsonspan.parse(text, allow_trailing=True)
+    if root.kind == "null":
+        return text[:root.start] + "{}" + text[root.end:]
+    return text
+
+
+def _apply(text: str, edit: Edit) -> str:
+    text = _as_object(text)
     if isinstance(edit, SetCredHelper):
         return _set_map_entry(text, "credHelpers", edit.host, edit.helper)
     if isinstance(edit, RemoveAuth):

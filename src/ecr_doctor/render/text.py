@@ -56,7 +56,10 @@ def render_registries(diagnosis: Diagnosis, env: Environment, style: Style) -> l
     return lines
 
 
-def fix_command(config_arg: str | None, registries: Sequence[str], unsafe: bool) -> str:
+def fix_command(config_arg: str | None, registries: Sequence[str], unsafe: bool,
+                extra: Sequence[str] = ()) -> str:
+    """The `fix --write` command line that applies what was shown (`extra`: further options,
+    already split into words)."""
     parts = ["ecr-doctor", "fix", "--write"]
     if config_arg:
         parts += ["--config", _quote(config_arg)]
@@ -64,6 +67,7 @@ def fix_command(config_arg: str | None, registries: Sequence[str], unsafe: bool)
         parts += ["--registry", _quote(registry)]
     if unsafe:
         parts.append("--unsafe-fixes")
+    parts += [_quote(word) for word in extra]
     return " ".join(parts)
 
 
@@ -109,13 +113,13 @@ def render_diagnosis(
 
 
 def fix_report(plan: FixPlan, style: Style, *, mode: str, written: bool, backup: str | None,
-               config_arg: str | None, backup_tokens: Sequence[tuple[str, str]] = (),
+               write_command: str, backup_tokens: Sequence[tuple[str, str]] = (),
                wrappers: Sequence[WrapperPlan] = (),
                helper_dir_on_path: bool = True,
                pull_through_hosts: Sequence[str] | None = None) -> str:
     """What `fix` did or would do: the diff, each fix, the wrappers and what to run next."""
     out = _config_fix_lines(plan, style, mode=mode, written=written, backup=backup,
-                            config_arg=config_arg)
+                            write_command=write_command)
     if written and backup:
         out += [f"note: the backup {backup} (mode 0600) holds a live token for {host} until "
                 f"{until}; once the new set-up works, "
@@ -146,7 +150,7 @@ def fix_report(plan: FixPlan, style: Style, *, mode: str, written: bool, backup:
 
 
 def _config_fix_lines(plan: FixPlan, style: Style, *, mode: str, written: bool,
-                      backup: str | None, config_arg: str | None) -> list[str]:
+                      backup: str | None, write_command: str) -> list[str]:
     out: list[str] = []
     if not plan.changed:
         out.append(f"{plan.path}: nothing to fix.")
@@ -159,8 +163,8 @@ def _config_fix_lines(plan: FixPlan, style: Style, *, mode: str, written: bool,
         if written:
             out.append(f"Wrote {plan.path}" + (f" (backup: {backup})" if backup else ""))
         elif mode == "diff":
-            out.append("Nothing written. Apply with: ecr-doctor fix --write"
-                       + (f" --config {config_arg}" if config_arg else ""))
+            # The same options as this run: without its --registry, a rerun plans less.
+            out.append(f"Nothing written. Apply with: {write_command}")
         elif mode == "check":
             out.append(f"{plan.path}: would change ({len(plan.applied)} fixes).")
     if plan.unsafe_skipped:
