@@ -1,0 +1,390 @@
+"""Which program printed a pasted error, and where it ran: the runtimes, as data.
+
+An ECR pull fails the same way at the registry whoever asks, but the fix depends on who asked:
+a kubelet gets credentials from its credential provider, an ECS task from its execution role,
+Lambda from its own service, podman from auth.json, and only the Docker CLI reads
+~/.docker/config.json. So the first thing `explain` says is the runtime, and the causes are
+ranked for it.
+
+Two kinds are told apart: the *client* that printed the message (Docker CLI, BuildKit, the
+kubelet, the ECS agent, podman, ...) and the *platform* it ran on (GitHub Actions, GitLab CI,
+CodeBuild, ...). A `docker push` failing in GitHub Actions is the Docker CLI's message, seen
+in a GitHub Actions log; both are named.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Runtime(NamedTuple):
+    """What printed the error (`id`, `label`, `version` when the paste shows it), where it ran
+    (`platform`), and the evidence the choice rests on (a fixed phrase, never paste text)."""
+
+    id: str
+    label: str
+    version: str | None = None
+    platform: str | None = None
+    platform_label: str | None = None
+    evidence: str = ""
+
+    def describe(self) -> str:
+        version = f" {self.version}" if self.version else ""
+        where = f", in {self.platform_label}" if self.platform_label else ""
+        return f"{self.label}{version}{where}"
+
+
+class _Clue(NamedTuple):
+    pattern: re.Pattern[str]
+    weight: int
+    evidence: str
+
+
+class _RuntimeSpec(NamedTuple):
+    id: str
+    label: str
+    platform: bool          # a CI system or service that runs clients, not a client itself
+    clues: tuple[_Clue, ...]
+    version: re.Pattern[str] | None = None
+
+
+def _clue(pattern: str, weight: int, evidence: str) -> _Clue:
+    return _Clue(re.compile(pattern, re.IGNORECASE | re.MULTILINE), weight, evidence)
+
+
+def _spec(id_: str, label: str, *clues: _Clue, platform: bool = False,
+          version: str | None = None) -> _RuntimeSpec:
+    return _RuntimeSpec(id_, label, platform, clues,
+                        re.compile(version, re.IGNORECASE) if version else None)
+
+
+# Weights: 10 = only this program prints it; 6 = strongly suggests it; 3 = a hint. A runtime
+# needs 6 to be named. Evidence phrases are shown to the user: fixed text only.
+_SPECS: tuple[_RuntimeSpec, ...] = (
+    _spec(
+        "kubelet", "Kubernetes (kubelet)",
+        _clue(r"\bErrImagePull\b|\bImagePullBackOff\b|Back-off pulling image", 10,
+              "ErrImagePull / ImagePullBackOff"),
+        _clue(r"Failed to pull image \"", 8, "the kubelet's 'Failed to pull image' event"),
+        _clue(r"\bFailedCreatePodSandBox\b|failed to get sandbox image", 10,
+              "a pod sandbox event"),
+        _clue(r"\bkubelet\b", 6, "the word kubelet"),
+        _clue(r"\bkubectl\b|\bpod/[\w.-]+|\bNormal\s+(?:Scheduled|Pulling)\b|"
+              r"\bWarning\s+(?:Failed|FailedMount|BackOff)\b", 5, "a Kubernetes event table"),
+        _clue(r"image-credential-provider|CredentialProviderConfig|credentialprovider\.kubelet",
+              10, "the kubelet credential provider"),
+        _clue(r"\bimagePullSecrets?\b|dockerconfigjson", 5, "an image pull secret"),
+        _clue(r"\bEKS\b|eks\.amazonaws\.com|\bnodegroup\b|\bk3s\b|\brke2\b|\bkops\b", 4,
+              "a Kubernetes distribution"),
+        version=r"\bkubelet\s+v?(1\.\d+(?:\.\d+)?)|Kubernetes\s+v?(1\.\d+(?:\.\d+)?)"
+        r"|\bk8s\s+v?(1\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "containerd", "containerd",
+        _clue(r"\bctr:|\bctr\s+(?:image|images|i)\s+pull\b", 10, "ctr"),
+        _clue(r"\bcrictl\b", 10, "crictl"),
+        _clue(r"failed to pull and unpack image", 6, "containerd's 'failed to pull and unpack'"),
+        _clue(r"\bcontainerd\b", 5, "the word containerd"),
+        _clue(r"failed to resolve reference \"", 4, "containerd's resolver error"),
+        version=r"containerd\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "cri-o", "CRI-O",
+        _clue(r"\bcri-?o\b|\bcrio\b", 10, "CRI-O"),
+    ),
+    _spec(
+        "ecs", "Amazon ECS",
+        _clue(r"CannotPullContainerError|CannotPullECRContainerError", 10,
+              "CannotPullContainerError"),
+        _clue(r"ResourceInitializationError", 10, "ResourceInitializationError"),
+        _clue(r"\becs-agent\b|\bECS agent\b|amazon-ecs-agent|\bstoppedReason\b|"
+              r"task definition|\bTask failed to start\b|\bservice [\w-]+ was unable to place",
+              7, "an ECS task or agent message"),
+        _clue(r"\bFargate\b", 6, "Fargate"),
+        _clue(r"\bECS\b", 4, "the word ECS"),
+        version=r"(?:platform\s+version|platformVersion)[\s:\"]+(\d+\.\d+\.\d+|LATEST)",
+    ),
+    _spec(
+        "lambda", "AWS Lambda",
+        _clue(r"\bLambda\b[\s\S]{0,80}?\b(?:image|ECR|container)\b|"
+              r"\b(?:image|ECR|container)\b[\s\S]{0,80}?\bLambda\b", 8,
+              "Lambda with a container image"),
+        _clue(r"Source image [^\s]+ is not valid|ImageUri|The image manifest[\s\S]{0,60}"
+              r"media type[\s\S]{0,60}not supported|CreateFunction|UpdateFunctionCode", 8,
+              "a Lambda function API error"),
+        _clue(r"\blambda\b", 3, "the word lambda"),
+    ),
+    _spec(
+        "buildkit", "BuildKit / buildx",
+        _clue(r"ERROR: failed to solve|failed to solve with frontend|failed to solve:", 10,
+              "BuildKit's 'failed to solve'"),
+        _clue(r"^#\d+ (?:ERROR|\[)|=> (?:ERROR )?\[|\[internal\] load (?:metadata|build)", 8,
+              "BuildKit progress output"),
+        _clue(r"\bbuildx\b|\bbuildkit\b|docker-container driver", 6, "buildx / BuildKit"),
+        _clue(r"failed to authorize: failed to fetch (?:anonymous|oauth) token", 6,
+              "BuildKit's authorizer"),
+        version=r"buildx\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)"
+        r"|buildkit(?:d)?\s+v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "compose", "Docker Compose",
+        _clue(r"\bdocker[ -]compose\b|\bcompose\.ya?ml\b|\bcompose up\b", 8, "docker compose"),
+        _clue(r"\[\+\] (?:Running|Pulling|Building)|\bService [\w.-]+ +Error\b|"
+              r"\b[\w-]+ Error (?:pull access denied|Head|failed)", 6, "compose progress output"),
+        version=r"Docker Compose version v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "swarm", "Docker Swarm",
+        _clue(r"--with-registry-auth|docker (?:service|stack) (?:create|deploy|update)", 10,
+              "a swarm service command"),
+        _clue(r"could not be accessed on a registry to record its digest|"
+              r"No such image: [^\s]+ on node|\btask: non-zero exit|\bswarm\b", 7,
+              "a swarm scheduling message"),
+    ),
+    _spec(
+        "podman", "podman",
+        _clue(r"\bpodman\b", 10, "podman"),
+        _clue(r"Error: initializing source docker://|Error: trying to reuse blob|"
+              r"copying system image from manifest list|Error: writing blob", 6,
+              "containers/image error text"),
+        _clue(r"auth\.json|REGISTRY_AUTH_FILE", 4, "auth.json"),
+        version=r"podman\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "skopeo", "skopeo",
+        _clue(r"\bskopeo\b", 10, "skopeo"),
+        version=r"skopeo\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "buildah", "buildah",
+        _clue(r"\bbuildah\b", 10, "buildah"),
+        version=r"buildah\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "crane", "crane (go-containerregistry)",
+        _clue(r"\bcrane\s+(?:auth|pull|push|copy|cp|manifest|digest|ls)\b|\bgcrane\b", 10,
+              "crane"),
+        _clue(r"go-containerregistry|\bggcr\b", 8, "go-containerregistry"),
+    ),
+    _spec(
+        "ko", "ko",
+        _clue(r"\bko\s+(?:build|publish|resolve|apply|login)\b|KO_DOCKER_REPO", 10, "ko"),
+    ),
+    _spec(
+        "nomad", "HashiCorp Nomad",
+        _clue(r"\bnomad\b", 10, "Nomad"),
+        _clue(r"\bDriver Failure\b|failed to initialize task|\balloc(?:ation)? [0-9a-f]{8}", 6,
+              "a Nomad allocation event"),
+    ),
+    _spec(
+        "terraform", "Terraform (Docker provider)",
+        _clue(r"\bterraform\b|\bkreuzwerker\b|\bdocker_(?:registry_image|image|container)\b", 10,
+              "Terraform"),
+        _clue(r"^\s*│\s*Error:|\bwith [\w.]+\[?\S*\]?,\s*$", 5, "Terraform's error box"),
+    ),
+    _spec(
+        "pulumi", "Pulumi (Docker provider)",
+        _clue(r"\bpulumi\b|docker(?:-build)?:index(?:/image)?:Image", 10, "Pulumi"),
+    ),
+    _spec(
+        "aws-cli", "AWS CLI",
+        _clue(r"aws: error: argument|usage: aws \[options\]|Invalid choice: ['\"]?get-login\b",
+              10, "the AWS CLI's argument error"),
+        _clue(r"An error occurred \(\w+\) when calling the \w+ operation", 8,
+              "an AWS CLI service error"),
+        _clue(r"Unable to locate credentials\. You can configure credentials by running|"
+              r"botocore|aws ecr get-login(?:-password)?\b|Error when retrieving token from sso",
+              7, "the AWS CLI"),
+        _clue(r"unknown shorthand flag: 'e' in -e", 10,
+              "`aws ecr get-login` (v1) output run as a command"),
+        version=r"aws-cli/(\d+\.\d+\.\d+)",
+    ),
+    _spec(
+        "ecr-helper", "docker-credential-ecr-login",
+        _clue(r"level=(?:error|debug|info|warning)\s+msg=\"?(?:Error retrieving credentials|"
+              r"Retrieving credentials|Error parsing|Unable to)", 10,
+              "the ECR credential helper's own log line"),
+        _clue(r"ecr-login\.log|\bAWS_ECR_(?:DISABLE_CACHE|CACHE_DIR|IGNORE_CREDS_STORAGE)\b", 6,
+              "the ECR credential helper's settings"),
+        version=r"docker-credential-ecr-login\s+(?:version\s+)?v?(\d+\.\d+\.\d+)",
+    ),
+    _spec(
+        "helm", "Helm",
+        _clue(r"\bhelm\s+(?:registry|pull|push|install|upgrade|template|dependency)\b|"
+              r"Error: (?:INSTALLATION|UPGRADE) FAILED", 10, "helm"),
+        _clue(r"\boci://", 4, "an oci:// chart reference"),
+        version=r"helm\s+version\s+v?(\d+\.\d+(?:\.\d+)?)|Version:\"v(\d+\.\d+\.\d+)\"",
+    ),
+    _spec(
+        "oras", "ORAS",
+        _clue(r"\boras\s+(?:login|pull|push|copy|cp|attach|manifest)\b", 10, "oras"),
+    ),
+    _spec(
+        "nerdctl", "nerdctl / Finch",
+        _clue(r"\bnerdctl\b|\bfinch\s+(?:pull|push|run|build|login|compose)\b", 10,
+              "nerdctl / finch"),
+    ),
+    _spec(
+        "argocd", "Argo CD",
+        _clue(r"\bargo(?:cd|-cd|proj)\b|\bApplication\s+\S+\s+sync\b|ComparisonError", 10,
+              "Argo CD"),
+    ),
+    _spec(
+        "flux", "Flux",
+        _clue(r"\bfluxcd\b|\bflux\s+(?:reconcile|get|create)\b|\bHelmRepository\b|"
+              r"\bOCIRepository\b|\bImageRepository\b", 10, "Flux"),
+    ),
+    _spec(
+        "sam", "AWS SAM CLI",
+        _clue(r"\bsam\s+(?:build|deploy|package|local)\b|\bsamcli\b|aws-sam-cli", 10, "SAM CLI"),
+    ),
+    _spec(
+        "cdk", "AWS CDK",
+        _clue(r"\bcdk\s+(?:deploy|synth|bootstrap)\b|\bcdk-assets\b|\bcdk-hnb659fds\b", 10,
+              "the AWS CDK"),
+    ),
+    _spec(
+        "copilot", "AWS Copilot",
+        _clue(r"\bcopilot\s+(?:svc|job|deploy|env|app|init)\b", 10, "AWS Copilot"),
+    ),
+    _spec(
+        "docker-desktop", "Docker Desktop",
+        _clue(r"docker-credential-desktop|Docker Desktop|\bdesktop\.exe\b|com\.docker\.backend",
+              7, "Docker Desktop"),
+        version=r"Docker Desktop\s+v?(\d+\.\d+(?:\.\d+)?)",
+    ),
+    _spec(
+        "docker-cli", "Docker CLI",
+        _clue(r"Error response from daemon:", 8, "the Docker daemon's 'Error response'"),
+        _clue(r"\bdocker\s+(?:login|pull|push|run|build|tag|logout|image\s+pull)\b", 6,
+              "a docker command"),
+        _clue(r"\bThe push refers to repository\b|\bUsing default tag:|\bLogin Succeeded\b|"
+              r"error getting credentials - err:|Error saving credentials:|"
+              r"WARNING! Your (?:password|credentials) (?:will be|are) stored unencrypted|"
+              r"Error: Cannot perform an interactive login|"
+              r"Authenticating with existing credentials", 8, "Docker CLI output"),
+        _clue(r"\bdocker-credential-[\w.-]+", 4, "a credential helper name"),
+        _clue(r"no basic auth credentials", 5, "the Docker CLI's anonymous-pull error"),
+        _clue(r"~/\.docker/config\.json|\.docker/config\.json|\bcredHelpers\b|\bcredsStore\b|"
+              r"\bDOCKER_AUTH_CONFIG\b", 4, "a Docker config"),
+        version=r"Docker version (\d+\.\d+\.\d+)|Client:[\s\S]{0,40}?Version:\s+(\d+\.\d+\.\d+)"
+        r"|docker/(\d+\.\d+\.\d+)",
+    ),
+)
+
+# Platforms run a client; they are named beside it.
+_PLATFORMS: tuple[_RuntimeSpec, ...] = (
+    _spec(
+        "github-actions", "GitHub Actions",
+        _clue(r"##\[(?:error|group|endgroup|warning)\]|::(?:error|warning|group)::", 10,
+              "GitHub Actions log markers"),
+        _clue(r"aws-actions/(?:amazon-ecr-login|configure-aws-credentials)|docker/login-action|"
+              r"docker/build-push-action|docker/setup-buildx-action", 10, "a GitHub action"),
+        _clue(r"\bGITHUB_(?:TOKEN|ACTIONS|WORKSPACE|OUTPUT)\b|\bgithub actions?\b|"
+              r"Error: Process completed with exit code", 6, "GitHub Actions"),
+        platform=True,
+    ),
+    _spec(
+        "gitlab-ci", "GitLab CI",
+        _clue(r"Running with gitlab-runner|Preparing the \"docker(?:\+machine)?\" executor|"
+              r"ERROR: Job failed:|\bgitlab-runner\b|\.gitlab-ci\.yml", 10, "GitLab CI output"),
+        _clue(r"\bCI_(?:REGISTRY|JOB_TOKEN|PROJECT)\w*|\bgitlab\b", 6, "GitLab"),
+        platform=True,
+    ),
+    _spec(
+        "codebuild", "AWS CodeBuild",
+        _clue(r"\[Container\] \d{4}/\d{2}/\d{2}|Phase context status code|"
+              r"COMMAND_EXECUTION_ERROR|\bCODEBUILD_\w+|\bcodebuild\b", 10, "CodeBuild output"),
+        _clue(r"buildspec\.ya?ml|\bbuildspec\b", 6, "a buildspec"),
+        platform=True,
+    ),
+    _spec(
+        "jenkins", "Jenkins",
+        _clue(r"\[Pipeline\]|\bJenkinsfile\b|\bjenkins\b|Started by (?:user|timer|an SCM)", 10,
+              "Jenkins"),
+        platform=True,
+    ),
+    _spec(
+        "circleci", "CircleCI",
+        _clue(r"\bcircleci\b|\.circleci/config\.yml|aws-ecr orb|circleci/aws-ecr", 10, "CircleCI"),
+        platform=True,
+    ),
+    _spec(
+        "bitbucket", "Bitbucket Pipelines",
+        _clue(r"\bbitbucket(?:-pipelines)?\b|bitbucket-pipelines\.yml|\bBITBUCKET_\w+", 10,
+              "Bitbucket Pipelines"),
+        platform=True,
+    ),
+    _spec(
+        "buildkite", "Buildkite",
+        _clue(r"\bbuildkite\b|elastic-ci-stack|\bBUILDKITE_\w+", 10, "Buildkite"),
+        platform=True,
+    ),
+)
+
+# How close a runtime must come to count, and how a tie is broken: earlier in _SPECS wins
+# (the more specific client, e.g. BuildKit before the Docker CLI that started it).
+_NAMED = 6
+
+
+def _score(spec: _RuntimeSpec, text: str) -> tuple[int, str]:
+    total = 0
+    evidence = ""
+    best = 0
+    for clue in spec.clues:
+        if clue.pattern.search(text):
+            total += clue.weight
+            if clue.weight > best:
+                best, evidence = clue.weight, clue.evidence
+    return total, evidence
+
+
+def _version(spec: _RuntimeSpec, text: str) -> str | None:
+    if spec.version is None:
+        return None
+    m = spec.version.search(text)
+    if m is None:
+        return None
+    value = next((g for g in m.groups() if g), None)
+    # Only a short, plain version string is echoed back.
+    return value if value and re.fullmatch(r"\d+(?:\.\d+){0,3}|LATEST", value) else None
+
+
+def _best(specs: tuple[_RuntimeSpec, ...], text: str) -> tuple[_RuntimeSpec, str] | None:
+    ranked: list[tuple[int, int, _RuntimeSpec, str]] = []
+    for order, spec in enumerate(specs):
+        score, evidence = _score(spec, text)
+        if score >= _NAMED:
+            ranked.append((-score, order, spec, evidence))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    _, _, spec, evidence = ranked[0]
+    return spec, evidence
+
+
+CLIENTS: tuple[_RuntimeSpec, ...] = tuple(s for s in _SPECS if not s.platform)
+
+
+def detect_runtime(text: str) -> Runtime | None:
+    """The client that printed the error and the platform it ran on, as far as `text` shows
+    (`text` already normalised); None when it names neither."""
+    client = _best(CLIENTS, text)
+    platform = _best(_PLATFORMS, text)
+    if client is None and platform is None:
+        return None
+    where = (platform[0].id, platform[0].label) if platform else (None, None)
+    if client is None:
+        assert platform is not None
+        return Runtime(id=platform[0].id, label=platform[0].label, evidence=platform[1])
+    spec, evidence = client
+    return Runtime(id=spec.id, label=spec.label, version=_version(spec, text),
+                   platform=where[0], platform_label=where[1], evidence=evidence)
+
+
+def runtime_ids() -> tuple[str, ...]:
+    return tuple(s.id for s in CLIENTS) + tuple(s.id for s in _PLATFORMS)
+
+
+__all__ = ["CLIENTS", "Runtime", "detect_runtime", "runtime_ids"]
