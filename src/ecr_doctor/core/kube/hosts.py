@@ -21,8 +21,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ecr_doctor.core.kube.match import SchemelessURL, filepath_match, parse_schemeless_url, \
-    split_url
+from ecr_doctor.core.kube.match import (
+    SchemelessURL,
+    filepath_match,
+    parse_schemeless_url,
+    split_url,
+)
 
 # AWS partition ids (the `partition` of registries.Registry).
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
