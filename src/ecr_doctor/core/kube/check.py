@@ -400,8 +400,9 @@ class _Checker:
             first = seen.get(provider.name)
             if first is not None:
                 both = f"providers[{first.position}] and providers[{provider.position}]"
-                self.add(kub.KUB012, f'{both} are both named "{provider.name}"; the kubelet refuses duplicate '
-                         "provider names", provider.line, details=(("provider", provider.name),))
+                self.add(kub.KUB012, f'{both} are both named "{provider.name}"; the kubelet '
+                         "refuses duplicate provider names", provider.line,
+                         details=(("provider", provider.name),))
             else:
                 seen[provider.name] = provider
 
