@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ecr_doctor.core.rules.base import Rule
     from ecr_doctor.scan.report import FindingsReport
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 
 def envelope(command: str, result: dict[str, Any], *, exit_code: int) -> dict[str, Any]:
