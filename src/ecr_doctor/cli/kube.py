@@ -89,7 +89,10 @@ def _check(args: argparse.Namespace, streams: Streams) -> int:
     try:
         root = parse_document(data)
     except DocumentError as exc:
-        raise UsageError(f"{shown}:{exc} (the kubelet cannot decode this file either)") from None
+        from ecr_doctor.core.secrets import mask
+
+        raise UsageError(mask(f"{shown}:{exc} (the kubelet cannot decode this file either)")
+                         ) from None
     bin_dir = None
     if args.bin_dir is not None:
         try:

@@ -29,6 +29,7 @@ from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severit
 from ecr_doctor.core.registries import classify
 from ecr_doctor.core.rules import kub
 from ecr_doctor.core.rules.base import Rule
+from ecr_doctor.core.secrets import mask
 
 TOP_FIELDS = ("apiVersion", "kind", "providers")
 PROVIDER_FIELDS = ("name", "matchImages", "defaultCacheDuration", "apiVersion", "args", "env",
@@ -102,8 +103,9 @@ class _Checker:
     def add(self, rule: Rule, message: str, line: int, *, fix: Fix | None = None,
             severity_override: Severity | None = None, registry: str | None = None,
             details: Iterable[tuple[str, str]] = ()) -> None:
-        finding = rule.finding(message, self.at(line), fix=fix, registry=registry,
-                               details=details)
+        # Names and entries are quoted from the file: a token pasted into one stays masked.
+        finding = rule.finding(mask(message), self.at(line), fix=fix, registry=registry,
+                               details=tuple((k, mask(v)) for k, v in details))
         if severity_override is not None:
             finding = finding._replace(severity=severity_override)
         self.findings.append(finding)
