@@ -91,7 +91,8 @@ def _check(args: argparse.Namespace, streams: Streams) -> int:
     except DocumentError as exc:
         from ecr_doctor.core.secrets import mask
 
-        raise UsageError(mask(f"{shown}:{exc} (the kubelet cannot decode this file either)")
+        where = f"{shown}:" if exc.line is not None else f"{shown}: "
+        raise UsageError(mask(f"{where}{exc} (the kubelet cannot decode this file either)")
                          ) from None
     bin_dir = None
     if args.bin_dir is not None:

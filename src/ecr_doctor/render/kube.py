@@ -9,12 +9,14 @@ from typing import Any
 from ecr_doctor.core.kube.check import KubeCheck
 from ecr_doctor.core.model import Severity
 from ecr_doctor.core.records import finding_dict
+from ecr_doctor.core.secrets import mask
 from ecr_doctor.render.style import Style
 from ecr_doctor.render.text import finding_line, summary_counts
 
 
 def check_text(check: KubeCheck, style: Style, *, syntax: str) -> str:
-    names = ", ".join(f'"{p.name}"' for p in check.providers if p.name) or "none named"
+    # Names are quoted from the file: masked like every finding's message.
+    names = ", ".join(f'"{mask(p.name)}"' for p in check.providers if p.name) or "none named"
     lines = [f"CredentialProviderConfig: {check.path} ({syntax}); providers: {names}"]
     lines += [finding_line(f, style) for f in check.findings]
     lines.append(summary_counts(check.findings) if check.findings else "no problems found")
@@ -29,12 +31,17 @@ def check_result(check: KubeCheck, *, syntax: str) -> dict[str, Any]:
         "kind": "check",
         "path": check.path,
         "syntax": syntax,
-        "providers": [{"name": p.name, "line": p.line, "api_version": p.api_version,
-                       "match_images": [e for e, _ in p.match_images]}
+        "providers": [{"name": _masked(p.name), "line": p.line,
+                       "api_version": _masked(p.api_version),
+                       "match_images": [mask(e) for e, _ in p.match_images]}
                       for p in check.providers],
         "findings": [finding_dict(f) for f in check.findings],
         "summary": {"total": len(check.findings), **counts},
     }
+
+
+def _masked(text: str | None) -> str | None:
+    return None if text is None else mask(text)
 
 
 def config_file(config: dict[str, Any], output: str) -> str:

@@ -104,6 +104,8 @@ class _Checker:
             severity_override: Severity | None = None, registry: str | None = None,
             details: Iterable[tuple[str, str]] = ()) -> None:
         # Names and entries are quoted from the file: a token pasted into one stays masked.
+        if fix is not None:
+            fix = fix._replace(description=mask(fix.description))
         finding = rule.finding(mask(message), self.at(line), fix=fix, registry=registry,
                                details=tuple((k, mask(v)) for k, v in details))
         if severity_override is not None:
