@@ -45,6 +45,7 @@ CASES = {
     "policy-iam": ("policy", "iam", "--pull", "--repository",
                    "arn:aws:ecr:us-east-1:123456789012:repository/app"),
     "policy-rego": ("policy", "rego"),
+    "kube-provider-config": ("kube", "provider-config"),
 }
 
 

@@ -114,6 +114,16 @@ def scan(path: str, text: str) -> Run:
                          scan_bytes(path, text.encode(), yaml_loader=load_yaml, now=NOW)]
 
 
+def kube(text: str, **kw: Any) -> Run:
+    """KUB001-KUB016: `kube check`'s core on a CredentialProviderConfig (YAML or JSON)."""
+    from ecr_doctor.core.kube.check import check_config
+    from ecr_doctor.machine.kubefile import parse_document
+
+    return lambda _tmp: [Seen.of(f) for f in
+                         check_config(parse_document(text.encode()), "config.yaml",
+                                      **kw).findings]
+
+
 def cli(*argv: str, env: dict[str, str] | None = None,
         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": SRC, "NO_COLOR": "1", **(env or {})}
@@ -210,6 +220,37 @@ STATIC_KEYS = workflow("      - uses: aws-actions/configure-aws-credentials@v4\n
                        "          aws-secret-access-key: ${{{{ secrets.AWS_SECRET }}}}\n"
                        "          aws-region: us-east-1\n"
                        "      - uses: aws-actions/amazon-ecr-login@v2\n")
+
+
+KUBE = """\
+apiVersion: kubelet.config.k8s.io/v1
+kind: CredentialProviderConfig
+providers:
+  - name: ecr-credential-provider
+    matchImages:
+      - "*.dkr.ecr.*.amazonaws.com"
+      - "*.dkr-ecr.*.on.aws"
+      - "*.dkr.ecr-fips.*.amazonaws.com"
+      - "*.dkr-ecr-fips.*.on.aws"
+      - "public.ecr.aws"
+      - "ecr-public.aws.com"
+    defaultCacheDuration: "12h"
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
+"""
+KUBE_TOKEN = KUBE + """\
+    tokenAttributes:
+      serviceAccountTokenAudience: sts.amazonaws.com
+      requireServiceAccount: true
+      cacheType: ServiceAccount
+"""
+# Declared for `explain` (a pasted error names them as causes); no config check fires them,
+# so they have no firing or silent case here: the explain tests map errors to them.
+EXPLAIN_ONLY = frozenset({"KUB020", "KUB021", "KUB022", "KUB023", "KUB024", "KUB025"})
+
+
+def kube_edit(old: str, new: str, base: str = KUBE) -> str:
+    assert old in base, old
+    return base.replace(old, new, 1)
 
 
 # --- firing cases -----------------------------------------------------------------------------
@@ -549,6 +590,66 @@ FIRING: list[Case] = [
     Case("SCN008", "secret-key", scan(".github/workflows/push.yml",
                                       STATIC_KEYS.format(key="${{ secrets.AWS_KEY_ID }}")),
          ("long-lived AWS access keys used for ECR", "OIDC"), severity=Severity.LOW),
+    # KUB001-KUB016 (`kube check`)
+    Case("KUB001", "no-kind", kube(kube_edit("kind: CredentialProviderConfig\n", "")),
+         ("no top-level kind", "kubelet.config.k8s.io/v1"), line=1),
+    Case("KUB001", "wrong-version", kube(kube_edit("kubelet.config.k8s.io/v1",
+                                                   "kubelet.config.k8s.io/v2")),
+         ('apiVersion "kubelet.config.k8s.io/v2"',), line=1),
+    Case("KUB002", "alpha-for-ecr", kube(kube_edit("credentialprovider.kubelet.k8s.io/v1",
+                                                   "credentialprovider.kubelet.k8s.io/v1alpha1")),
+         ("v1alpha1", "ecr-credential-provider", "accept only"), line=13,
+         severity=Severity.MEDIUM),
+    Case("KUB002", "unknown", kube(kube_edit("credentialprovider.kubelet.k8s.io/v1",
+                                             "credentialprovider.kubelet.k8s.io/v9")),
+         ('"credentialprovider.kubelet.k8s.io/v9"', "refuses"), severity=Severity.HIGH),
+    Case("KUB003", "number", kube(kube_edit('"12h"', "0")),
+         ("defaultCacheDuration 0", "a number", "quoted"), line=12),
+    Case("KUB003", "days", kube(kube_edit('"12h"', '"1d"')), ('"1d"', "not a Go duration")),
+    Case("KUB003", "missing", kube(kube_edit('    defaultCacheDuration: "12h"\n', "")),
+         ("no defaultCacheDuration",)),
+    Case("KUB004", "path", kube(kube_edit("name: ecr-credential-provider",
+                                          "name: /usr/bin/ecr-credential-provider")),
+         ('"/usr/bin/ecr-credential-provider"', "contains '/'"), line=4),
+    Case("KUB005", "missing-binary", kube(KUBE, bin_dir={}),
+         ('"ecr-credential-provider"', "no such file"), line=4),
+    Case("KUB006", "empty-match-images", kube(
+        "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n"
+        "  - name: p\n    matchImages: []\n    defaultCacheDuration: 1h\n"
+        "    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"), ('provider "p"', "no matchImages"),
+         line=5),
+    Case("KUB007", "bracket", kube(kube_edit('"*.dkr-ecr.*.on.aws"', '"[0-9]*.dkr-ecr.*.on.aws"')),
+         ('"[0-9]*.dkr-ecr.*.on.aws"', "url.Parse"), line=7),
+    Case("KUB008", "too-wide", kube(kube_edit('"public.ecr.aws"', '"*.amazonaws.com"')),
+         ('"*.amazonaws.com"', "exactly one DNS label"), line=10),
+    Case("KUB008", "scheme", kube(kube_edit('"public.ecr.aws"', '"https://public.ecr.aws"')),
+         ('"https://public.ecr.aws"', "has a scheme"), line=10),
+    Case("KUB009", "no-ecr", kube(
+        "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n"
+        "  - name: ecr-credential-provider\n    matchImages: [\"*.amazonaws.com\"]\n"
+        "    defaultCacheDuration: 1h\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"),
+         ('provider "ecr-credential-provider"', "no ECR host"), line=5),
+    Case("KUB010", "cn-registry", kube(KUBE, registries=(
+        "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",)),
+         ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "without credentials"),
+         registry="123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"),
+    Case("KUB011", "no-dual-stack", kube(kube_edit('      - "*.dkr-ecr.*.on.aws"\n', "")),
+         ("aws", "*.dkr-ecr.*.on.aws", "dual-stack")),
+    Case("KUB012", "twice", kube(KUBE + KUBE.split("providers:\n")[1]),
+         ('"ecr-credential-provider"', "providers[0] and providers[1]"), line=14),
+    Case("KUB013", "no-audience", kube(kube_edit(
+        "      serviceAccountTokenAudience: sts.amazonaws.com\n", "", KUBE_TOKEN)),
+         ("serviceAccountTokenAudience is required",), line=14),
+    Case("KUB014", "case", kube(kube_edit("matchImages:", "MatchImages:")),
+         ('"MatchImages"', 'did you mean "matchImages"'), line=5),
+    Case("KUB015", "twice", kube(kube_edit("kind: CredentialProviderConfig\n",
+                                           "kind: CredentialProviderConfig\nkind: x\n")),
+         ('"kind" twice', "line 3"), line=3),
+    Case("KUB016", "string-list", kube(
+        "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n"
+        "  - name: p\n    matchImages: \"*.dkr.ecr.*.amazonaws.com\"\n"
+        "    defaultCacheDuration: 1h\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"),
+         ("providers[0].matchImages", "a string, not a list"), line=5),
 ]
 
 
@@ -617,6 +718,36 @@ SILENT: dict[str, Run] = {
         f"          role-to-assume: arn:aws:iam::{ACCOUNT}:role/ci\n"
         "          aws-region: us-east-1\n"
         "      - uses: aws-actions/amazon-ecr-login@v2\n")),
+    "KUB001": kube(KUBE.replace("kubelet.config.k8s.io/v1\n", "kubelet.config.k8s.io/v1beta1\n")),
+    "KUB002": kube(KUBE.replace("name: ecr-credential-provider", "name: other-provider")
+                   .replace("credentialprovider.kubelet.k8s.io/v1\n",
+                            "credentialprovider.kubelet.k8s.io/v1beta1\n")),
+    "KUB003": kube(KUBE.replace('"12h"', '"0"')),
+    "KUB004": kube(KUBE.replace("name: ecr-credential-provider", "name: ecr-credential-provider.v2")),
+    "KUB005": kube(KUBE, bin_dir={"ecr-credential-provider": "executable"}),
+    "KUB006": kube(KUBE),
+    "KUB007": kube(KUBE.replace('"public.ecr.aws"', '"public.ecr.aws:443/path"')),
+    "KUB008": kube(KUBE.replace('"public.ecr.aws"', '"1234*.dkr.ecr.us-*-1.amazonaws.com"')
+                   + "  - name: gcr-credential-provider\n    matchImages: [\"*.gcr.io\"]\n"
+                   "    defaultCacheDuration: 1h\n"
+                   "    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"),
+    "KUB009": kube(KUBE),
+    "KUB010": kube(KUBE, registries=("123456789012.dkr-ecr-fips.us-east-2.on.aws",)),
+    # every aws-cn family, and no other partition in use
+    "KUB011": kube(
+        "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n"
+        "  - name: ecr-credential-provider\n    matchImages:\n"
+        "      - \"*.dkr.ecr.*.amazonaws.com.cn\"\n"
+        "      - \"*.dkr-ecr.*.on.amazonwebservices.com.cn\"\n"
+        "    defaultCacheDuration: 1h\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"),
+    "KUB012": kube(KUBE + KUBE.split("providers:\n")[1].replace(
+        "name: ecr-credential-provider", "name: ecr-credential-provider-2")),
+    "KUB013": kube(KUBE_TOKEN),
+    "KUB014": kube(KUBE + "    args: [--verbose]\n    env:\n      - name: AWS_PROFILE\n"
+                   "        value: ecr\n"),
+    "KUB015": kube(KUBE.replace("kind: CredentialProviderConfig\n",
+                                "kind: CredentialProviderConfig\n# kind: x\n")),
+    "KUB016": kube(KUBE.replace('"12h"', "12h")),
 }
 
 
@@ -632,7 +763,7 @@ def fired(case: Case, tmp_path: Path) -> list[Seen]:
 
 
 def test_every_rule_has_a_firing_and_a_silent_case() -> None:
-    registry = set(RULES)
+    registry = set(RULES) - EXPLAIN_ONLY
     assert {c.rule_id for c in FIRING} == registry
     assert set(SILENT) == registry
     assert len({_case_id(c) for c in FIRING}) == len(FIRING)
@@ -678,6 +809,15 @@ def test_near_miss_is_silent(rule_id: str, tmp_path: Path) -> None:
 
 
 # --- the CLI: every rule listed, every page printed -------------------------------------------
+
+
+def test_explain_only_rules_are_declared_with_a_sourced_page() -> None:
+    from ecr_doctor.core.rules import kub
+
+    assert {r.id for r in kub.EXPLAIN_RULES} == EXPLAIN_ONLY
+    for rule_id in EXPLAIN_ONLY:
+        rule = RULES[rule_id]
+        assert rule.check_fn is None and rule.doc.references and rule.doc.example
 
 
 def test_rules_command_lists_every_rule() -> None:
