@@ -26,7 +26,7 @@ from ecr_doctor.core.imageref import ImageRef, parse_image
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.registries import RegistryKind, classify, ecr_look_alike
 from ecr_doctor.core.rules.base import Family, Rule, RuleDoc
-from ecr_doctor.core.secrets import find_secret_spans, is_placeholder
+from ecr_doctor.core.secrets import find_secret_spans, is_placeholder, mask
 
 if TYPE_CHECKING:
     from ecr_doctor.core.taskdef import ContainerDef, TaskDefinition
@@ -62,8 +62,10 @@ _TROUBLESHOOT = ("Amazon ECS Developer Guide · Troubleshooting · CannotPullCon
 _SHOWN = 120
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+def _shown(text: str, limit: int = _SHOWN) -> str:
+    """Input text as a message may quote it: any credential in it masked, then cut short."""
+    text = mask(text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # --- checked rules ------------------------------------------------------------------------
@@ -537,3 +539,8 @@ CHECKED: tuple[Rule, ...] = (ECS001, ECS002, ECS003, ECS004, ECS005, ECS006, ECS
 def checked_rules() -> Iterable[Rule]:
     """The rules `ecs check` can fire (SARIF lists them with their help)."""
     return CHECKED
+
+
+def shown(text: str, limit: int = 1000) -> str:
+    """How renderers quote a task definition's own text (images, role ARNs)."""
+    return _shown(text, limit)
