@@ -233,7 +233,7 @@ ECS008 = FAMILY.declare(
         fix="Rotate the credential, store it in Secrets Manager or SSM Parameter Store, and "
         "move the entry to `secrets` (`{\"name\": ..., \"valueFrom\": ARN}`); for AWS keys, "
         "give the task a `taskRoleArn` instead of keys.",
-        example='"environment": [{"name": "AWS_SECRET_ACCESS_KEY", "value": "wJalr..."}]',
+        example='"environment": [{"name": "AWS_SECRET_ACCESS_KEY", "value": "<the secret key>"}]',
         references=(_SECRETS_DOC, "Amazon ECS Developer Guide · Security best practices · "
                     "secrets management (never in environment variables)"),
     ),
