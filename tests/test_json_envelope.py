@@ -45,6 +45,10 @@ CASES = {
     "policy-iam": ("policy", "iam", "--pull", "--repository",
                    "arn:aws:ecr:us-east-1:123456789012:repository/app"),
     "policy-rego": ("policy", "rego"),
+    "policy-ecs": ("policy", "iam", "--ecs-task-execution", "--repository",
+                   "arn:aws:ecr:us-east-1:123456789012:repository/app"),
+    "ecs-check": ("ecs", "check", str(Path(__file__).parent / "fixtures" / "ecs"
+                                      / "aws-sdk-describe-hello-world.json")),
 }
 
 
@@ -54,7 +58,7 @@ def test_json_output_validates(home: Path, case: str) -> None:
     result = cli(home, *args, "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     document = json.loads(result.stdout)
-    assert document["schema_version"] == "2.1" and document["exit_code"] == result.returncode
+    assert document["schema_version"] == "2.2" and document["exit_code"] == result.returncode
     validated(result.stdout, args[0])
 
 

@@ -63,7 +63,7 @@ class Duplicate(NamedTuple):
 
 
 class ContainerDef(NamedTuple):
-    index: int
+    position: int   # 0-based, in containerDefinitions
     name: str
     offset: int
     image: Located | None
@@ -76,7 +76,7 @@ class ContainerDef(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f'container "{self.name}"' if self.name else f"container #{self.index + 1}"
+        return f'container "{self.name}"' if self.name else f"container #{self.position + 1}"
 
 
 class TaskDefinition(NamedTuple):
@@ -176,7 +176,7 @@ def _container(index: int, node: Node, duplicates: list[Duplicate]) -> Container
     creds = _object(node, "repositoryCredentials")
     log = _object(node, "logConfiguration")
     return ContainerDef(
-        index=index,
+        position=index,
         name=name.value if name else "",
         offset=node.start,
         image=_string(node, "image"),

@@ -196,8 +196,8 @@ def ecs_task_execution_policy(resources: EcsResources) -> dict[str, object]:
         raise IamError(f"--repository {public[0]!r} is in ECR Public: ECS pulls public images "
                        "anonymously, so the execution role needs nothing for it")
     repos = sorted({r.arn for r in resources.repositories})
-    secrets = _checked(resources.secrets, SECRET_ARN, "--secret",
-                       "a Secrets Manager secret ARN (arn:aws:secretsmanager:R:ACCOUNT:secret:NAME)")
+    secrets = _checked(resources.secrets, SECRET_ARN, "--secret", "a Secrets Manager "
+                       "secret ARN (arn:aws:secretsmanager:R:ACCOUNT:secret:NAME)")
     parameters = _checked(resources.parameters, PARAMETER_ARN, "--parameter",
                           "an SSM parameter ARN (arn:aws:ssm:R:ACCOUNT:parameter/NAME)")
     keys = _checked(resources.kms_keys, KMS_KEY_ARN, "--kms-key",
