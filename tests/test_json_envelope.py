@@ -46,6 +46,10 @@ CASES = {
                    "arn:aws:ecr:us-east-1:123456789012:repository/app"),
     "policy-rego": ("policy", "rego"),
     "kube-provider-config": ("kube", "provider-config"),
+    "policy-ecs": ("policy", "iam", "--ecs-task-execution", "--repository",
+                   "arn:aws:ecr:us-east-1:123456789012:repository/app"),
+    "ecs-check": ("ecs", "check", str(Path(__file__).parent / "fixtures" / "ecs"
+                                      / "aws-sdk-describe-hello-world.json")),
 }
 
 

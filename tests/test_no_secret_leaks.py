@@ -113,6 +113,15 @@ class Planted:
             "DOCKER_AUTH_CONFIG": json.dumps({"auths": {"docker.io": {"auth": base64.b64encode(
                 f"me:{self.plant('env-docker-auth')}".encode()).decode()}}}),
         }
+        # An ECS task definition with credentials in plain-text environment values.
+        (home / "task-definition.json").write_text(json.dumps({
+            "family": "web", "requiresCompatibilities": ["FARGATE"],
+            "containerDefinitions": [{
+                "name": "web", "image": f"{ECR}/web:1.4",
+                "environment": [
+                    {"name": "AWS_SECRET_ACCESS_KEY", "value": self.plant("ecs-env-secret-key")},
+                    {"name": "DB_PASSWORD", "value": self.plant("ecs-env-db-password")}]}]},
+            indent=2))
         self.pasted = (
             f"+ docker login -u AWS -p {self.plant('pasted-password')} {ECR}\n"
             f"> Authorization: Basic {self.plant('pasted-header')}\n"
@@ -160,6 +169,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "audit-json": ("audit", "--root", "{home}/..", "--path", "{home}", "--format", "json"),
     "audit-sarif": ("audit", "--root", "{home}/..", "--path", "{home}", "--format", "sarif"),
     "redact": ("redact", "{home}/.docker/config.json"),
+    "ecs-check": ("ecs", "check", "{home}/task-definition.json"),
+    "ecs-check-json": ("ecs", "check", "{home}/task-definition.json", "--format", "json"),
+    "ecs-check-sarif": ("ecs", "check", "{home}/task-definition.json", "--format", "sarif"),
 }
 
 

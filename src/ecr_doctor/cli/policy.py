@@ -31,6 +31,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     iam.add_argument("--pull-through-cache", action="store_true",
                      help="also allow pulls to populate a pull-through cache "
                      "(BatchImportUpstreamImage, CreateRepository)")
+    ecs = iam.add_argument_group(
+        "ECS task execution role",
+        "--ecs-task-execution prints the permissions policy of a task execution role (each "
+        "--repository, --secret, --parameter, --kms-key and --log-group given, nothing else) "
+        "and its trust policy for ecs-tasks.amazonaws.com")
+    ecs.add_argument("--ecs-task-execution", action="store_true",
+                     help="a task execution role instead of a --pull/--push policy")
+    ecs.add_argument("--secret", metavar="ARN", action="append", default=[],
+                     help="a Secrets Manager secret the task reads (secrets, "
+                     "repositoryCredentials): secretsmanager:GetSecretValue (repeatable)")
+    ecs.add_argument("--parameter", metavar="ARN", action="append", default=[],
+                     help="an SSM parameter the task reads: ssm:GetParameters (repeatable)")
+    ecs.add_argument("--kms-key", metavar="ARN", action="append", default=[],
+                     help="a customer managed KMS key that encrypts them: kms:Decrypt "
+                     "(repeatable)")
+    ecs.add_argument("--log-group", metavar="ARN", action="append", default=[],
+                     help="the awslogs log group: logs:CreateLogStream, logs:PutLogEvents "
+                     "(repeatable)")
+    ecs.add_argument("--source-account", metavar="ID",
+                     help="add aws:SourceAccount / aws:SourceArn conditions to the trust "
+                     "policy (only tasks of this account may assume the role)")
     iam.add_argument("--format", choices=("text", "json"), default="text",
                      help="text: the policy document itself; json: in ecr-doctor's envelope")
     rego = sub.add_parser("rego", help="OPA Rego v1 policy for conftest (static tokens, hosts "
@@ -53,6 +74,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         return EXIT_OK
     from ecr_doctor.policy.iam import IamError, iam_policy, render_policy, repository_arn
 
+    if args.ecs_task_execution:
+        return _ecs_task_execution(args, streams)
+    if args.secret or args.parameter or args.kms_key or args.log_group or args.source_account:
+        raise UsageError("--secret, --parameter, --kms-key, --log-group and --source-account "
+                         "go with --ecs-task-execution")
     try:
         repos = [repository_arn(r, args.registry, args.account) for r in args.repository]
         policy = iam_policy(repos, pull=args.pull, push=args.push,
@@ -61,6 +87,43 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         raise UsageError(str(exc)) from None
     out.write(_enveloped({"kind": "iam", "policy": policy}) if args.format == "json"
               else render_policy(policy))
+    return EXIT_OK
+
+
+def _ecs_task_execution(args: argparse.Namespace, streams: Streams) -> int:
+    from ecr_doctor.policy.iam import (
+        EcsResources,
+        IamError,
+        ecs_task_execution_policy,
+        ecs_tasks_trust_policy,
+        partition_and_region,
+        render_policy,
+        repository_arn,
+    )
+
+    if args.pull or args.push or args.pull_through_cache:
+        raise UsageError("--ecs-task-execution grants the pull a task needs; drop --pull, "
+                         "--push and --pull-through-cache")
+    try:
+        repos = [repository_arn(r, args.registry, args.account) for r in args.repository]
+        policy = ecs_task_execution_policy(EcsResources(
+            repos, args.secret, args.parameter, args.kms_key, args.log_group))
+        partition, region = partition_and_region(
+            [r.arn for r in repos] + args.secret + args.parameter + args.kms_key
+            + args.log_group)
+        trust = ecs_tasks_trust_policy(args.source_account, partition=partition, region=region)
+    except IamError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        streams.out.write(_enveloped({"kind": "iam-ecs-task-execution", "policy": policy,
+                                      "trust_policy": trust}))
+    else:
+        # Two documents; `--format json` gives each alone (.result.policy, .result.trust_policy).
+        streams.out.write("# Permissions policy of the task execution role "
+                          "(aws iam put-role-policy --policy-document)\n" + render_policy(policy)
+                          + "# Trust policy of the role "
+                          "(aws iam create-role --assume-role-policy-document)\n"
+                          + render_policy(trust))
     return EXIT_OK
 
 

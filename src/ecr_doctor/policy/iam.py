@@ -149,5 +149,120 @@ def render_policy(policy: dict[str, object]) -> str:
     return json.dumps(policy, indent=2) + "\n"
 
 
-__all__ = ["ECR_PUBLIC_HOST", "IamError", "Repo", "iam_policy", "render_policy",
-           "repository_arn"]
+# --- The ECS task execution role ------------------------------------------------------------
+# Amazon ECS Developer Guide, "Amazon ECS task execution IAM role" (task_execution_IAM_role):
+# the agent uses it to pull from private ECR (GetAuthorizationToken on "*", BatchGetImage and
+# GetDownloadUrlForLayer on the repository), to send awslogs output (CreateLogStream on the
+# log group, PutLogEvents on its streams), and to read `secrets` / `repositoryCredentials`
+# (secretsmanager:GetSecretValue, ssm:GetParameters, kms:Decrypt for a customer managed key).
+# AWS's AmazonECSTaskExecutionRolePolicy grants the ECR and logs actions on "*" and adds
+# BatchCheckLayerAvailability, which a pull does not call.
+
+ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+_PARTITION = r"(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)"
+_REGION = r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]+"
+SECRET_ARN = re.compile(_PARTITION + r":secretsmanager:" + _REGION
+                        + r":[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+", re.ASCII)
+PARAMETER_ARN = re.compile(_PARTITION + r":ssm:" + _REGION
+                           + r":[0-9]{12}:parameter/[A-Za-z0-9/_.-]+(?:/\*)?", re.ASCII)
+KMS_KEY_ARN = re.compile(_PARTITION + r":kms:" + _REGION + r":[0-9]{12}:key/[A-Za-z0-9-]+",
+                         re.ASCII)
+LOG_GROUP_ARN = re.compile(_PARTITION + r":logs:" + _REGION
+                           + r":[0-9]{12}:log-group:([A-Za-z0-9_/.#-]+)(?::\*)?", re.ASCII)
+_ACCOUNT = re.compile(r"[0-9]{12}", re.ASCII)
+
+
+class EcsResources(NamedTuple):
+    repositories: Sequence[Repo] = ()
+    secrets: Sequence[str] = ()
+    parameters: Sequence[str] = ()
+    kms_keys: Sequence[str] = ()
+    log_groups: Sequence[str] = ()
+
+
+def _checked(values: Sequence[str], pattern: re.Pattern[str], flag: str, shape: str
+             ) -> list[str]:
+    for value in values:
+        if not value.startswith("arn:") or pattern.fullmatch(value[4:]) is None:
+            raise IamError(f"{flag} {value!r} is not {shape}")
+    return sorted(set(values))
+
+
+def ecs_task_execution_policy(resources: EcsResources) -> dict[str, object]:
+    """The least-privilege permissions policy of an ECS task execution role: a statement per
+    need, each on exactly the resources given."""
+    public = [r.arn for r in resources.repositories if r.public]
+    if public:
+        raise IamError(f"--repository {public[0]!r} is in ECR Public: ECS pulls public images "
+                       "anonymously, so the execution role needs nothing for it")
+    repos = sorted({r.arn for r in resources.repositories})
+    secrets = _checked(resources.secrets, SECRET_ARN, "--secret", "a Secrets Manager "
+                       "secret ARN (arn:aws:secretsmanager:R:ACCOUNT:secret:NAME)")
+    parameters = _checked(resources.parameters, PARAMETER_ARN, "--parameter",
+                          "an SSM parameter ARN (arn:aws:ssm:R:ACCOUNT:parameter/NAME)")
+    keys = _checked(resources.kms_keys, KMS_KEY_ARN, "--kms-key",
+                    "a KMS key ARN (arn:aws:kms:R:ACCOUNT:key/ID)")
+    groups = _checked(resources.log_groups, LOG_GROUP_ARN, "--log-group",
+                      "a CloudWatch Logs group ARN (arn:aws:logs:R:ACCOUNT:log-group:NAME)")
+    if not (repos or secrets or parameters or keys or groups):
+        raise IamError("name what the task uses: --repository, --secret, --parameter, "
+                       "--kms-key or --log-group (at least one)")
+    statements: list[dict[str, object]] = []
+    if repos:
+        statements.append({"Sid": "EcrAuthorizationToken", "Effect": "Allow",
+                           # GetAuthorizationToken cannot be scoped to a repository.
+                           "Action": list(PRIVATE_AUTH), "Resource": "*"})
+        statements.append({"Sid": "EcrPull", "Effect": "Allow", "Action": list(PRIVATE_PULL),
+                           "Resource": repos})
+    if groups:
+        # CreateLogStream is authorised on the group, PutLogEvents on its streams (Service
+        # Authorization Reference, Amazon CloudWatch Logs: log-group and log-stream ARNs).
+        base = sorted({g.removesuffix(":*") for g in groups})
+        statements.append({"Sid": "AwsLogs", "Effect": "Allow",
+                           "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                           "Resource": sorted(base + [f"{g}:log-stream:*" for g in base])})
+    if secrets:
+        statements.append({"Sid": "SecretsManagerValues", "Effect": "Allow",
+                           "Action": ["secretsmanager:GetSecretValue"], "Resource": secrets})
+    if parameters:
+        statements.append({"Sid": "SsmParameters", "Effect": "Allow",
+                           "Action": ["ssm:GetParameters"], "Resource": parameters})
+    if keys:
+        statements.append({"Sid": "KmsDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"],
+                           "Resource": keys})
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def ecs_tasks_trust_policy(source_account: str | None = None, *, partition: str = "aws",
+                           region: str | None = None) -> dict[str, object]:
+    """The role's trust policy: ECS tasks may assume it. With `source_account`, the
+    confused-deputy conditions AWS documents for roles ecs-tasks.amazonaws.com assumes (Amazon
+    ECS Developer Guide, "Amazon ECS task IAM role": aws:SourceAccount and aws:SourceArn
+    `arn:aws:ecs:<region>:<account>:*`). The execution role page shows the policy without
+    them, so they are added only when asked for."""
+    statement: dict[str, object] = {"Sid": "EcsTasksAssumeRole", "Effect": "Allow",
+                                    "Principal": {"Service": ECS_TASKS_PRINCIPAL},
+                                    "Action": "sts:AssumeRole"}
+    if source_account is not None:
+        if _ACCOUNT.fullmatch(source_account) is None:
+            raise IamError(f"--source-account {source_account!r} is not a 12-digit account")
+        statement["Condition"] = {
+            "StringEquals": {"aws:SourceAccount": source_account},
+            "ArnLike": {"aws:SourceArn":
+                        f"arn:{partition}:ecs:{region or '*'}:{source_account}:*"},
+        }
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
+
+
+def partition_and_region(arns: Sequence[str]) -> tuple[str, str | None]:
+    """The partition of the ARNs given (`aws` when none), and their region if they share one."""
+    parts = [a.split(":") for a in arns if a.startswith("arn:") and a.count(":") >= 5]
+    partitions = {p[1] for p in parts}
+    regions = {p[3] for p in parts if p[3]}
+    partition = partitions.pop() if len(partitions) == 1 else "aws"
+    return partition, (regions.pop() if len(regions) == 1 else None)
+
+
+__all__ = ["ECR_PUBLIC_HOST", "ECS_TASKS_PRINCIPAL", "EcsResources", "IamError", "Repo",
+           "ecs_task_execution_policy", "ecs_tasks_trust_policy", "iam_policy",
+           "partition_and_region", "render_policy", "repository_arn"]

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from ecr_doctor import __version__
 from ecr_doctor.core.engine import Diagnosis
 from ecr_doctor.core.fixer import FixPlan
-from ecr_doctor.core.model import Severity
+from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.records import finding_dict
 
 if TYPE_CHECKING:
     from ecr_doctor.core.explain import Explanation
     from ecr_doctor.core.rules.base import Rule
+    from ecr_doctor.core.taskdef import TaskDefinition
     from ecr_doctor.scan.report import FindingsReport
 
 SCHEMA_VERSION = "2.2"
@@ -135,3 +136,35 @@ def explanation_result(explanation: Explanation) -> dict[str, Any]:
 
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def ecs_result(td: TaskDefinition, findings: Sequence[Finding]) -> dict[str, Any]:
+    """`ecs check`: what the task definition holds that the rules read, and the findings."""
+    from ecr_doctor.core.imageref import parse_image
+    from ecr_doctor.core.registries import classify
+    from ecr_doctor.core.rules.ecs import shown
+
+    def image(raw: str) -> dict[str, Any]:
+        ref = parse_image(raw)
+        return {"image": shown(raw), "registry": shown(ref.domain),
+                "registry_kind": classify(ref.domain).kind.value if ref.explicit_domain
+                else "docker-hub", "tag": shown(ref.tag) if ref.tag is not None else None,
+                "digest": shown(ref.digest) if ref.digest is not None else None}
+
+    counts = Counter(f.severity.label for f in findings)
+    return {
+        "path": td.path,
+        "shape": td.shape,
+        "family": shown(td.family) if td.family is not None else None,
+        "revision": td.revision,
+        "launch_types": sorted(td.launch_types),
+        "execution_role_arn": (shown(td.execution_role_arn.value)
+                               if td.execution_role_arn is not None else None),
+        "task_role_arn": shown(td.task_role_arn.value) if td.task_role_arn is not None else None,
+        "containers": [{"name": shown(c.name), **(image(c.image.value) if c.image else
+                        {"image": None, "registry": None, "registry_kind": None, "tag": None,
+                         "digest": None})} for c in td.containers],
+        "findings": [finding_dict(f) for f in findings],
+        "summary": {"total": len(findings),
+                    "by_severity": {s.label: counts.get(s.label, 0) for s in Severity}},
+    }

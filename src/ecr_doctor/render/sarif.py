@@ -1,4 +1,5 @@
-"""SARIF 2.1.0 for `scan` and `audit`, shaped for GitHub code scanning. Standard library only.
+"""SARIF 2.1.0 for `scan`, `audit` and `ecs check`, shaped for GitHub code scanning.
+Standard library only.
 
 Every rule carries its page (short/full description, help text and markdown, references) so
 code scanning shows the fix beside the alert; `partialFingerprints` keeps alerts stable across

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ecr_doctor.core.fixer import FixPlan
+    from ecr_doctor.core.taskdef import TaskDefinition
     from ecr_doctor.machine.wrappers import WrapperPlan
     from ecr_doctor.scan.report import FindingsReport
 
@@ -212,4 +213,33 @@ def report_text(report: FindingsReport, *, verbose: bool) -> str:
                  f"{summary}{extra}{hidden}")
     if verbose and report.command == "audit":
         lines += [f"checked {path}" for path in report.checked]
+    return "".join(line + "\n" for line in lines)
+
+
+def ecs_text(td: TaskDefinition, findings: Sequence[Finding], style: Style) -> str:
+    """`ecs check`: what was read (family, where it runs, each image), then one line per
+    finding, then the count."""
+    from ecr_doctor.core.imageref import parse_image
+    from ecr_doctor.core.registries import classify
+    from ecr_doctor.core.rules.ecs import shown
+
+    name = shown(td.family or "(no family)", 120)
+    if td.revision is not None:
+        name += f":{td.revision}"
+    form = ("describe-task-definition output" if td.shape == "describe"
+            else "task definition")
+    where = ", ".join(sorted(td.launch_types)) or "not stated (requiresCompatibilities)"
+    role = (shown(td.execution_role_arn.value, 200) if td.execution_role_arn is not None
+            else "none")
+    lines = [f"{td.path}: {form} {name}; runs on: {where}; execution role: {role}"]
+    for container in td.containers:
+        if container.image is None:
+            lines.append(style.dim(f"  {shown(container.name, 80)}  (no image)"))
+            continue
+        ref = parse_image(container.image.value)
+        kind = classify(ref.domain).kind.value if ref.explicit_domain else "docker-hub"
+        lines.append(f"  {style.bold(shown(container.name, 80))}  "
+                     f"{shown(container.image.value, 200)}  {style.dim(kind)}")
+    lines += [finding_line(f, style) for f in findings]
+    lines.append(f"ecr-doctor ecs check: {summary_counts(findings) if findings else 'no findings'}")
     return "".join(line + "\n" for line in lines)
