@@ -10,7 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.dockerconfig import AuthEntry, DockerConfig
-from ecr_doctor.core.registries import convert_to_hostname
+from ecr_doctor.core.registries import DOCKER_HUB_KEY, convert_to_hostname
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -196,6 +196,11 @@ def _containers_image_key(key: str) -> str:
 def _resolve_containers_image(
     config: DockerConfig, key: str, repository: str | None
 ) -> Resolution:
+    if key == DOCKER_HUB_KEY:
+        # containers/image looks Docker Hub up under the image's registry, "docker.io"
+        # (getCredentialsWithHomeDir), not Docker's https://index.docker.io/v1/: both
+        # `credHelpers["docker.io"]` and `auths["docker.io"]` are exact matches there.
+        key = "docker.io"
     helpers = {h.key: h.helper for h in config.cred_helpers}
     if key in helpers:
         helper = helpers[key]
