@@ -130,7 +130,13 @@ class Context:
         return AuthsByHost(self.config)
 
     def resolution(self, registry: Registry) -> Resolution:
-        return self._resolutions[lookup_key(registry.host)]
+        key = lookup_key(registry.host)
+        known = self._resolutions.get(key)
+        if known is not None:
+            return known
+        # A host only another file names (a buildx scoped config): what this file gives it.
+        return resolve(self.config, key, self.env_auth_keys, auths=self._auths,
+                       client="skopeo" if self.podman else "docker")
 
     @cached_property
     def _resolutions(self) -> dict[str, Resolution]:
