@@ -21,6 +21,7 @@ from datetime import datetime
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.loading import check_registries, header, load, options
+from ecr_doctor.cli.options import add_client_options, client_choice
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core import verification
 from ecr_doctor.core.environment import Environment
@@ -104,7 +105,7 @@ def _targets(args: argparse.Namespace) -> tuple[str, list[tuple[Registry, Resolu
     from ecr_doctor.core.rules import Context
 
     check_registries(args.registry)
-    loaded = load(args.config, args.registry)
+    loaded = load(args.config, args.registry, client_choice(args))
     ctx = Context(loaded.config, loaded.env, options(loaded, args.registry))
     wanted = {lookup_key(classify(r).host) for r in args.registry}
     pairs: list[tuple[Registry, Resolution | None]] = []
@@ -128,6 +129,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", metavar="S", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds to wait for each helper run and probe (default: 20)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_client_options(parser)
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:

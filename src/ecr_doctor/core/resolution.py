@@ -231,8 +231,12 @@ def _resolve_containers_image(
         chosen = holding[0] if holding else legacy[0]
         return _containers_image_entry(key, chosen, f'auths["{chosen.key}"] (normalised key)',
                                        ambiguous, legacy=True)
+    namespaced = [e.key for e in config.auths if e.key.startswith(f"{key}/")
+                  and not e.key.startswith(("http://", "https://"))]
+    scoped = (f"; namespaced keys serve only their own repositories: {', '.join(namespaced[:5])}"
+              if namespaced else "")
     return Resolution(key, Source.NONE, "skopeo finds nothing in credHelpers or auths for this "
-                      "host (credsStore is ignored): anonymous")
+                      f"host (credsStore is ignored): anonymous{scoped}")
 
 
 def _containers_image_usable(entry: AuthEntry) -> bool:

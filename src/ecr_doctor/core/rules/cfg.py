@@ -1092,7 +1092,8 @@ def creds_store_ignored_by_podman(self: Rule, ctx: Context) -> Iterator[Finding]
     store = ctx.config.creds_store
     if not ctx.podman or store is None or not store.value:
         return
-    served = [r.host for r in ctx.registries if not ctx.config.helper(lookup_key(r.host))]
+    served = [key for key in (ctx.resolution(r).lookup_key for r in ctx.registries)
+              if not ctx.config.helper(key)]
     for_hosts = f" (registries without a credHelpers entry: {', '.join(served[:5])})" if (
         served) else ""
     yield self.finding(
