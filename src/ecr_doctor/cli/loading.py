@@ -10,7 +10,7 @@ from ecr_doctor.cli.exits import UsageError
 from ecr_doctor.cli.options import NO_CHOICE, ClientChoice
 from ecr_doctor.core.dockerconfig import ConfigFile, ConfigLocation, DockerConfig, parse_config
 from ecr_doctor.core.engine import Diagnosis, diagnose_config
-from ecr_doctor.core.environment import Environment
+from ecr_doctor.core.environment import DEFAULT_PROBE_TIMEOUT, Environment
 from ecr_doctor.core.options import Options
 from ecr_doctor.core.registries import classify
 from ecr_doctor.machine.capture import capture
@@ -54,9 +54,10 @@ def load(config_arg: str | None, registries: list[str],
         client, client_reason = choice.client, f"--client {choice.client}"
     file = read_config(location.path)
     config = parse_config(file.raw, location.path)
-    helper_names = {h.helper for h in config.cred_helpers if h.helper} | {"ecr-login"}
+    named = {h.helper for h in config.cred_helpers if h.helper}
     if config.creds_store is not None and config.creds_store.value:
-        helper_names.add(config.creds_store.value)
+        named.add(config.creds_store.value)
+    helper_names = named | {"ecr-login"}
     ecr_hosts = [e.key for e in config.auths] + [h.key for h in config.cred_helpers] + registries
     # Running a helper costs a process start (~10 ms for the Go binary). Its version only
     # matters for hosts that some helper release still in use does not recognise (ENV002:
@@ -65,10 +66,22 @@ def load(config_arg: str | None, registries: list[str],
                                  for k in ecr_hosts) else []
     docker_file = client == "docker"
     env = capture(os.environ, helper_names=sorted(helper_names), probe_versions=probe, home=home,
-                  docker=choice.docker, probe_docker=docker_file and choice.docker is None,
-                  buildx_for=location.path if docker_file else None)
+                  docker=choice.docker, buildx_for=location.path if docker_file else None)
+    if docker_file and choice.docker is None and _version_matters(env, named):
+        # Start-up is budgeted: the CLI is asked only when its release changes an answer.
+        from ecr_doctor.machine.clients import probe_docker
+
+        env = env._replace(docker=probe_docker(env.path_dirs, os.environ, DEFAULT_PROBE_TIMEOUT,
+                                               windows=env.platform == "windows"))
     return Loaded(location, file, config, env, client, client_reason)
 
+
+
+def _version_matters(env: Environment, named: set[str]) -> bool:
+    """DOCKER_AUTH_CONFIG is read only from 28.3.0, and which commands send a stale token when
+    a helper the config names is missing depends on the release (ecr_doctor.core.clients)."""
+    return env.docker_auth_config is not None or any(
+        not (h.found and h.executable) for h in env.helpers if h.name in named)
 
 
 def options(loaded: Loaded, registries: list[str], *, unsafe_fixes: bool = False) -> Options:

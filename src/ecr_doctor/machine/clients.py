@@ -40,11 +40,11 @@ def stated_docker(text: str) -> DockerClient | None:
 def probe_docker(path_dirs: tuple[str, ...], env: Mapping[str, str], timeout: float, *,
                  windows: bool = False) -> DockerClient:
     """The version of the `docker` the PATH finds, as `docker version` reports it."""
-    from ecr_doctor.machine.process import run_bounded
-
     path = _look_up("docker.exe" if windows else "docker", path_dirs)
     if path is None:
         return DockerClient(None, None, "not found")
+    from ecr_doctor.machine.process import run_bounded  # only when there is a docker to run
+
     # DOCKER_HOST at a socket nobody serves: the client still prints its own version (and
     # exits 1), but never contacts a daemon, which may be remote (tcp://, ssh://) — diagnose
     # promises to stay offline — or hang. DOCKER_CONTEXT would be overridden by it anyway.
