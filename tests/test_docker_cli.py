@@ -142,6 +142,15 @@ SKOPEO_CASES = [*CASES,
                                             "credHelpers": {h: ""}}),
     ("exact-empty-entry-beats-legacy",
      lambda h: {"auths": {h: {}, f"https://{h}": auth("legacyuser")}}),
+    # Namespaced keys (podman's auth.json writes them; containers/image reads them from any
+    # file): only exact repository / namespace matches, and an empty one hides the host's.
+    ("other-repository-key-is-not-used", lambda h: {"auths": {f"{h}/other": auth("otheruser")}}),
+    ("empty-repository-key-hides-host-key",
+     lambda h: {"auths": {f"{h}/app": {}, h: auth("hostuser")}}),
+    ("repository-key-beats-legacy-host-key",
+     lambda h: {"auths": {f"{h}/app": auth("repouser"), f"https://{h}": auth("legacyuser")}}),
+    ("repository-helper-key-is-not-used",
+     lambda h: {"credHelpers": {f"{h}/app": "fake"}, "auths": {h: auth("hostuser")}}),
 ]
 
 

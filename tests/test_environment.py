@@ -580,15 +580,35 @@ def b64(text: str) -> str:
             json.dumps({"auths": {"ghcr.io": {"auth": b64(f"bot:{REGISTRY_PASSWORD}")}}}),
             DockerAuthConfigEnv(keys=("ghcr.io",)),
         ),
+        # docker/cli parseEnvConfig (v28.3.0+): field names match case-insensitively, but
+        # every entry needs a non-empty `auth`, a second JSON value is refused, and
+        # DisallowUnknownFields rejects credHelpers / credsStore / username.
         (
-            json.dumps({"Auths": {"a.example": {}, "b.example": {"Auth": b64("u:p")}}}),
-            DockerAuthConfigEnv(keys=("a.example", "b.example")),
+            json.dumps({"Auths": {"b.example": {"Auth": b64("u:p")}}}),
+            DockerAuthConfigEnv(keys=("b.example",)),
         ),
-        (json.dumps({"auths": {}}) + " trailing", DockerAuthConfigEnv(keys=())),
+        (
+            json.dumps({"auths": {"a.example": {}, "b.example": {"auth": b64("u:p")}}}),
+            DockerAuthConfigEnv(keys=("a.example", "b.example"),
+                                error="missing key `auth` for a.example"),
+        ),
+        (json.dumps({"auths": {}}) + " trailing", DockerAuthConfigEnv(
+            error="DOCKER_AUTH_CONFIG does not support more than one JSON object")),
+        (json.dumps({"auths": {}}) + "\n", DockerAuthConfigEnv(keys=())),
         (
             json.dumps({"credHelpers": {"x": "ecr-login"}}),
-            DockerAuthConfigEnv(error='has no "auths" object, so it provides no credentials'),
+            DockerAuthConfigEnv(error='json: unknown field "credHelpers" (only auths is accepted)'),
         ),
+        (
+            json.dumps({"auths": {}, "credsStore": "ecr-login"}),
+            DockerAuthConfigEnv(error='json: unknown field "credsStore" (only auths is accepted)'),
+        ),
+        (
+            json.dumps({"auths": {"r.example": {"username": "u", "password": "p"}}}),
+            DockerAuthConfigEnv(keys=("r.example",), error='json: unknown field "username" in '
+                                "auths['r.example'] (only auth is accepted)"),
+        ),
+        ("{}", DockerAuthConfigEnv()),
         ("[1, 2]", DockerAuthConfigEnv(error="not a JSON object")),
         (
             json.dumps({"auths": ["x"]}),

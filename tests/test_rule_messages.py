@@ -31,7 +31,14 @@ from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
 
 from ecr_doctor.core.dockerconfig import ConfigLocation, parse_config
 from ecr_doctor.core.engine import diagnose_config, diagnose_text
-from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
+from ecr_doctor.core.environment import (
+    BuildxConfigs,
+    DockerAuthConfigEnv,
+    DockerClient,
+    Environment,
+    ScopedConfig,
+    unknown_environment,
+)
 from ecr_doctor.core.forensics import Forensics, HelperCache, HelperCacheEntry, HelperLog
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.options import Options
@@ -176,6 +183,31 @@ DOCKER_CONFIG_LOCATION = ConfigLocation(
     f"{DOCKER_CONFIG_FILE}/config.json", "DOCKER_CONFIG",
     f"from $DOCKER_CONFIG={DOCKER_CONFIG_FILE}, which is a file, not a directory",
     docker_config_is_file=True)
+
+
+def docker(version: tuple[int, int, int]) -> DockerClient:
+    return DockerClient(".".join(map(str, version)), version, "docker version")
+
+
+BUILDX_BASE = "/home/test/.docker/buildx/config"
+
+
+def scoped(relative: str, doc: Any = None, state: str = "ok",
+           error: str | None = None) -> ScopedConfig:
+    """A buildx scoped config as machine.clients reads it."""
+    path = f"{BUILDX_BASE}/{relative}/config.json"
+    main, _, scope = relative.partition("@")
+    host, _, repo = main.partition("/")
+    config = parse_config(text_of(doc), path) if doc is not None else None
+    return ScopedConfig(path, relative, host, repo, tuple(s for s in scope.split(",") if s),
+                        config, state, error)
+
+
+def with_buildx(*configs: ScopedConfig, env: Environment = GOOD,
+                walk_error: str | None = None) -> Environment:
+    return env._replace(buildx=BuildxConfigs(BUILDX_BASE, "beside the Docker config", configs,
+                                             walk_error))
+
 
 # --- scanned files ----------------------------------------------------------------------------
 
@@ -452,6 +484,18 @@ FIRING: list[Case] = [
         docker_auth_config=DockerAuthConfigEnv(keys=("ghcr.io", "quay.io")))),
          ("DOCKER_AUTH_CONFIG is set (2 registries: ghcr.io, quay.io)", "takes precedence"),
          severity=Severity.MEDIUM),
+    Case("ENV004", "helpers-inside", diag(HELPED, GOOD._replace(
+        docker_auth_config=DockerAuthConfigEnv(
+            error='json: unknown field "credHelpers" (only auths is accepted)'))),
+         ("cannot set credHelpers or credsStore", "Failed to create credential store from "
+          "DOCKER_AUTH_CONFIG", "Docker CLI ≥ 28.3.0 reads it", "an older CLI ignores it")),
+    Case("ENV004", "holds-ecr-new-cli", diag(HELPED, GOOD._replace(
+        docker=docker((29, 1, 0)), docker_auth_config=DockerAuthConfigEnv(keys=(ECR,)))),
+         (f"static credentials for {ECR}",), absent=("older CLI",), severity=Severity.HIGH),
+    # ENV030
+    Case("ENV030", "old-cli", diag(HELPED, GOOD._replace(
+        docker=docker((28, 2, 2)), docker_auth_config=DockerAuthConfigEnv(keys=(ECR,)))),
+         ("Docker CLI 28.2.2", "ignores it", "read only from 28.3.0", ECR)),
     # ENV005
     Case("ENV005", "0644", diag_config(HELPED, path="/home/test/.docker/config.json",
                                        file_mode=0o100644),
@@ -505,6 +549,16 @@ FIRING: list[Case] = [
                               ecr_ignore_creds_storage=True)),
          ("AWS_ECR_IGNORE_CREDS_STORAGE=true", "docker-credential-ecr-login 0.8.0",
           "needs ≥ 0.9.0")),
+    Case("ENV001", "stale-fallback-cli-28", diag(
+        {"auths": {ECR: {"auth": expired_auth()}}, **HELPED},
+        machine(helper("ecr-login", found=False), docker=docker((28, 2, 2)))),
+         ("Docker CLI 28.2.2 sends the stale inline credential", f"auths[{ECR}]",
+          "pull, push, build", "buildx / BuildKit fail with the helper's error")),
+    Case("ENV001", "stale-fallback-cli-29", diag(
+        {"auths": {ECR: {"auth": expired_auth()}}, **HELPED},
+        machine(helper("ecr-login", found=False), docker=docker((29, 1, 0)))),
+         ("Docker CLI 29.1.0 sends the stale inline credential", "on build",
+          "pull, push, buildx / BuildKit fail"), absent=("on pull",)),
     # ENV020
     Case("ENV020", "wrapper-profile-missing",
          diag({"credHelpers": {ECR: "ecr-login-prod"}},
@@ -651,6 +705,42 @@ FIRING: list[Case] = [
         "  - name: p\n    matchImages: \"*.dkr.ecr.*.amazonaws.com\"\n"
         "    defaultCacheDuration: 1h\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n"),
          ("providers[0].matchImages", "a string, not a list"), line=5),
+    # CFG030
+    Case("CFG030", "host-wide-token", diag(HELPED, with_buildx(
+        scoped(ECR, {"auths": {ECR: {"auth": expired_auth()}}}))),
+         (f"{ECR}/config.json holds a static ECR token for {ECR}", "expired",
+          "every single-repository request", "credHelpers → docker-credential-ecr-login"),
+         registry=ECR, path=f"{BUILDX_BASE}/{ECR}/config.json", line=3,
+         absent=(expired_auth()[:24],)),
+    Case("CFG030", "repo-scoped", diag(HELPED, with_buildx(
+        scoped(f"{ECR}/team/app@push", {"auths": {ECR: {"auth": live_auth()}}}))),
+         ("repository team/app with push access", "until 2026-11-26 17:00 UTC"), registry=ECR),
+    # CFG031
+    Case("CFG031", "anonymous", diag(HELPED, with_buildx(scoped(f"{ECR}@pull", {"auths": {}}))),
+         (f"{ECR}@pull/config.json gives {ECR} no credentials (anonymous)",
+          "single-repository requests with pull access", "credHelpers → "
+          "docker-credential-ecr-login"), registry=ECR, line=3),
+    Case("CFG031", "dangling", diag(HELPED, with_buildx(
+        scoped(ECR, state="missing", error="a dangling symbolic link")._replace(config=None))),
+         ("dangling link", "empty config"), registry=ECR),
+    Case("CFG031", "missing-other-helper", diag(HELPED, with_buildx(
+        scoped(ECR, {"credsStore": "desktop"}))),
+         ("credsStore → docker-credential-desktop, which is not installed",), registry=ECR),
+    # CFG032
+    Case("CFG032", "fifo", diag(HELPED, with_buildx(scoped(ECR, state="fifo", error="a FIFO"))),
+         ("is a FIFO", "hang", ECR), severity=Severity.HIGH,
+         path=f"{BUILDX_BASE}/{ECR}/config.json"),
+    Case("CFG032", "broken", diag(HELPED, with_buildx(scoped(
+        "ghcr.io", state="broken", error="line 1: not valid JSON"))),
+         ("ghcr.io/config.json cannot be used", "not valid JSON", "silently uses the main "
+          "config"), severity=Severity.LOW),
+    Case("CFG032", "walk-error", diag(HELPED, with_buildx(
+        walk_error=f"{BUILDX_BASE}/{ECR}: Permission denied")),
+         ("cannot list", "Permission denied", "ignores every scoped config after it")),
+    # CFG033
+    Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
+                                  client="podman"),
+         ('credsStore "ecr-login" is ignored', "podman, skopeo or buildah", ECR), line=2),
 ]
 
 
@@ -682,7 +772,16 @@ SILENT: dict[str, Run] = {
     "ENV002": diag({"credHelpers": {DUAL_STACK: "ecr-login"}},
                    machine(helper("ecr-login", version=(0, 10, 0)))),
     "ENV003": diag({"credHelpers": {FIPS: "ecr-login"}}, GOOD._replace(use_fips_endpoint=True)),
-    "ENV004": diag(HELPED, GOOD._replace(docker_auth_config=None)),
+    "ENV004": diag(HELPED, GOOD._replace(docker=docker((28, 2, 2)),
+                                         docker_auth_config=DockerAuthConfigEnv(keys=(ECR,)))),
+    "ENV030": diag(HELPED, GOOD._replace(docker=docker((28, 3, 0)),
+                                         docker_auth_config=DockerAuthConfigEnv(keys=(ECR,)))),
+    "CFG030": diag(HELPED, with_buildx(scoped(ECR, HELPED), scoped(
+        "ghcr.io", {"auths": {"ghcr.io": {"auth": "b2N0bzpwYXNz"}}}))),
+    "CFG031": diag(HELPED, with_buildx(scoped(f"{ECR}/app", HELPED),
+                                       scoped(ECR2, {"auths": {}}))),
+    "CFG032": diag(HELPED, with_buildx(scoped(ECR, HELPED))),
+    "CFG033": diag({"credsStore": "ecr-login", "auths": {ECR: {}}}),
     "ENV005": diag_config(HELPED, file_mode=0o600),
     "ENV006": diag_config(HELPED, location=DOCKER_CONFIG_LOCATION._replace(
         path="/home/test/.docker/config.json", docker_config_is_file=False)),

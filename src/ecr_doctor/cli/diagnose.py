@@ -14,7 +14,12 @@ from ecr_doctor.cli.loading import (
     header,
     load,
 )
-from ecr_doctor.cli.options import NETWORK_NOTE, add_config_options, parse_fail_on
+from ecr_doctor.cli.options import (
+    NETWORK_NOTE,
+    add_config_options,
+    client_choice,
+    parse_fail_on,
+)
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
 from ecr_doctor.render.style import Style
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     out = streams.out
     threshold = parse_fail_on(args.fail_on)
     check_registries(args.registry)
-    loaded = load(args.config, args.registry)
+    loaded = load(args.config, args.registry, client_choice(args))
     diagnosis = diagnose(loaded, args.registry)
     diagnosis = diagnosis._replace(findings=diagnosis.findings + backup_findings(loaded))
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in diagnosis.findings) else EXIT_OK

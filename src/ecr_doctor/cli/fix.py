@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError, WriteFailed, use_color
 from ecr_doctor.cli.loading import Loaded, check_registries, load, options
-from ecr_doctor.cli.options import NETWORK_NOTE, add_config_options, parse_fail_on
+from ecr_doctor.cli.options import (
+    NETWORK_NOTE,
+    NO_CHOICE,
+    ClientChoice,
+    add_config_options,
+    client_choice,
+    parse_fail_on,
+)
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.dockerconfig import ConfigError, parse_config
 from ecr_doctor.core.engine import fix_text
@@ -58,6 +65,7 @@ class FixRequest:
     pull_through: bool
     unsafe_fixes: bool
     config_arg: str | None
+    clients: ClientChoice = NO_CHOICE
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     parse_fail_on(args.fail_on)
     request = fix_request(args)
     check_registries(list(request.registries))
-    loaded = load(request.config_arg, list(request.registries))
+    loaded = load(request.config_arg, list(request.registries), request.clients)
     fix_run = plan_run(request, loaded)
     written, backup = False, None
     live: tuple[tuple[str, str], ...] = ()
@@ -152,6 +160,7 @@ def fix_request(args: argparse.Namespace) -> FixRequest:
     # Profile hosts are not added to the registries: their CFG020 fix names the wrapper
     # directly, rather than CFG002 adding "ecr-login" first and CFG020 replacing it.
     return FixRequest(
+        clients=client_choice(args),
         mode=args.mode or "diff",
         registries=tuple(dict.fromkeys([*args.registry, *hosts])),
         assignments=tuple(assignments),

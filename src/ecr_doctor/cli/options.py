@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from ecr_doctor.cli.exits import UsageError
+from ecr_doctor.core.environment import DockerClient
 from ecr_doctor.core.model import Severity
 
 NETWORK_NOTE = (
@@ -29,6 +31,39 @@ def add_config_options(parser: argparse.ArgumentParser, *, formats: Sequence[str
     parser.add_argument("--fail-on", metavar="SEVERITY", default="low",
                         help="exit 1 if a finding is at or above this severity: info, low, "
                         "medium, high, critical (default: low)")
+    add_client_options(parser)
+
+
+def add_client_options(parser: argparse.ArgumentParser) -> None:
+    """Which client's rules apply: the Docker CLI release, and whose file this is."""
+    parser.add_argument("--docker-version", metavar="X.Y.Z",
+                        help="the Docker CLI release to model (default: ask the docker on "
+                        "PATH; e.g. the CLI of a CI image)")
+    parser.add_argument("--client", choices=("docker", "podman"),
+                        help="whose file this is: podman (also skopeo, buildah: "
+                        "containers/image) or docker (default: by location)")
+
+
+class ClientChoice(NamedTuple):
+    docker: DockerClient | None = None
+    client: str | None = None
+
+
+#: Nothing stated: ask the docker on PATH, and tell the client by the file's location.
+NO_CHOICE = ClientChoice()
+
+
+def client_choice(args: argparse.Namespace) -> ClientChoice:
+    from ecr_doctor.machine.clients import stated_docker
+
+    text = getattr(args, "docker_version", None)
+    docker = None
+    if text is not None:
+        docker = stated_docker(text)
+        if docker is None:
+            raise UsageError(f"--docker-version {text!r} is not a release number such as "
+                             "28.2.2 or 29.1.0")
+    return ClientChoice(docker, getattr(args, "client", None))
 
 
 def parse_fail_on(text: str) -> Severity:

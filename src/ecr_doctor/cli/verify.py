@@ -22,6 +22,7 @@ from datetime import datetime
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError
 from ecr_doctor.cli.loading import Loaded, check_registries, header, load, options
+from ecr_doctor.cli.options import add_client_options, client_choice
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core import verification
 from ecr_doctor.core.environment import Environment
@@ -105,7 +106,7 @@ def _targets(args: argparse.Namespace) -> tuple[Loaded, list[tuple[Registry, Res
     from ecr_doctor.core.rules import Context
 
     check_registries(args.registry)
-    loaded = load(args.config, args.registry)
+    loaded = load(args.config, args.registry, client_choice(args))
     ctx = Context(loaded.config, loaded.env, options(loaded, args.registry))
     wanted = {lookup_key(classify(r).host) for r in args.registry}
     pairs: list[tuple[Registry, Resolution | None]] = []
@@ -148,6 +149,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="once every registry verifies OK, delete the config backups "
                         "(`fix --write` keeps them) that still hold a live ECR token")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_client_options(parser)
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:

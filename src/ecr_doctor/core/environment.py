@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from typing import Literal
 
+    from ecr_doctor.core.dockerconfig import DockerConfig
     from ecr_doctor.core.forensics import Forensics
 
     Platform = Literal["linux", "darwin", "windows", "unknown"]
@@ -25,9 +26,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_PROBE_TIMEOUT",
     "AwsSources",
+    "BuildxConfigs",
     "DockerAuthConfigEnv",
+    "DockerClient",
     "Environment",
     "HelperBinary",
+    "ScopedConfig",
     "unknown_environment",
 ]
 
@@ -92,6 +96,59 @@ class DockerAuthConfigEnv(NamedTuple):
     error: str | None = None
 
 
+class DockerClient(NamedTuple):
+    """The Docker CLI whose behaviour the resolution follows. Its version decides what it reads
+    (DOCKER_AUTH_CONFIG from 28.3.0) and which commands fail on a helper error (see
+    ecr_doctor.core.clients)."""
+
+    version: str | None
+    version_tuple: tuple[int, int, int] | None
+    #: How it was learnt: "docker version", "docker --version", "--docker-version", or
+    #: "not found" / "no version" when the machine could not say.
+    source: str
+    path: str | None = None
+
+
+class ScopedConfig(NamedTuple):
+    """One buildx alternative config: `<base>/<host>[/<repo>][@scope,...]/config.json`.
+
+    docker/buildx util/dockerutil/dockerconfig/configprovider.go (`init`, `parseConfigKey`,
+    `loadHost`; PR docker/buildx#3562, first in v0.31.0).
+    """
+
+    path: str          # the config.json as found by the walk
+    relative: str      # its directory below <base>, e.g. "host/team/app@push"
+    host: str
+    repo: str
+    scopes: tuple[str, ...]
+    #: The parsed file; None when buildx cannot use it (see `state`).
+    config: DockerConfig | None
+    #: "ok"; "missing" (a dangling link: buildx loads an EMPTY config, so anonymous);
+    #: "broken" (unreadable or malformed: buildx silently uses the main config);
+    #: "fifo" (buildx's open blocks, so the build hangs); "unknown" (too large to read here).
+    state: str = "ok"
+    error: str | None = None
+
+    def __repr__(self) -> str:  # the parsed config holds credentials: never in a repr
+        return f"ScopedConfig({self.relative!r}, state={self.state!r})"
+
+
+class BuildxConfigs(NamedTuple):
+    """What buildx's alternative-config walk finds below `base` ($BUILDX_CONFIG/config)."""
+
+    base: str
+    reason: str
+    configs: tuple[ScopedConfig, ...] = ()
+    #: Go's filepath.WalkDir stops at the first unreadable directory, and buildx keeps what it
+    #: found before it: a config past this point is invisible to buildx too.
+    walk_error: str | None = None
+    #: The walk stopped at ecr-doctor's own limit (entries or depth).
+    truncated: bool = False
+
+    def for_host(self, host: str) -> tuple[ScopedConfig, ...]:
+        return tuple(c for c in self.configs if c.host == host)
+
+
 class Environment(NamedTuple):
     """Machine facts rules may consult. `known=False` means "could not look": rules stay silent."""
 
@@ -112,6 +169,14 @@ class Environment(NamedTuple):
     #: (helper name, AWS profile) for each `ecr-login-*` helper on PATH that is an ecr-doctor
     #: profile wrapper (`ecr-doctor fix --profile`); read from the wrapper file itself.
     helper_profiles: tuple[tuple[str, str], ...] = ()
+    #: The Docker CLI on PATH (or as stated by --docker-version); None: not looked at.
+    docker: DockerClient | None = None
+    #: buildx's per-registry / per-repository configs; None: not looked at.
+    buildx: BuildxConfigs | None = None
+
+    @property
+    def docker_version(self) -> tuple[int, int, int] | None:
+        return self.docker.version_tuple if self.docker is not None else None
 
     def helper(self, name: str) -> HelperBinary | None:
         for binary in self.helpers:

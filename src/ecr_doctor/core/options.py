@@ -3,9 +3,15 @@ to `diagnose_config`, `fix_text` and every rule's `Context`. Standard library on
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.dockerconfig import ConfigLocation
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    #: Whose file this is: the Docker CLI's, or containers/image's (podman, skopeo, buildah).
+    FileClient = Literal["docker", "podman"]
 
 
 class Options(NamedTuple):
@@ -17,6 +23,10 @@ class Options(NamedTuple):
     location: ConfigLocation | None = None
     file_mode: int | None = None
     file_exists: bool = True
+    #: Which client reads the file: its rules decide what is valid there.
+    client: FileClient = "docker"
+    #: Why that client (a location podman reads, or --client), for the header.
+    client_reason: str = ""
 
 
 #: The defaults: nothing asked beyond the config itself (pasted text, as in the page).

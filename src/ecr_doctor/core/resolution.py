@@ -10,7 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.dockerconfig import AuthEntry, DockerConfig
-from ecr_doctor.core.registries import convert_to_hostname
+from ecr_doctor.core.registries import DOCKER_HUB_KEY, convert_to_hostname
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -196,6 +196,11 @@ def _containers_image_key(key: str) -> str:
 def _resolve_containers_image(
     config: DockerConfig, key: str, repository: str | None
 ) -> Resolution:
+    if key == DOCKER_HUB_KEY:
+        # containers/image looks Docker Hub up under the image's registry, "docker.io"
+        # (getCredentialsWithHomeDir), not Docker's https://index.docker.io/v1/: both
+        # `credHelpers["docker.io"]` and `auths["docker.io"]` are exact matches there.
+        key = "docker.io"
     helpers = {h.key: h.helper for h in config.cred_helpers}
     if key in helpers:
         helper = helpers[key]
@@ -226,8 +231,12 @@ def _resolve_containers_image(
         chosen = holding[0] if holding else legacy[0]
         return _containers_image_entry(key, chosen, f'auths["{chosen.key}"] (normalised key)',
                                        ambiguous, legacy=True)
+    namespaced = [e.key for e in config.auths if e.key.startswith(f"{key}/")
+                  and not e.key.startswith(("http://", "https://"))]
+    scoped = (f"; namespaced keys serve only their own repositories: {', '.join(namespaced[:5])}"
+              if namespaced else "")
     return Resolution(key, Source.NONE, "skopeo finds nothing in credHelpers or auths for this "
-                      "host (credsStore is ignored): anonymous")
+                      f"host (credsStore is ignored): anonymous{scoped}")
 
 
 def _containers_image_usable(entry: AuthEntry) -> bool:

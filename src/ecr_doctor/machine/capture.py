@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from ecr_doctor.core.environment import (
     DEFAULT_PROBE_TIMEOUT,
     AwsSources,
+    BuildxConfigs,
     DockerAuthConfigEnv,
+    DockerClient,
     Environment,
     HelperBinary,
     aware_utc,
@@ -41,12 +43,18 @@ def capture(
     now: datetime | None = None,
     platform: Platform | None = None,
     probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+    docker: DockerClient | None = None,
+    probe_docker: bool = False,
+    buildx_for: str | None = None,
 ) -> Environment:
     """Read the machine once. Never raises for anything the machine contains.
 
     `helper_names` are looked up on PATH (cheap); only those also in `probe_versions` are run,
     each invocation bounded by `probe_timeout` seconds. `environ` defaults to `os.environ` and is
     what the helpers see. `platform` overrides detection (tests of Windows PATHEXT lookup).
+    `docker` is the CLI as stated (--docker-version); else, with `probe_docker`, the `docker`
+    on PATH is asked (bounded by `probe_timeout`). `buildx_for` is the Docker config path whose
+    buildx scoped configs to read (None: not read).
     """
     import os
     import sys
@@ -77,6 +85,15 @@ def capture(
             binary = _probe_version(binary, env, probe_timeout)
         helpers.append(binary)
     helper_profiles = _wrapper_profiles(helpers)
+    if docker is None and probe_docker:
+        from ecr_doctor.machine.clients import probe_docker as ask_docker
+
+        docker = ask_docker(path_dirs, env, probe_timeout, windows=windows)
+    buildx: BuildxConfigs | None = None
+    if buildx_for is not None:
+        from ecr_doctor.machine.clients import buildx_base, read_buildx_configs
+
+        buildx = read_buildx_configs(*buildx_base(env, buildx_for))
 
     auth_config_text = get("DOCKER_AUTH_CONFIG")
     aws = _aws_sources(get, home_dir)
@@ -102,6 +119,8 @@ def capture(
         now=moment,
         forensics=_forensics(get, home_dir, aws, moment),
         helper_profiles=helper_profiles,
+        docker=docker,
+        buildx=buildx,
     )
 
 
@@ -296,13 +315,21 @@ def _json_field(obj: dict[str, object], name: str) -> object:
 
 
 def _parse_docker_auth_config(text: str) -> DockerAuthConfigEnv:
+    """Load $DOCKER_AUTH_CONFIG as docker/cli parseEnvConfig does (cli/config/configfile/
+    file.go, v28.3.0+): one JSON object `{"auths": {KEY: {"auth": B64}}}` decoded with
+    DisallowUnknownFields, so any other field (credHelpers, credsStore, username, ...) is an
+    error; every entry needs a non-empty `auth` that decodes. On any error the CLI prints
+    "Failed to create credential store from DOCKER_AUTH_CONFIG" and uses the file alone."""
     import json
 
     from ecr_doctor.core.tokens import AuthDecodeError, decode_auth
 
+    decoder = json.JSONDecoder()
+    stripped = text.lstrip(" \t\r\n")
+    if not stripped:
+        return DockerAuthConfigEnv()  # io.EOF is ignored: an empty store
     try:
-        # json.Decoder.Decode (what LoadFromReader uses) reads one value and ignores the rest.
-        document, _ = json.JSONDecoder().raw_decode(text.lstrip(" \t\r\n"))
+        document, end = decoder.raw_decode(stripped)
     except json.JSONDecodeError as exc:
         # exc.msg and positions only: exc.doc (and str(exc) context) would carry credentials.
         return DockerAuthConfigEnv(
@@ -310,28 +337,41 @@ def _parse_docker_auth_config(text: str) -> DockerAuthConfigEnv:
         )
     except (ValueError, RecursionError):
         return DockerAuthConfigEnv(error="not valid JSON")
+    if stripped[end:].strip(" \t\r\n"):
+        return DockerAuthConfigEnv(error="DOCKER_AUTH_CONFIG does not support more than one "
+                                   "JSON object")
+    if document is None:
+        return DockerAuthConfigEnv()
     if not isinstance(document, dict):
         return DockerAuthConfigEnv(error="not a JSON object")
+    for field in document:
+        if field.lower() != "auths":
+            # Fields are names chosen by the writer, not values: safe to show.
+            return DockerAuthConfigEnv(error=f"json: unknown field {json.dumps(field)[:80]} "
+                                       "(only auths is accepted)")
     auths = _json_field(document, "auths")
     if auths is None:
-        return DockerAuthConfigEnv(error='has no "auths" object, so it provides no credentials')
+        return DockerAuthConfigEnv()
     if not isinstance(auths, dict):
         return DockerAuthConfigEnv(error='"auths" is not a JSON object')
     keys = tuple(auths)
     for key, entry in auths.items():
-        if entry is None:
-            continue
-        if not isinstance(entry, dict):
+        if entry is not None and not isinstance(entry, dict):
             return DockerAuthConfigEnv(keys=keys, error=f"auths[{key!r}] is not a JSON object")
-        encoded = _json_field(entry, "auth")
-        if encoded is None:
-            continue
-        if not isinstance(encoded, str):
+        for field in entry or {}:
+            if field.lower() != "auth":
+                return DockerAuthConfigEnv(keys=keys, error=(
+                    f"json: unknown field {json.dumps(field)[:80]} in auths[{key!r}] (only "
+                    "auth is accepted)"))
+        encoded = _json_field(entry or {}, "auth")
+        if encoded is not None and not isinstance(encoded, str):
             return DockerAuthConfigEnv(keys=keys, error=f"auths[{key!r}].auth is not a string")
+        if not encoded:
+            return DockerAuthConfigEnv(keys=keys, error=f"missing key `auth` for {key}")
         try:
             decode_auth(encoded)
         except AuthDecodeError as exc:
-            # LoadFromReader decodes every entry and one failure discards the whole value.
+            # One failure discards the whole value.
             return DockerAuthConfigEnv(keys=keys, error=f"auths[{key!r}].auth: {exc.message}")
     return DockerAuthConfigEnv(keys=keys)
 

@@ -23,7 +23,7 @@ from ecr_doctor.machine.reading import NotRegularFile, TooLarge, read_regular_fi
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["load", "locate", "read_config"]
+__all__ = ["detect_client", "load", "locate", "locate_containers_auth", "read_config"]
 
 
 def locate(config_flag: str | None, environ: Mapping[str, str], home: str) -> ConfigLocation:
@@ -70,6 +70,63 @@ def locate(config_flag: str | None, environ: Mapping[str, str], home: str) -> Co
         )
     path = os.path.join(os.path.abspath(home), ".docker", "config.json")
     return ConfigLocation(path, "home", f"from the home directory {home} (Docker reads {path})")
+
+
+def locate_containers_auth(environ: Mapping[str, str], home: str,
+                           uid: int | None = None) -> ConfigLocation:
+    """The first file containers/image (podman, skopeo, buildah) reads that exists.
+
+    containers/image pkg/docker/config/config.go · getAuthFilePaths, getPathToAuthWithOS:
+    $REGISTRY_AUTH_FILE alone when set (podman and skopeo pass it as the auth file); else
+    ${XDG_RUNTIME_DIR}/containers/auth.json (Linux; /run/containers/<uid>/auth.json without
+    XDG_RUNTIME_DIR; ~/.config/containers/auth.json elsewhere), then
+    ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json, then $DOCKER_CONFIG/config.json or
+    ~/.docker/config.json, then the legacy ~/.dockercfg. Credentials come from the first file
+    that has some for the registry; this picks the first file present.
+    """
+    import sys
+
+    given = environ.get("REGISTRY_AUTH_FILE", "")
+    if given:
+        path = os.path.abspath(given)
+        return ConfigLocation(path, "--config", f"from $REGISTRY_AUTH_FILE={given} (podman, "
+                              "skopeo and buildah read only this file)")
+    candidates: list[tuple[str, str]] = []
+    if sys.platform.startswith("linux"):
+        runtime = environ.get("XDG_RUNTIME_DIR", "")
+        if runtime:
+            candidates.append((os.path.join(runtime, "containers", "auth.json"),
+                               "$XDG_RUNTIME_DIR/containers/auth.json"))
+        else:
+            user = os.getuid() if uid is None and hasattr(os, "getuid") else (uid or 0)
+            candidates.append((f"/run/containers/{user}/auth.json",
+                               "/run/containers/<uid>/auth.json"))
+    else:
+        candidates.append((os.path.join(home, ".config", "containers", "auth.json"),
+                           "~/.config/containers/auth.json"))
+    config_home = environ.get("XDG_CONFIG_HOME", "") or os.path.join(home, ".config")
+    candidates.append((os.path.join(config_home, "containers", "auth.json"),
+                       "${XDG_CONFIG_HOME:-~/.config}/containers/auth.json"))
+    docker_dir = environ.get("DOCKER_CONFIG", "") or os.path.join(home, ".docker")
+    candidates.append((os.path.join(docker_dir, "config.json"), "the Docker config"))
+    order = ", then ".join(what for _, what in candidates)
+    for path, what in candidates:
+        if os.path.isfile(path):
+            return ConfigLocation(path, "home", f"podman reads {order}; the first present is "
+                                  f"{what}")
+    path = candidates[0][0]
+    return ConfigLocation(path, "home", f"podman reads {order}; none exists")
+
+
+def detect_client(path: str, environ: Mapping[str, str]) -> tuple[str, str]:
+    """("podman", why) for a file only containers/image reads, else ("docker", why)."""
+    parts = os.path.normpath(path).split(os.sep)
+    given = environ.get("REGISTRY_AUTH_FILE", "")
+    if given and os.path.abspath(given) == os.path.abspath(path):
+        return "podman", "it is $REGISTRY_AUTH_FILE"
+    if parts[-1:] == ["auth.json"] and parts[-2:-1] == ["containers"]:
+        return "podman", "containers/auth.json is where podman, skopeo and buildah keep logins"
+    return "docker", ""
 
 
 def read_config(path: str) -> ConfigFile:

@@ -20,6 +20,8 @@ from ecr_doctor.core.records import finding_dict
 
 if TYPE_CHECKING:
     from ecr_doctor.core.explain import Explanation
+    from ecr_doctor.core.registries import Registry
+    from ecr_doctor.core.resolution import Resolution
     from ecr_doctor.core.rules.base import Rule
     from ecr_doctor.core.taskdef import TaskDefinition
     from ecr_doctor.scan.report import FindingsReport
@@ -35,6 +37,27 @@ def envelope(command: str, result: dict[str, Any], *, exit_code: int) -> dict[st
         "exit_code": exit_code,
         "result": result,
     }
+
+
+def _client_uses(diagnosis: Diagnosis, registry: Registry, res: Resolution) -> dict[str, Any]:
+    """Per command, what the Docker CLI sends when the host's helper is missing; and the
+    buildx scoped configs BuildKit builds use for the host instead of this file (schema 2.2)."""
+    from ecr_doctor.core.clients import helper_failure_uses
+
+    env = diagnosis.context.env
+    binary = env.helper(res.helper) if res.helper and env.known else None
+    failing = binary is not None and not (binary.found and binary.executable)
+    operations = [] if diagnosis.context.podman or not failing else [
+        {"operation": u.operation, "uses": u.uses, "outcome": u.outcome}
+        for u in helper_failure_uses(res, env.docker_version)]
+    buildkit = [
+        {"config": u.config.path, "applies_to": u.applies_to, "state": u.config.state,
+         "source": u.resolution.source.value if u.resolution is not None else None,
+         "helper": u.resolution.helper if u.resolution is not None else None,
+         "auth_key": u.resolution.auth_key if u.resolution is not None else None,
+         "summary": u.summary}
+        for u in diagnosis.context.buildkit(registry)]
+    return {"operations": operations, "buildkit": buildkit}
 
 
 def diagnosis_result(diagnosis: Diagnosis, *, config: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +78,7 @@ def diagnosis_result(diagnosis: Diagnosis, *, config: dict[str, Any]) -> dict[st
                 "auth_key": res.auth_key,
                 "shadowed_auths": list(res.shadowed_auths),
                 "reason": res.reason,
+                **_client_uses(diagnosis, reg, res),
             }
             for reg, res in diagnosis.registries
         ],

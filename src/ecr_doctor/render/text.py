@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from ecr_doctor.core.clients import helper_failure_uses
 from ecr_doctor.core.engine import Diagnosis
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Applicability, Finding, Severity
@@ -54,6 +55,16 @@ def render_registries(diagnosis: Diagnosis, env: Environment, style: Style) -> l
         kind = style.dim(registry.kind.value)
         lines.append(f"  {style.bold(resolution.lookup_key)}  {kind}  {via}")
         lines.append(style.dim(f"      {resolution.reason}"))
+        failing = (resolution.helper and env.known
+                   and (binary := env.helper(resolution.helper)) is not None
+                   and not (binary.found and binary.executable))
+        if failing and not diagnosis.context.podman:
+            lines.append(f"      with {resolution.helper_binary} missing, per command:")
+            for use in helper_failure_uses(resolution, env.docker_version):
+                lines.append(f"        {use.operation}: {use.uses}")
+        for scoped in diagnosis.context.buildkit(registry):
+            lines.append(f"      BuildKit builds, {scoped.applies_to}: buildx scoped config "
+                         f"{scoped.summary}")
     return lines
 
 
@@ -94,7 +105,8 @@ def render_diagnosis(
         out.append(finding_line(finding, style))
     if show_registries and diagnosis.registries:
         out.append("")
-        out.append("Credential source Docker will use, per registry:")
+        who = ("podman / skopeo / buildah" if diagnosis.context.podman else "Docker")
+        out.append(f"Credential source {who} will use, per registry:")
         out.extend(render_registries(diagnosis, env, style))
     out.append("")
     if not findings:

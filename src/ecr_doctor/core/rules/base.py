@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from ecr_doctor.core.buildx import scoped_uses
+from ecr_doctor.core.clients import docker_auth_config_note, reads_docker_auth_config
 from ecr_doctor.core.dockerconfig import DockerConfig
 from ecr_doctor.core.environment import Environment
 from ecr_doctor.core.model import Applicability, Finding, Fix, Location, Severity
 from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
 from ecr_doctor.core.registries import Registry, classify, lookup_key
-from ecr_doctor.core.resolution import AuthsByHost, Resolution, resolve
+from ecr_doctor.core.resolution import AuthsByHost, Resolution, Source, resolve
+
+if TYPE_CHECKING:
+    from ecr_doctor.core.buildx import ScopedUse
 
 
 class RuleDoc(NamedTuple):
@@ -86,10 +91,24 @@ class Context:
             return Location(self.config.path, 1, 1)
         return self.config.location_of(offset)
 
+    @property
+    def podman(self) -> bool:
+        """The file is read by containers/image (podman, skopeo, buildah), not the Docker CLI."""
+        return self.options.client == "podman"
+
     @cached_property
-    def env_auth_keys(self) -> tuple[str, ...]:
+    def loaded_env_auth_keys(self) -> tuple[str, ...]:
+        """The keys of a DOCKER_AUTH_CONFIG a CLI that reads it can load (any version)."""
         dac = self.env.docker_auth_config
         return dac.keys if dac is not None and dac.error is None else ()
+
+    @cached_property
+    def env_auth_keys(self) -> tuple[str, ...]:
+        """DOCKER_AUTH_CONFIG keys this client consults. containers/image never reads the
+        variable; a Docker CLI older than 28.3.0 ignores it (ecr_doctor.core.clients)."""
+        if self.podman or reads_docker_auth_config(self.env.docker_version) is False:
+            return ()
+        return self.loaded_env_auth_keys
 
     @cached_property
     def registries(self) -> tuple[Registry, ...]:
@@ -111,15 +130,39 @@ class Context:
         return AuthsByHost(self.config)
 
     def resolution(self, registry: Registry) -> Resolution:
-        return self._resolutions[lookup_key(registry.host)]
+        key = lookup_key(registry.host)
+        known = self._resolutions.get(key)
+        if known is not None:
+            return known
+        # A host only another file names (a buildx scoped config): what this file gives it.
+        return resolve(self.config, key, self.env_auth_keys, auths=self._auths,
+                       client="skopeo" if self.podman else "docker")
 
     @cached_property
     def _resolutions(self) -> dict[str, Resolution]:
-        return {
-            lookup_key(r.host): resolve(self.config, lookup_key(r.host), self.env_auth_keys,
-                                        auths=self._auths)
-            for r in self.registries
-        }
+        if self.podman:
+            return {lookup_key(r.host): resolve(self.config, lookup_key(r.host), client="skopeo")
+                    for r in self.registries}
+        resolutions = {}
+        unknown_version = reads_docker_auth_config(self.env.docker_version) is None
+        for r in self.registries:
+            key = lookup_key(r.host)
+            res = resolve(self.config, key, self.env_auth_keys, auths=self._auths)
+            if res.source is Source.ENV and unknown_version:
+                # Unknown CLI: say what an older one, which ignores the variable, would use.
+                older = resolve(self.config, key, (), auths=self._auths)
+                res = res._replace(reason=f"{res.reason}; {docker_auth_config_note(None)}, "
+                                   f"and would use {older.source.value} here: {older.reason}")
+            resolutions[key] = res
+        return resolutions
+
+    def buildkit(self, registry: Registry) -> tuple[ScopedUse, ...]:
+        """buildx's scoped configs for this registry, most specific first (empty: BuildKit
+        uses the main config, as `resolution` says)."""
+        if self.podman:
+            return ()
+        return scoped_uses(self.env.buildx, registry.host, lookup_key(registry.host),
+                           self.loaded_env_auth_keys)
 
 
 CheckFn = Callable[["Rule", "Context"], Iterable[Finding]]

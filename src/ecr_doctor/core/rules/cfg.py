@@ -26,12 +26,14 @@ from ecr_doctor.core.registries import (
     ecr_look_alike,
     lookup_key,
 )
-from ecr_doctor.core.resolution import Source
+from ecr_doctor.core.resolution import Resolution, Source
 from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 from ecr_doctor.core.tokens import decode_ecr_password, expiry_status
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from ecr_doctor.core.buildx import ScopedUse
 
 FAMILY = Family("CFG")
 
@@ -292,6 +294,10 @@ def _mention_location(ctx: Context, host: str) -> Location:
 def helper_key_never_matches(self: Rule, ctx: Context) -> Iterator[Finding]:
     helpers = {h.key: h.helper for h in ctx.config.cred_helpers}
     for entry in ctx.config.cred_helpers:
+        if ctx.podman and entry.key == "docker.io":
+            # containers/image looks Docker Hub up as "docker.io" (findCredentialsInFile uses
+            # the image's registry): the key is exact there.
+            continue
         registry = classify(entry.key)
         bare = lookup_key(registry.host)
         if registry.is_ecr and ":" in registry.host:
@@ -406,6 +412,8 @@ def helper_name_not_a_suffix(self: Rule, ctx: Context) -> Iterator[Finding]:
 )
 def global_ecr_login_store(self: Rule, ctx: Context) -> Iterator[Finding]:
     store = ctx.config.creds_store
+    if ctx.podman:
+        return  # containers/image never reads credsStore: CFG033 says so instead
     if store is None or not _is_ecr_helper_name(_suffix_repair(store.value) or store.value):
         return
     # Removing the store must not leave a registry it served without a helper: map every ECR
@@ -895,3 +903,199 @@ FAMILY.declare(
     ),
     fixable=Applicability.SAFE,
 )
+
+
+# --- other clients: buildx scoped configs, containers/image files ------------------------------
+
+_BUILDX_REFS = (
+    "docker/buildx · util/dockerutil/dockerconfig/configprovider.go · authConfigProvider."
+    "loadHost, init, parseConfigKey (PR docker/buildx#3562, v0.31.0)",
+    "docker/buildx · util/confutil/config.go · NewConfig ($BUILDX_CONFIG, else "
+    "<docker config dir>/buildx)",
+)
+
+
+def _scoped_ecr(ctx: Context) -> Iterator[tuple[Registry, ScopedUse]]:
+    """(registry, use) for every buildx scoped config naming an ECR host, most specific first."""
+    buildx = ctx.env.buildx
+    if buildx is None or ctx.podman:
+        return
+    for host in dict.fromkeys(c.host for c in buildx.configs):
+        registry = classify(host)
+        if not registry.is_ecr or registry.host != host:
+            continue
+        for use in ctx.buildkit(registry):
+            yield registry, use
+
+
+def _main_source(resolution: Resolution) -> str:
+    if resolution.helper:
+        return f"{resolution.source.value} → {resolution.helper_binary}"
+    return "anonymous" if resolution.source is Source.NONE else resolution.source.value
+
+
+@FAMILY.rule(
+    "CFG030",
+    "buildx-scoped-static-ecr-token",
+    Severity.HIGH,
+    "A buildx scoped config gives BuildKit builds a static ECR token",
+    RuleDoc(
+        what="A buildx alternative config (`$BUILDX_CONFIG/config/<host>[/<repo>][@scope]/"
+        "config.json`, by default under `~/.docker/buildx/config/`) for an ECR host answers "
+        "with an inline `auths` credential: a token `docker login` or `aws ecr "
+        "get-login-password` left there.",
+        why="buildx ≥ 0.31 looks for such a config before the main one on every BuildKit "
+        "registry request that names one repository (pulls of base images, pushes, cache "
+        "import/export), and uses it instead of `~/.docker/config.json`. ECR tokens last 12 "
+        "hours, so builds fail with `denied: Your authorization token has expired` (or a bare "
+        "401/403) while `docker pull` of the same image works through the main config's "
+        "helper. The secret also sits on disk.",
+        fix="Delete the scoped config's `auths` entry (or the whole directory), or give it "
+        "`{\"credHelpers\": {\"<host>\": \"ecr-login\"}}` so it fetches fresh tokens. "
+        "ecr-doctor does not rewrite these files.",
+        references=_BUILDX_REFS,
+    ),
+    needs_machine=True,
+)
+def buildx_scoped_static_token(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for registry, use in _scoped_ecr(ctx):
+        res, config = use.resolution, use.config.config
+        if res is None or config is None or res.source not in (Source.AUTHS, Source.AUTHS_LEGACY):
+            continue
+        entry = config.auth(res.auth_key or "")
+        if entry is None:
+            continue
+        _, expiry = _token_state(ctx, entry)
+        main = _main_source(ctx.resolution(registry))
+        yield self.finding(
+            f"buildx scoped config {use.config.relative}/config.json holds a static ECR token "
+            f"for {registry.host} ({expiry or 'expiry unknown'}): BuildKit builds use it for "
+            f"{use.applies_to}, not the main config's {main}",
+            entry.location, registry=registry.host,
+            details=(("scoped_config", use.config.path), ("applies_to", use.applies_to)))
+
+
+@FAMILY.rule(
+    "CFG031",
+    "buildx-scoped-shadows-helper",
+    Severity.HIGH,
+    "A buildx scoped config shadows a working credential helper for BuildKit builds",
+    RuleDoc(
+        what="The main config sends an ECR host to a credential helper that is installed, but "
+        "a buildx scoped config for that host (or one of its repositories or scopes) "
+        "answers with nothing (anonymous), with a different helper that is not installed, or "
+        "is a dangling link (buildx then loads an empty config).",
+        why="For BuildKit builds, buildx picks the most specific scoped config (one naming "
+        "the repository first, then the one with more scopes) and never consults the main "
+        "config's `credHelpers` for that request. `docker pull` works while `docker buildx "
+        "build` (and `docker build` with BuildKit, the default) fails with `no basic auth "
+        "credentials` or `401 Unauthorized` for the same image. A dangling `config.json` "
+        "link is not an error there: config.Load returns an empty config for a missing "
+        "file.",
+        fix="Remove the scoped directory, or give its config.json the same `credHelpers` "
+        "entry as the main config. `ecr-doctor diagnose` lists, per registry, which scoped "
+        "config a BuildKit build uses.",
+        references=(*_BUILDX_REFS, "docker/cli · cli/config/config.go · load (a missing file "
+                    "is an empty config)"),
+    ),
+    needs_machine=True,
+)
+def buildx_scoped_shadows_helper(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for registry, use in _scoped_ecr(ctx):
+        main = ctx.resolution(registry)
+        if (main.source not in (Source.CRED_HELPER, Source.CREDS_STORE) or not main.helper
+                or _helper_is_usable(ctx, main.helper) is not True):
+            continue
+        res = use.resolution
+        if res is None or res.source in (Source.AUTHS, Source.AUTHS_LEGACY, Source.ENV):
+            continue  # unusable files: CFG032; static tokens: CFG030
+        if res.helper == main.helper:
+            continue
+        if res.helper and _helper_is_usable(ctx, res.helper):
+            continue  # another working helper: a deliberate choice
+        what = (f"{res.source.value} → {res.helper_binary}, which is not installed"
+                if res.helper else "no credentials (anonymous)")
+        if use.config.state == "missing":
+            what = "an empty config (its config.json is a dangling link), so anonymous"
+        yield self.finding(
+            f"buildx scoped config {use.config.relative}/config.json gives {registry.host} "
+            f"{what} for {use.applies_to}: BuildKit builds do not use the main config's "
+            f"{_main_source(main)}",
+            ctx.helper_location(registry.host), registry=registry.host,
+            details=(("scoped_config", use.config.path), ("applies_to", use.applies_to)))
+
+
+@FAMILY.rule(
+    "CFG032",
+    "buildx-scoped-config-unusable",
+    Severity.LOW,
+    "A buildx scoped config cannot be loaded: buildx ignores it, or hangs on it",
+    RuleDoc(
+        what="A `config.json` under buildx's scoped-config tree is malformed, unreadable, a "
+        "symbolic link loop or not a regular file (a FIFO), or a directory there cannot be "
+        "listed.",
+        why="buildx loads the scoped config with config.Load and, when that fails, silently "
+        "uses the main config: the file you wrote to change a build's credentials has no "
+        "effect and nothing says so. A FIFO is worse: opening it blocks until something "
+        "writes to it, so every BuildKit build that reaches that host hangs. A directory "
+        "buildx cannot list ends its walk (Go's filepath.WalkDir stops at the first error), "
+        "so later scoped configs are ignored too.",
+        fix="Fix the JSON (`ecr-doctor diagnose --config <that file>` shows where), or "
+        "remove the file.",
+        references=_BUILDX_REFS,
+    ),
+    needs_machine=True,
+)
+def buildx_scoped_unusable(self: Rule, ctx: Context) -> Iterator[Finding]:
+    buildx = ctx.env.buildx
+    if buildx is None or ctx.podman:
+        return
+    for config in buildx.configs:
+        where = Location(config.path, 1, 1)
+        if config.state == "fifo":
+            yield self.finding(
+                f"buildx scoped config {config.relative}/config.json is {config.error}: buildx "
+                f"blocks opening it, so BuildKit builds that reach {config.host} hang",
+                where, registry=config.host, severity=Severity.HIGH)
+        elif config.state in ("broken", "unknown"):
+            effect = ("buildx silently uses the main config instead" if config.state == "broken"
+                      else "ecr-doctor did not read it, so what buildx does is unknown")
+            yield self.finding(
+                f"buildx scoped config {config.relative}/config.json cannot be used "
+                f"({config.error}): {effect}", where, registry=config.host)
+    if buildx.walk_error:
+        yield self.finding(f"buildx cannot list {buildx.walk_error}: its walk of {buildx.base} "
+                           "stops there and ignores every scoped config after it",
+                           Location(buildx.base, 1, 1))
+
+
+@FAMILY.rule(
+    "CFG033",
+    "creds-store-ignored-by-podman",
+    Severity.LOW,
+    "podman, skopeo and buildah ignore credsStore",
+    RuleDoc(
+        what="A file read by containers/image (podman, skopeo, buildah: `auth.json`, or a "
+        "Docker config they fall back to) sets `credsStore`.",
+        why="containers/image decodes only `auths` and `credHelpers` "
+        "(pkg/docker/config/config.go `dockerConfigFile`): `credsStore` is never read. A "
+        "registry the store was meant to serve gets its `auths` entry, or nothing, and the "
+        "pull is anonymous (`unauthorized: authentication required`). The Docker CLI reading "
+        "the same file does use it, so the two clients disagree.",
+        fix='Map each registry in `credHelpers` (`{"credHelpers": {"<host>": "ecr-login"}}`), '
+        "which both clients honour, or log in with `podman login`.",
+        references=("containers/container-libs · image/pkg/docker/config/config.go · "
+                    "dockerConfigFile, findCredentialsInFile",),
+    ),
+)
+def creds_store_ignored_by_podman(self: Rule, ctx: Context) -> Iterator[Finding]:
+    store = ctx.config.creds_store
+    if not ctx.podman or store is None or not store.value:
+        return
+    served = [key for key in (ctx.resolution(r).lookup_key for r in ctx.registries)
+              if not ctx.config.helper(key)]
+    for_hosts = f" (registries without a credHelpers entry: {', '.join(served[:5])})" if (
+        served) else ""
+    yield self.finding(
+        f'credsStore "{store.value}" is ignored when podman, skopeo or buildah read this file: '
+        f"they use only auths and credHelpers{for_hosts}", store.location)

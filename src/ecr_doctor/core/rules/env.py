@@ -13,9 +13,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecr_doctor.core.clients import (
+    DOCKER_AUTH_CONFIG_SINCE,
+    docker_auth_config_note,
+    format_version,
+    helper_failure_uses,
+    reads_docker_auth_config,
+)
 from ecr_doctor.core.model import Applicability, Finding, Fix, Location, SetFileMode, Severity
 from ecr_doctor.core.registries import RegistryKind, ecr_helper_accepts, lookup_key
-from ecr_doctor.core.resolution import Source
+from ecr_doctor.core.resolution import Resolution, Source
 from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 
 if TYPE_CHECKING:
@@ -58,23 +65,39 @@ def _install_hint(platform: str, helper: str) -> str:
         what="`credHelpers` or `credsStore` names a helper whose binary "
         "`docker-credential-<name>` is not on this PATH, or is not executable.",
         why="Docker execs the helper by name. Missing, it fails with `exec: "
-        '"docker-credential-ecr-login": executable file not found in $PATH`; on `docker '
-        "pull` with CLI ≤ 28 the error is swallowed and the pull goes out anonymous, so you "
-        "see `no basic auth credentials` instead. sudo, systemd units, IDEs and CI runners "
-        "often have a different PATH from your shell.",
+        '"docker-credential-ecr-login": executable file not found in $PATH` — but only some '
+        "commands show that. nativeStore.Get hands back the inline `auths` entry together "
+        "with the error, and what each command does with it depends on the CLI release: "
+        "`docker pull` drops the error up to 28.x (ResolveAuthConfig) and fails from 29.0.0 "
+        "(RetrieveAuthTokenFromImage); `docker push` drops it up to 28.4.x and fails from "
+        "28.5.0; classic `docker build` (DOCKER_BUILDKIT=0) always drops it "
+        "(GetAllCredentials logs 'Failed to get credentials for registry' and keeps the file "
+        "entry; with a missing `credsStore` it sends no credentials at all); buildx / "
+        "BuildKit returns it and the build fails. Where the error is dropped, the stale "
+        "inline token (or nothing) is sent: `denied: Your authorization token has expired` or "
+        "`no basic auth credentials`. sudo, systemd units, IDEs and CI runners often have a "
+        "different PATH from your shell. podman, skopeo and buildah never run a `credsStore` "
+        "helper.",
         fix="Install the helper (see the hint) on the PATH of the process that runs docker, "
         "or point the config at a helper that exists. Beware: when the helper fails outright "
         "(rather than answering 'not found'), docker/cli's nativeStore.Get hands back the "
         "inline `auths` entry with the error, and commands that ignore the error send that "
         "stale credential.",
-        references=("docker/docker-credential-helpers · client/client.go · Get",),
+        references=(
+            "docker/docker-credential-helpers · client/client.go · Get",
+            "docker/cli · cli/config/credentials/native_store.go · nativeStore.Get",
+            "docker/cli · cli/command/image/pull.go, push.go · runPull, runPush (v28.2.2, "
+            "v28.5.0, v29.0.0)",
+            "docker/cli · cli/command/image/build.go · GetAllCredentials (error ignored)",
+        ),
     ),
     needs_machine=True,
 )
 def helper_not_on_path(self: Rule, ctx: Context) -> Iterator[Finding]:
     named: list[tuple[str, Location]] = [(h.helper, h.location) for h in ctx.config.cred_helpers
                                          if h.helper]
-    if ctx.config.creds_store is not None and ctx.config.creds_store.value:
+    # containers/image never runs a credsStore helper (CFG033).
+    if ctx.config.creds_store is not None and ctx.config.creds_store.value and not ctx.podman:
         named.append((ctx.config.creds_store.value, ctx.config.creds_store.location))
     reported: set[str] = set()
     for helper, location in named:
@@ -88,16 +111,34 @@ def helper_not_on_path(self: Rule, ctx: Context) -> Iterator[Finding]:
         reported.add(helper)
         state = "is not executable" if binary.found else "is not on PATH"
         resolutions = [ctx.resolution(r) for r in ctx.registries]
-        stale = sorted({key for res in resolutions if res.helper == helper
-                        for key in res.helper_error_fallback})
-        fallback = (f"; meanwhile Docker ≤ 28 silently sends the inline credential of "
-                    f"auths[{', '.join(stale)}] instead" if stale else "")
+        fallback = "" if ctx.podman else _failure_effects(
+            [res for res in resolutions if res.helper == helper], ctx.env.docker_version)
         yield self.finding(
             f"docker-credential-{helper} {state}{fallback}; install: "
             f"{_install_hint(ctx.env.platform, helper)}",
             location,
             details=(("helper", helper),),
         )
+
+
+def _failure_effects(resolutions: list[Resolution], version: tuple[int, int, int] | None) -> str:
+    """What the Docker CLI does meanwhile, per operation, in one clause ("" when nothing is
+    sent in the helper's place)."""
+    stale = sorted({key for res in resolutions for key in res.helper_error_fallback})
+    if not stale:
+        return ""
+    uses = helper_failure_uses(resolutions[0], version)
+    inline = [u.operation.split(" (")[0] for u in uses if u.outcome == "inline"]
+    failing = [u.operation.split(" (")[0] for u in uses if u.outcome == "fails"]
+    cred = f"the stale inline credential of auths[{', '.join(stale)}]"
+    if version is None:
+        return (f"; meanwhile Docker sends {cred} on pull (CLI < 29.0), push (CLI < 28.5) and "
+                "classic build, while newer pulls and pushes and BuildKit fail with the "
+                "helper's error")
+    shown = format_version(version)
+    sending = ", ".join(inline) if inline else "no command"
+    return (f"; meanwhile Docker CLI {shown} sends {cred} on {sending}"
+            + (f", and {', '.join(failing)} fail with the helper's error" if failing else ""))
 
 
 @FAMILY.rule(
@@ -174,31 +215,83 @@ def fips_without_endpoint(self: Rule, ctx: Context) -> Iterator[Finding]:
     "DOCKER_AUTH_CONFIG is set and overrides the config file",
     RuleDoc(
         what="The `DOCKER_AUTH_CONFIG` environment variable is set.",
-        why="Docker CLI ≥ 28.3 reads it as a credential store that takes precedence over "
-        "`credHelpers`, `credsStore` and `auths` for every key it holds (docker/cli "
-        "configfile/file.go `GetCredentialsStore`, cli/config/memorystore). A static ECR token "
-        "in it expires like any other; and if its JSON is malformed Docker prints `Failed to "
-        "create credential store from DOCKER_AUTH_CONFIG`.",
-        fix="Unset it where a helper should be used, or make sure it holds no ECR host.",
+        why="Docker CLI ≥ 28.3.0 (docker/cli#6008) reads it as a credential store that takes "
+        "precedence over `credHelpers`, `credsStore` and `auths` for every key it holds "
+        "(docker/cli configfile/file.go `GetCredentialsStore`, cli/config/memorystore); older "
+        "CLIs ignore it (ENV030). A static ECR token in it expires like any other. Only "
+        '`{"auths": {"<host>": {"auth": "<base64 user:password>"}}}` is accepted: '
+        "`parseEnvConfig` decodes with DisallowUnknownFields, so a `credHelpers` or "
+        "`credsStore` key, a `username`/`password` pair, an entry without `auth` or a second "
+        "JSON value makes the CLI print `Failed to create credential store from "
+        "DOCKER_AUTH_CONFIG` on stderr and fall back to the file, silently otherwise. "
+        "buildx (v0.31 vendors docker/cli v29) reads it too, whatever the docker CLI "
+        "version; podman and skopeo never do.",
+        fix="Unset it where a helper should be used, or make sure it holds no ECR host. A "
+        "helper cannot be configured through it: put `credHelpers` in the config file.",
+        references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore, "
+                    "parseEnvConfig (PR docker/cli#6008, v28.3.0)",),
     ),
     needs_machine=True,
 )
 def docker_auth_config(self: Rule, ctx: Context) -> Iterator[Finding]:
     dac = ctx.env.docker_auth_config
-    if dac is None:
-        return
+    version = ctx.env.docker_version
+    if dac is None or ctx.podman or reads_docker_auth_config(version) is False:
+        return  # containers/image never reads it; an older CLI ignores it (ENV030)
+    note = f" ({docker_auth_config_note(None)})" if version is None else ""
     if dac.error:
-        yield self.finding(f"DOCKER_AUTH_CONFIG is set but unusable ({dac.error})", ctx.at())
+        helpers = (": it cannot set credHelpers or credsStore, only auths entries with `auth`"
+                   if "credHelpers" in dac.error or "credsStore" in dac.error else "")
+        yield self.finding(f"DOCKER_AUTH_CONFIG is set but unusable ({dac.error}){helpers}; "
+                           "Docker prints 'Failed to create credential store from "
+                           f"DOCKER_AUTH_CONFIG' and uses this file alone{note}", ctx.at())
         return
     ecr = [r.host for r in ctx.ecr_registries if ctx.resolution(r).source is Source.ENV]
     if ecr:
         yield self.finding("DOCKER_AUTH_CONFIG holds static credentials for "
-                           f"{', '.join(ecr)} and overrides this file's helpers", ctx.at(),
-                           severity=Severity.HIGH)
+                           f"{', '.join(ecr)} and overrides this file's helpers{note}",
+                           ctx.at(), severity=Severity.HIGH)
     elif dac.keys:
         yield self.finding(f"DOCKER_AUTH_CONFIG is set ({len(dac.keys)} registries: "
-                           f"{_some(dac.keys)}) and takes precedence over this file for them",
-                           ctx.at())
+                           f"{_some(dac.keys)}) and takes precedence over this file for "
+                           f"them{note}", ctx.at())
+
+
+@FAMILY.rule(
+    "ENV030",
+    "docker-auth-config-ignored-by-cli",
+    Severity.MEDIUM,
+    "DOCKER_AUTH_CONFIG is set, but this Docker CLI is too old to read it",
+    RuleDoc(
+        what="`DOCKER_AUTH_CONFIG` is set and the Docker CLI (from `docker version`, or "
+        f"`--docker-version`) is older than {format_version(DOCKER_AUTH_CONFIG_SINCE)}.",
+        why="The variable is read only from docker/cli v28.3.0 (PR #6008, "
+        "configfile.GetCredentialsStore); v28.2 and older never look at it, so `docker pull` "
+        "and `docker push` use the config file (or nothing) while BuildKit builds through "
+        "buildx ≥ 0.31 — which vendors a newer docker/cli — do use it. CI images often "
+        "pin an old CLI while the CI system sets the variable (GitLab's DOCKER_AUTH_CONFIG).",
+        fix="Upgrade the Docker CLI to 28.3.0 or later, or put the credentials where this CLI "
+        "reads them: a `credHelpers` entry for ECR (`ecr-doctor fix --write --registry "
+        "HOST`).",
+        references=("docker/cli · cli/config/configfile/file.go · GetCredentialsStore "
+                    "(absent at v28.2.2, added by 9b83d5bbf9 in v28.3.0)",),
+    ),
+    needs_machine=True,
+)
+def docker_auth_config_ignored(self: Rule, ctx: Context) -> Iterator[Finding]:
+    dac = ctx.env.docker_auth_config
+    version = ctx.env.docker_version
+    if dac is None or ctx.podman or reads_docker_auth_config(version) is not False:
+        return
+    assert version is not None
+    held = f" ({len(dac.keys)} registries: {_some(dac.keys)})" if dac.keys else ""
+    docker = ctx.env.docker
+    how = f", from {docker.source}" if docker is not None else ""
+    yield self.finding(
+        f"DOCKER_AUTH_CONFIG is set{held}, but Docker CLI {format_version(version)}{how} "
+        f"ignores it (read only from {format_version(DOCKER_AUTH_CONFIG_SINCE)}): docker pull "
+        "and push use this file instead", ctx.at(),
+        details=(("docker_version", format_version(version)),))
 
 
 def _some(names: tuple[str, ...], shown: int = 5) -> str:
