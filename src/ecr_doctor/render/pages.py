@@ -13,13 +13,38 @@ def _para(text: str) -> str:
     return textwrap.fill(text, width=88)
 
 
+def _ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:] + [0]:
+        if n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    return ", ".join(parts)
+
+
+def runtime_line(explanation: Explanation) -> str:
+    """The first line of every explanation: who printed the error, and from what evidence."""
+    runtime = explanation.runtime
+    if runtime is None:
+        return ("Runtime: not named in the text (ranked as the Docker CLI would meet it; "
+                "paste more of the log to narrow it down)")
+    return f"Runtime: {runtime.describe()} (from {runtime.evidence})"
+
+
 def explanation_text(explanation: Explanation, style: Style) -> str:
     if not explanation.causes:
-        return ("ecr-doctor did not recognise this error. Try the exact line Docker printed, or "
+        return (f"{runtime_line(explanation)}\n"
+                "ecr-doctor did not recognise this error. Try the exact line Docker printed, or "
                 "run `ecr-doctor` to diagnose the config.\n")
-    out = []
+    out = [style.bold(runtime_line(explanation))]
     labels = ", ".join(s.label for s in explanation.signatures)
     out.append(f"Recognised: {style.bold(labels)}")
+    lines = sorted({s.line for s in explanation.signatures if s.line})
+    if lines:
+        out.append(f"Lines used: {_ranges(lines)}")
     out.append("")
     out.append("Likely causes, most likely first:")
     for rank, cause in enumerate(explanation.causes, 1):

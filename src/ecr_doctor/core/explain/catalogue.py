@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from ecr_doctor.core.explain.values import Cause
+from ecr_doctor.core.explain.runtime_causes import RUNTIME_CAUSES
+from ecr_doctor.core.explain.values import Cause, make_cause
+
+_cause = make_cause
 
 
-def _cause(id_: str, title: str, why: str, check: str, rule_ids: tuple[str, ...] = ()) -> Cause:
-    return Cause(id=id_, title=title, why=why, check=check, rule_ids=rule_ids, score=0)
-
-
-_CATALOGUE: tuple[Cause, ...] = (
+_DOCKER_CAUSES: tuple[Cause, ...] = (
     _cause(
         "no-helper-for-host",
         "No credential helper or login is configured for this exact registry host",
@@ -66,6 +65,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "the ECR helper turns that into 'not found' (ecr-login/ecr.go · ECRHelper.Get).",
         "`aws sts get-caller-identity`; refresh or unset stale AWS_ACCESS_KEY_ID, "
         "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the shell that runs docker.",
+        own="ERR001",
     ),
     _cause(
         "stale-static-token",
@@ -96,6 +96,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "validity (moby/moby#31063; CircleCI-Public/aws-ecr-orb#265).",
         "Compare when the token was fetched with when the failing pull ran; log in right "
         "before the push/pull, or use the ecr-login helper.",
+        own="ERR002",
     ),
     _cause(
         "helper-key-mismatch",
@@ -174,6 +175,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(awslabs/amazon-ecr-credential-helper#418).",
         "`sudo -H sh -c 'echo HOME=$HOME; command -v docker-credential-ecr-login; aws sts "
         "get-caller-identity'`, or use the docker group instead of sudo.",
+        own="ERR003",
     ),
     _cause(
         "helper-too-old",
@@ -205,6 +207,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "ECRHelper.Get; awslabs/amazon-ecr-credential-helper#327).",
         "`nslookup api.ecr.<region>.amazonaws.com`; `curl -sS -o /dev/null -w '%{http_code}\\n' "
         "https://api.ecr.<region>.amazonaws.com/`; HTTPS_PROXY / NO_PROXY.",
+        own="ERR004",
     ),
     _cause(
         "docker-auth-config-env",
@@ -274,6 +277,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(AWS ECR user guide · image-push-iam; aws-actions/amazon-ecr-login README).",
         "The principal ARN and action in the message; `aws iam simulate-principal-policy "
         "--policy-source-arn <principal-arn> --action-names <action>`.",
+        own="ERR005",
     ),
     _cause(
         "cross-account-repo-policy",
@@ -283,6 +287,8 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(AWS ECR user guide · repository-policies).",
         "`aws ecr get-repository-policy --registry-id <owner-account> --repository-name "
         "<repo>` run in the owner account.",
+        ("ECS015",),
+        own="ERR006",
     ),
     _cause(
         "explicit-deny",
@@ -292,6 +298,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "logic).",
         "The 'with an explicit deny in …' / 'because no … allows' clause names the policy type; "
         "review that policy.",
+        own="ERR007",
     ),
     _cause(
         "wrong-aws-identity",
@@ -301,6 +308,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(aws-actions/amazon-ecr-login#951).",
         "`aws sts get-caller-identity` in the same environment; compare its account with the "
         "registry host.",
+        own="ERR008",
     ),
     _cause(
         "wrong-account-or-region-token",
@@ -310,6 +318,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "Request' (aws/aws-cli#5317).",
         "`aws ecr get-login-password --region <region-in-host> | docker login --username AWS "
         "--password-stdin <host>`; ECR Public (public.ecr.aws) needs us-east-1.",
+        own="ERR009",
     ),
     _cause(
         "repo-does-not-exist",
@@ -318,6 +327,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "account/region, or the repository URI used as the name all give 'name unknown' / "
         "RepositoryNotFoundException.",
         "`aws ecr describe-repositories --repository-names <name> --region <region>`",
+        own="ERR010",
     ),
     _cause(
         "wrong-image-name-or-tag",
@@ -327,6 +337,8 @@ _CATALOGUE: tuple[Cause, ...] = (
         "to another repository, region or account.",
         "`aws ecr describe-images --repository-name <name> --image-ids imageTag=<tag> "
         "--region <region>`",
+        ("ECS014",),
+        own="ERR011",
     ),
     _cause(
         "not-an-ecr-reference",
@@ -336,6 +348,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "notFoundError; distribution · registry/api/errcode/register.go · ErrorCodeDenied).",
         "The image reference must start with <account>.dkr.ecr.<region>.amazonaws.com/; "
         "`docker tag` it and retry.",
+        own="ERR012",
     ),
     _cause(
         "aws-cli-v1-get-login",
@@ -345,6 +358,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "awscli/customizations/ecr.py · ECRLogin._run_main; aws/aws-cli#3374).",
         "Use `aws ecr get-login-password --region <region> | docker login --username AWS "
         "--password-stdin <host>`, or credHelpers → ecr-login.",
+        own="ERR013",
     ),
     _cause(
         "aws-cli-v2-no-get-login",
@@ -353,6 +367,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "working (AWS CLI v2 migration guide; aws/aws-cli#4962).",
         "`aws --version`; replace with `aws ecr get-login-password --region <region> | docker "
         "login --username AWS --password-stdin <host>`.",
+        own="ERR014",
     ),
     _cause(
         "helper-crashed",
@@ -363,6 +378,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "(ecr-login/api/factory.go · NewClientFromRegion).",
         "`echo <host> | docker-credential-ecr-login get >/dev/null; echo exit=$?` and "
         "`aws configure list`.",
+        own="ERR015",
     ),
     _cause(
         "helper-non-json-output",
@@ -372,6 +388,7 @@ _CATALOGUE: tuple[Cause, ...] = (
         "or the wrong binary gives 'invalid character … looking for beginning of value'.",
         "`echo <host> | docker-credential-<name> get | head -c1; echo` must print `{` and "
         "nothing else may go to stdout.",
+        own="ERR016",
     ),
     _cause(
         "static-token-written",
@@ -392,8 +409,10 @@ _CATALOGUE: tuple[Cause, ...] = (
         "native_store.go · getCredentialsFromStore).",
         "`docker-credential-<name> list` shows the stored hosts; map the ECR host to "
         "ecr-login in credHelpers.",
+        own="ERR017",
     ),
 )
 
+_CATALOGUE: tuple[Cause, ...] = _DOCKER_CAUSES + RUNTIME_CAUSES
 _BY_ID: dict[str, Cause] = {c.id: c for c in _CATALOGUE}
 _ORDER: dict[str, int] = {c.id: i for i, c in enumerate(_CATALOGUE)}

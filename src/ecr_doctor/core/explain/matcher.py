@@ -15,13 +15,11 @@ from ecr_doctor.core.explain.excerpts import (
     _secret_spans,
     redact_text,
 )
-from ecr_doctor.core.explain.signatures import (
-    _HELPER_NAME,
-    _SPECS,
-    _SUPPORT_BONUS,
-    Scores,
-    _Spec,
-)
+from ecr_doctor.core.explain.normalise import normalise
+from ecr_doctor.core.explain.ranking import DEMOTION, runtime_scores
+from ecr_doctor.core.explain.runtimes import detect_runtime
+from ecr_doctor.core.explain.signatures import _HELPER_NAME, _SPECS, _SUPPORT_BONUS
+from ecr_doctor.core.explain.specs import Scores, Spec
 from ecr_doctor.core.explain.values import Cause, Explanation, Signature
 from ecr_doctor.core.model import Finding
 
@@ -75,7 +73,7 @@ def _specialise(cause: Cause, helper: str | None, action: str | None) -> Cause:
     return cause._replace(check=check) if check != cause.check else cause
 
 
-def _find(spec: _Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | None:
+def _find(spec: Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | None:
     for index, variant in enumerate(variants):
         first: re.Match[str] | None = None
         for pattern in spec.patterns:
@@ -88,7 +86,9 @@ def _find(spec: _Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | N
 
 
 def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
-    variants = _variants(text[:_MAX_INPUT])
+    plain = normalise(text[:_MAX_INPUT])
+    runtime = detect_runtime(plain)
+    variants = _variants(plain)
     spans: dict[int, list[tuple[int, int]]] = {}
     helper: str | None = None
     action: str | None = None
@@ -116,11 +116,14 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
         excerpt = _excerpt(variant, spans[index], m.start(), m.end())
         # Matches in the healed (joined) text have no position in the paste; list them last.
         position = m.start() if index == 0 else len(variants[0])
-        hits.append((position, Signature(id=spec.id, label=label, excerpt=excerpt), scores))
+        line_number = variant.count("\n", 0, m.start()) + 1 if index == 0 else 0
+        hits.append((position, Signature(id=spec.id, label=label, excerpt=excerpt,
+                                         line=line_number), scores))
 
     if not hits:
-        return Explanation(signatures=(), causes=())
+        return Explanation(signatures=(), causes=(), runtime=runtime)
     hits.sort(key=lambda h: h[0])
+    extra, demoted = runtime_scores(runtime, variants[0], frozenset(h[1].id for h in hits))
 
     best: dict[str, int] = {}
     support: dict[str, int] = {}
@@ -128,6 +131,13 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
         for cause_id, score in scores.items():
             best[cause_id] = max(best.get(cause_id, 0), score)
             support[cause_id] = support.get(cause_id, 0) + 1
+
+    for cause_id, score in extra.items():
+        if score > best.get(cause_id, 0):
+            best[cause_id] = score
+            support.setdefault(cause_id, 1)
+    for cause_id in demoted.intersection(best):
+        best[cause_id] -= DEMOTION
 
     seen_rules = {f.rule_id for f in findings}
     causes: list[Cause] = []
@@ -137,4 +147,5 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
         seen = bool(seen_rules.intersection(base.rule_ids))
         causes.append(_specialise(base._replace(score=total, seen_here=seen), helper, action))
     causes.sort(key=lambda c: (not c.seen_here, -c.score, _ORDER[c.id]))
-    return Explanation(signatures=tuple(sig for _, sig, _ in hits), causes=tuple(causes))
+    return Explanation(signatures=tuple(sig for _, sig, _ in hits), causes=tuple(causes),
+                       runtime=runtime)

@@ -383,8 +383,9 @@ def detect_runtime(text: str) -> Runtime | None:
                    platform=where[0], platform_label=where[1], evidence=evidence)
 
 
-def runtime_ids() -> tuple[str, ...]:
-    return tuple(s.id for s in CLIENTS) + tuple(s.id for s in _PLATFORMS)
+def runtime_labels() -> dict[str, str]:
+    """Every runtime and platform explain can name, id → label."""
+    return {s.id: s.label for s in (*CLIENTS, *_PLATFORMS)}
 
 
-__all__ = ["CLIENTS", "Runtime", "detect_runtime", "runtime_ids"]
+__all__ = ["CLIENTS", "Runtime", "detect_runtime", "runtime_labels"]

@@ -5,28 +5,11 @@ adjustments read from the rest of the paste.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
 
 from ecr_doctor.core.explain.catalogue import _CATALOGUE
+from ecr_doctor.core.explain.runtime_signatures import RUNTIME_SPECS
+from ecr_doctor.core.explain.specs import Scores, Spec, rx
 from ecr_doctor.core.explain.values import Cause
-
-Scores = dict[str, int]
-# Given the matched line (raw, never output) and the whole text, return score overrides.
-Adjuster = Callable[[str, str], Scores]
-
-
-class _Spec(NamedTuple):
-    id: str
-    label: str
-    patterns: tuple[re.Pattern[str], ...]
-    scores: Mapping[str, int]
-    adjust: Adjuster | None = None
-
-
-def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-
 
 _ECR_HOST = re.compile(r"dkr[.-]ecr|public\.ecr\.aws|ecr-public\.aws\.com", re.IGNORECASE)
 _HELPER_NAME = re.compile(r"docker-credential-([A-Za-z0-9][A-Za-z0-9._-]{0,39})")
@@ -130,17 +113,17 @@ _ANON = {  # shared tail: everything that makes Docker go anonymous against ECR
     "fips-endpoint-not-used": 30,
 }
 
-_SPECS: tuple[_Spec, ...] = (
-    _Spec(
+_SPECS: tuple[Spec, ...] = (
+    Spec(
         "no-basic-auth",
         "no basic auth credentials (anonymous request to ECR)",
-        _rx(r"no\s+basic\s+auth\s+credentials"),
+        rx(r"no\s+basic\s+auth\s+credentials"),
         {"ecr-helper-failed": 90, "no-helper-for-host": 85, **_ANON},
     ),
-    _Spec(
+    Spec(
         "token-expired",
         "ECR: your authorization token has expired",
-        _rx(r"authorization\s+token\s+has\s+expired"),
+        rx(r"authorization\s+token\s+has\s+expired"),
         {
             "stale-static-token": 95,
             "expired-cached-token": 80,
@@ -152,10 +135,10 @@ _SPECS: tuple[_Spec, ...] = (
             "duplicate-config-keys": 35,
         },
     ),
-    _Spec(
+    Spec(
         "helper-not-found",
         "credential helper executable not found in $PATH",
-        _rx(
+        rx(
             r"docker-credential-[\w.-]+\"?:?\s*executable\s+file\s+not\s+found\s+in\s+\$?PATH",
             r"docker-credential-[\w.-]+\s+not\s+installed\s+or\s+not\s+available\s+in\s+PATH",
             r"docker-credential-[\w.-]+\"?:\s*(?:exec\s+format\s+error|invalid\s+argument)",
@@ -170,10 +153,10 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_helper_missing,
     ),
-    _Spec(
+    Spec(
         "keychain-not-found",
         "credentials not found in native keychain (helper 'not found')",
-        _rx(r"credentials\s+not\s+found\s+in\s+native\s+keychain"),
+        rx(r"credentials\s+not\s+found\s+in\s+native\s+keychain"),
         {
             "ecr-helper-failed": 90,
             "no-aws-credentials": 80,
@@ -186,10 +169,10 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_keychain,
     ),
-    _Spec(
+    Spec(
         "store-not-implemented",
         "error storing credentials: not implemented (docker login with ecr-login)",
-        _rx(r"(?:storing|erasing)\s+credentials[\s\S]{0,160}?not\s+implemented"),
+        rx(r"(?:storing|erasing)\s+credentials[\s\S]{0,160}?not\s+implemented"),
         {
             "ecr-helper-cannot-store": 95,
             "global-ecr-credsstore": 85,
@@ -197,10 +180,10 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_store_not_implemented,
     ),
-    _Spec(
+    Spec(
         "no-such-manifest",
         "no such manifest (Docker 28 after a wrong or expired static token)",
-        _rx(r"no\s+such\s+manifest"),
+        rx(r"no\s+such\s+manifest"),
         {
             "stale-static-token": 90,
             "wrong-account-or-region-token": 70,
@@ -211,20 +194,20 @@ _SPECS: tuple[_Spec, ...] = (
             "docker-auth-config-env": 40,
         },
     ),
-    _Spec(
+    Spec(
         "manifest-unknown",
         "manifest unknown (tag or digest not in the repository)",
-        _rx(r"manifest\s+unknown", r"ImageNotFoundException"),
+        rx(r"manifest\s+unknown", r"ImageNotFoundException"),
         {
             "wrong-image-name-or-tag": 90,
             "repo-does-not-exist": 60,
             "wrong-account-or-region-token": 40,
         },
     ),
-    _Spec(
+    Spec(
         "not-authorized-action",
         "IAM: is not authorized to perform an ECR action",
-        _rx(r"is\s+not\s+authorized\s+to\s+perform:?\s+(?:ecr(?:-public)?|sts):\s*\w+"),
+        rx(r"is\s+not\s+authorized\s+to\s+perform:?\s+(?:ecr(?:-public)?|sts):\s*\w+"),
         {
             "iam-missing-action": 90,
             "cross-account-repo-policy": 60,
@@ -233,10 +216,10 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_not_authorized,
     ),
-    _Spec(
+    Spec(
         "pull-access-denied",
         "pull access denied … repository does not exist or may require 'docker login'",
-        _rx(r"pull\s+access\s+denied\s+for\s+\S+"),
+        rx(r"pull\s+access\s+denied\s+for\s+\S+"),
         {
             "no-helper-for-host": 80,
             "ecr-helper-failed": 75,
@@ -248,10 +231,10 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_pull_denied,
     ),
-    _Spec(
+    Spec(
         "unauthorized",
         "unauthorized: authentication required",
-        _rx(r"unauthorized:\s+authentication\s+required"),
+        rx(r"unauthorized:\s+authentication\s+required"),
         {
             "no-helper-for-host": 80,
             "stale-static-token": 75,
@@ -261,10 +244,10 @@ _SPECS: tuple[_Spec, ...] = (
             "not-an-ecr-reference": 40,
         },
     ),
-    _Spec(
+    Spec(
         "http-401",
         "HTTP 401 Unauthorized from the registry",
-        _rx(r"\b401\s+unauthorized\b", r"status(?:\s+code)?:?\s+401\b"),
+        rx(r"\b401\s+unauthorized\b", r"status(?:\s+code)?:?\s+401\b"),
         {
             "no-helper-for-host": 80,
             "ecr-helper-failed": 75,
@@ -274,10 +257,10 @@ _SPECS: tuple[_Spec, ...] = (
             "sso-expired": 40,
         },
     ),
-    _Spec(
+    Spec(
         "http-403",
         "HTTP 403 Forbidden from the registry",
-        _rx(r"\b403\s+forbidden\b", r"status(?:\s+code)?:?\s+403\b"),
+        rx(r"\b403\s+forbidden\b", r"status(?:\s+code)?:?\s+403\b"),
         {
             "stale-static-token": 85,
             "iam-missing-action": 75,
@@ -286,10 +269,10 @@ _SPECS: tuple[_Spec, ...] = (
             "cross-account-repo-policy": 45,
         },
     ),
-    _Spec(
+    Spec(
         "name-unknown",
         "name unknown: the repository does not exist in the registry",
-        _rx(
+        rx(
             r"name\s+unknown:\s+the\s+repository\s+with\s+name",
             r"repository\s+with\s+name\s+'?[^\s']+'?\s+does\s+not\s+exist",
             r"RepositoryNotFoundException",
@@ -300,38 +283,38 @@ _SPECS: tuple[_Spec, ...] = (
             "wrong-image-name-or-tag": 40,
         },
     ),
-    _Spec(
+    Spec(
         "login-400",
         "login attempt … failed with status: 400 Bad Request",
-        _rx(r"login\s+attempt\s+to\s+\S+\s+failed\s+with\s+status:\s+400\s+bad\s+request"),
+        rx(r"login\s+attempt\s+to\s+\S+\s+failed\s+with\s+status:\s+400\s+bad\s+request"),
         {"wrong-account-or-region-token": 95, "wrong-aws-identity": 50},
     ),
-    _Spec(
+    Spec(
         "unknown-flag-e",
         "unknown shorthand flag: 'e' in -e (AWS CLI v1 get-login output)",
-        _rx(r"unknown\s+shorthand\s+flag:\s+'e'\s+in\s+-e"),
+        rx(r"unknown\s+shorthand\s+flag:\s+'e'\s+in\s+-e"),
         {"aws-cli-v1-get-login": 98},
     ),
-    _Spec(
+    Spec(
         "cli-v2-get-login",
         "aws: invalid choice 'get-login' (AWS CLI v2)",
-        _rx(
+        rx(
             r"invalid\s+choice:\s*['\"]?get-login(?!-)\b",
             r"aws:\s+error:\s+argument\s+operation:\s+invalid\s+choice",
         ),
         {"aws-cli-v2-no-get-login": 98},
     ),
-    _Spec(
+    Spec(
         "config-parse-error",
         "Docker could not load or parse config.json",
-        _rx(r"error\s+parsing\s+config\s+file", r"error\s+loading\s+config\s+file"),
+        rx(r"error\s+parsing\s+config\s+file", r"error\s+loading\s+config\s+file"),
         {"config-unparseable": 90, "docker-config-is-file": 70, "duplicate-config-keys": 30},
         _adjust_config_error,
     ),
-    _Spec(
+    Spec(
         "helper-exit-status",
         "error getting credentials: the helper exited with an error",
-        _rx(r"error\s+getting\s+credentials\s+-\s+err:\s+exit\s+status\s+\d+"),
+        rx(r"error\s+getting\s+credentials\s+-\s+err:\s+exit\s+status\s+\d+"),
         {
             "helper-crashed": 85,
             "no-aws-credentials": 50,
@@ -340,16 +323,16 @@ _SPECS: tuple[_Spec, ...] = (
         },
         _adjust_exit_status,
     ),
-    _Spec(
+    Spec(
         "unencrypted-warning",
         "WARNING! Your credentials are stored unencrypted",
-        _rx(r"your\s+credentials\s+are\s+stored\s+unencrypted"),
+        rx(r"your\s+credentials\s+are\s+stored\s+unencrypted"),
         {"static-token-written": 95, "no-helper-for-host": 60, "stale-static-token": 45},
     ),
-    _Spec(
+    Spec(
         "ecr-api-network",
         "network error reaching the ECR API endpoint",
-        _rx(
+        rx(
             r"api\.ecr[\w.-]*[\s\S]{0,200}?(?:i/o\s+timeout|no\s+such\s+host|connection\s+refused"
             r"|context\s+deadline\s+exceeded|tls\s+handshake\s+timeout|network\s+is\s+unreachable)",
             r"could\s+not\s+connect\s+to\s+the\s+endpoint\s+url:\s*\"?https://(?:api\.)?ecr",
@@ -357,10 +340,10 @@ _SPECS: tuple[_Spec, ...] = (
         {"network-to-ecr-api": 95, "fips-endpoint-not-used": 50, "ecr-helper-failed": 40},
         _adjust_network,
     ),
-    _Spec(
+    Spec(
         "sso-expired",
         "AWS SSO session expired or SSO token missing",
-        _rx(
+        rx(
             r"the\s+sso\s+session\s+associated\s+with\s+this\s+profile\s+(?:has\s+expired"
             r"|is\s+otherwise\s+invalid)",
             r"error\s+loading\s+sso\s+token",
@@ -368,27 +351,27 @@ _SPECS: tuple[_Spec, ...] = (
         ),
         {"sso-expired": 98, "expired-cached-token": 50, "ecr-helper-failed": 40},
     ),
-    _Spec(
+    Spec(
         "aws-expired-token",
         "ExpiredToken: the AWS security token is expired",
-        _rx(
+        rx(
             r"\bExpiredToken(?:Exception)?\b",
             r"security\s+token\s+included\s+in\s+the\s+"
             r"request\s+is\s+expired",
         ),
         {"expired-aws-session": 95, "sso-expired": 60, "expired-cached-token": 40},
     ),
-    _Spec(
+    Spec(
         "helper-non-json",
         "invalid character … looking for beginning of value (non-JSON output)",
-        _rx(r"invalid\s+character\s+'.{1,6}?'\s+looking\s+for\s+beginning\s+of\s+value"),
+        rx(r"invalid\s+character\s+'.{1,6}?'\s+looking\s+for\s+beginning\s+of\s+value"),
         {"helper-non-json-output": 80, "helper-value-invalid": 50, "config-unparseable": 40},
         _adjust_non_json,
     ),
-    _Spec(
+    Spec(
         "resource-denied",
         "denied: requested access to the resource is denied",
-        _rx(r"requested\s+access\s+to\s+the\s+resource\s+is\s+denied"),
+        rx(r"requested\s+access\s+to\s+the\s+resource\s+is\s+denied"),
         {
             "not-an-ecr-reference": 85,
             "iam-missing-action": 60,
@@ -398,6 +381,8 @@ _SPECS: tuple[_Spec, ...] = (
         _adjust_resource_denied,
     ),
 )
+
+_SPECS = _SPECS + RUNTIME_SPECS
 
 _SUPPORT_BONUS = 5  # per extra recognised message pointing at the same cause
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ecr_doctor.core.rules import cfg, ecs, env, iam, kub, scn
+from ecr_doctor.core.rules import cfg, ecs, env, err, iam, kub, scn
 from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
 
 __all__ = ["FAMILIES", "RULES", "Context", "Rule", "RuleDoc", "all_rules", "get_rule"]
 
 FAMILIES: tuple[Family, ...] = (cfg.FAMILY, env.FAMILY, iam.FAMILY, scn.FAMILY, kub.FAMILY,
-                                ecs.FAMILY)
+                                ecs.FAMILY, err.FAMILY)
 
 
 def _index(families: tuple[Family, ...]) -> dict[str, Rule]:

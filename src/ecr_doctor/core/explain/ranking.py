@@ -1,0 +1,116 @@
+"""Causes ranked for the runtime that printed the error: what each runtime adds, and the
+Docker-config causes that cannot apply to a runtime that never reads a Docker config.
+
+The kubelet pulls with its credential provider, the ECS agent with the task execution role,
+Lambda with its own service principal, and containerd with what the kubelet hands it; none of
+them reads ~/.docker/config.json (kubernetes/cloud-provider-aws · ecr-credential-provider;
+aws/amazon-ecs-agent · agent/ecr/factory.go; awslabs/amazon-ecr-credential-helper#966). For
+them the Docker-config causes sink, and their own causes lead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ecr_doctor.core.explain.runtimes import Runtime
+from ecr_doctor.core.explain.specs import Scores
+
+# Causes that live in ~/.docker/config.json or a Docker credential helper on the client.
+DOCKER_CONFIG_CAUSES = frozenset({
+    "no-helper-for-host", "ecr-helper-failed", "helper-key-mismatch", "helper-value-invalid",
+    "misspelt-key", "duplicate-config-keys", "credsstore-lost-placeholders",
+    "helper-not-on-path", "desktop-store-leftover", "helper-too-old", "docker-auth-config-env",
+    "config-unparseable", "docker-config-is-file", "ecr-helper-cannot-store",
+    "global-ecr-credsstore", "ignore-creds-storage-ineffective", "static-token-written",
+    "keychain-no-entry", "stale-static-token", "expired-cached-token", "other-user-context",
+    "no-aws-credentials", "sso-expired", "fips-endpoint-not-used", "helper-crashed",
+    "helper-non-json-output", "classic-build-list-credentials", "buildx-scoped-config",
+})
+
+# Runtimes that never read a Docker config for the pull that failed.
+_NO_DOCKER_CONFIG = frozenset({"kubelet", "containerd", "cri-o", "ecs", "lambda", "argocd",
+                               "flux"})
+_DEMOTION = 45
+
+# An authentication failure of some kind: the runtime's own causes apply.
+_AUTH_FAILURE = frozenset({
+    "no-basic-auth", "token-expired", "unauthorized", "http-401", "http-403",
+    "pull-access-denied", "resource-denied", "keychain-not-found", "no-such-manifest",
+    "not-authorized-action", "ecs-cannot-pull", "ecs-resource-init",
+})
+
+# What each runtime adds to an authentication failure, before anything else in the paste.
+_RUNTIME_CAUSES: Mapping[str, Mapping[str, int]] = {
+    "kubelet": {"node-role-no-ecr": 88, "k8s-in-tree-provider-removed": 80,
+                "match-images-not-covering": 72, "pull-secret-token-expired": 62,
+                "provider-apiversion-wrong": 55},
+    "containerd": {"containerd-ignores-docker-helper": 90, "node-role-no-ecr": 65,
+                   "pull-secret-token-expired": 50},
+    "cri-o": {"node-role-no-ecr": 85, "k8s-in-tree-provider-removed": 75,
+              "match-images-not-covering": 70},
+    "ecs": {"ecs-execution-role-no-ecr": 88, "ecs-no-network-path": 78,
+            "cross-account-repo-policy": 60},
+    "lambda": {"lambda-image-not-private-ecr": 80, "lambda-cross-account-or-region": 75,
+               "lambda-tag-missing": 70},
+    "podman": {"podman-creds-store-ignored": 88},
+    "skopeo": {"podman-creds-store-ignored": 88},
+    "buildah": {"podman-creds-store-ignored": 88},
+    "swarm": {"swarm-without-registry-auth": 95},
+    "nomad": {"service-no-home-or-path": 88},
+    "compose": {"compose-v1-no-helpers": 45},
+    "buildkit": {"buildx-scoped-config": 50},
+}
+_PLATFORM_CAUSES: Mapping[str, Mapping[str, int]] = {
+    platform: {"iam-missing-action": 62, "wrong-aws-identity": 58}
+    for platform in ("github-actions", "gitlab-ci", "codebuild", "jenkins", "circleci",
+                     "bitbucket", "buildkite")
+}
+
+_PUBLIC = re.compile(r"public\.ecr\.aws|ecr-public\.aws\.com", re.IGNORECASE)
+_PRIVATE = re.compile(r"\.dkr[.-]ecr", re.IGNORECASE)
+
+
+def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> Scores:
+    """Causes the paste as a whole points at, beyond any one message."""
+    out: Scores = {}
+    auth = bool(signatures & _AUTH_FAILURE)
+    if auth and _PUBLIC.search(text) and not _PRIVATE.search(text):
+        # Anonymous pulls from ECR Public work; an auth failure there means a stored token.
+        out["ecr-public-stale-token"] = 97 if re.search(
+            r"token has expired|\b403\b|Forbidden", text, re.IGNORECASE) else 85
+        out["ecr-public-login-region"] = 70
+    if auth and re.search(r"^\s*Step \d+(?:/\d+)? : FROM\b|Pulling repository\b", text,
+                          re.IGNORECASE | re.MULTILINE):
+        out["classic-build-list-credentials"] = 90  # the classic builder's own progress lines
+    if auth and re.search(r"\bdocker-compose\b|^ERROR: for \S+", text,
+                          re.IGNORECASE | re.MULTILINE):
+        out["compose-v1-no-helpers"] = 88
+    if auth and re.search(r"imagePullSecrets?|dockerconfigjson|secret/", text, re.IGNORECASE):
+        out["pull-secret-token-expired"] = 90
+    if re.search(r"\bkuberuntime_image\.go\b|Error response from daemon", text) and \
+            runtime is not None and runtime.id == "kubelet" and auth:
+        out["node-role-no-ecr"] = 92  # dockershim: the kubelet's in-tree provider asked
+    return out
+
+
+def runtime_scores(runtime: Runtime | None, text: str,
+                   signatures: frozenset[str]) -> tuple[Scores, frozenset[str]]:
+    """(cause scores to merge in, causes to demote) for this runtime and paste."""
+    scores: Scores = {}
+    auth = bool(signatures & _AUTH_FAILURE)
+    if runtime is not None and auth:
+        scores.update(_RUNTIME_CAUSES.get(runtime.id, {}))
+        if runtime.platform:
+            for cause, score in _PLATFORM_CAUSES.get(runtime.platform, {}).items():
+                scores[cause] = max(scores.get(cause, 0), score)
+    for cause, score in _context(runtime, text, signatures).items():
+        scores[cause] = max(scores.get(cause, 0), score)
+    demoted = (DOCKER_CONFIG_CAUSES if runtime is not None and runtime.id in _NO_DOCKER_CONFIG
+               else frozenset())
+    return scores, demoted
+
+
+DEMOTION = _DEMOTION
+
+__all__ = ["DEMOTION", "DOCKER_CONFIG_CAUSES", "runtime_scores"]
