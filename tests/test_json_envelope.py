@@ -54,7 +54,7 @@ def test_json_output_validates(home: Path, case: str) -> None:
     result = cli(home, *args, "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     document = json.loads(result.stdout)
-    assert document["schema_version"] == "2.2" and document["exit_code"] == result.returncode
+    assert document["schema_version"] == "2.3" and document["exit_code"] == result.returncode
     validated(result.stdout, args[0])
 
 

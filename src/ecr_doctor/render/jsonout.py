@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ecr_doctor.core.rules.base import Rule
     from ecr_doctor.scan.report import FindingsReport
 
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 
 def envelope(command: str, result: dict[str, Any], *, exit_code: int) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def fix_result(plan: FixPlan, *, mode: str, written: bool, backup: str | None,
 def report_result(report: FindingsReport) -> dict[str, Any]:
     from ecr_doctor.scan.report import severity_counts  # scan stays off diagnose's path
 
-    return {
+    result: dict[str, Any] = {
         "findings": [finding_dict(f) for f in report.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "unreadable": [{"path": u.path, "reason": u.reason} for u in report.unreadable],
@@ -102,6 +102,9 @@ def report_result(report: FindingsReport) -> dict[str, Any]:
         "summary": {"files": report.files, "accepted_by_baseline": report.accepted_by_baseline,
                     **severity_counts(report.findings)},
     }
+    if report.kubernetes is not None:
+        result["kubernetes"] = report.kubernetes._asdict()
+    return result
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:
