@@ -222,7 +222,7 @@ def test_verify_json_result_matches_its_schema(tmp_path: Path) -> None:
         code, out = run_verify(tmp_path, config, "--format", "json", *args,
                                path=str(tmp_path / "bin"))
         document = json.loads(out)
-        assert document["schema_version"] == "2.2" and document["command"] == "verify"
+        assert document["schema_version"] == "2.3" and document["command"] == "verify"
         assert document["exit_code"] == code and document["tool"]["name"] == "ecr-doctor"
         validator.validate(document["result"])
         seen |= {r["outcome"] or r["reason"].split()[0] for r in document["result"]["registries"]}
