@@ -589,12 +589,43 @@ FIRING: list[Case] = [
          ("static credential for ghcr.io", "user 'octo'"), registry="ghcr.io",
          severity=Severity.MEDIUM, absent=("ghp_notreal",)),
     Case("SCN001", "kubernetes-secret", scan("k8s/pull-secret.yaml", (
-        "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n"
-        "  .dockerconfigjson: "
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: hub, namespace: ci}\n"
+        "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: "
+        + base64.b64encode(json.dumps(
+            {"auths": {"ghcr.io": {"auth": "b2N0bzpnaHBfbm90cmVhbA=="}}}).encode()).decode()
+        + "\n")),
+         ("static credential for ghcr.io", "Kubernetes Secret ci/hub (.dockerconfigjson)"),
+         registry="ghcr.io", severity=Severity.MEDIUM, line=6, absent=("ghp_notreal",)),
+    Case("SCN001", "helm-values", scan("chart/values.yaml", (
+        "imageCredentials:\n  .dockerconfigjson: "
         + base64.b64encode(json.dumps(
             {"auths": {ECR: {"auth": LIVE_AUTH}}}).encode()).decode() + "\n")),
          (ECR, "a Kubernetes .dockerconfigjson", "live for 5 h more (until 2026-11-26 17:00 UTC)"),
          registry=ECR, severity=Severity.CRITICAL, absent=(LIVE_AUTH[:24],)),
+    # SCN009 (a cluster's Secrets on stdin: tests/test_scan_kube_secrets.py)
+    Case("SCN009", "committed-secret", scan("k8s/pull-secret.yaml", (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ecr-pull\n  namespace: ci\n"
+        "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: "
+        + base64.b64encode(json.dumps(
+            {"auths": {ECR: {"auth": LIVE_AUTH}}}).encode()).decode() + "\n")),
+         (ECR, "Kubernetes Secret ci/ecr-pull", ".dockerconfigjson",
+          "live for 5 h more (until 2026-11-26 17:00 UTC)"),
+         registry=ECR, severity=Severity.CRITICAL, line=8, absent=(LIVE_AUTH[:24],)),
+    Case("SCN009", "expired-string-data", scan("k8s/pull-secret.yaml", (
+        "kind: Secret\nmetadata: {name: old}\ntype: kubernetes.io/dockerconfigjson\n"
+        "stringData:\n  .dockerconfigjson: '"
+        + json.dumps({"auths": {ECR: {"username": "AWS", "password": make_ecr_password(
+            NOW - timedelta(days=3), seed=8)}}}) + "'\n")),
+         (ECR, "Kubernetes Secret old", "expired 3 days ago"), registry=ECR,
+         severity=Severity.HIGH, line=5),
+    # SCN010
+    Case("SCN010", "dockercfg-with-auths", scan("k8s/legacy.yaml", (
+        "kind: Secret\nmetadata: {name: legacy, namespace: ops}\ntype: kubernetes.io/dockercfg\n"
+        "data:\n  .dockercfg: " + base64.b64encode(json.dumps(
+            {"auths": {"ghcr.io": {"auth": "b2N0bzpnaHBfbm90cmVhbA=="}}}).encode()).decode()
+        + "\n")),
+         ("Kubernetes Secret ops/legacy", ".dockercfg", "`auths`", "matches no registry"),
+         line=5),
     # SCN002
     Case("SCN002", "auth-in-notes", scan("notes.txt", f"line one\ntoken: {LIVE_AUTH}\n"),
          ("authorization token (base64 AWS:password)", "this file",
@@ -803,6 +834,17 @@ SILENT: dict[str, Run] = {
     "SCN001": scan("config.json", json.dumps({"auths": {ECR: {}, "ghcr.io": {"auth": ""}},
                                               **HELPED})),
     "SCN002": scan("notes.txt", "QVdTOmV5" + "A" * 300 + "\n"),
+    "SCN009": scan("k8s/pull-secret.yaml", (
+        "kind: Secret\nmetadata: {name: hub}\ntype: kubernetes.io/dockerconfigjson\n"
+        "data:\n  .dockerconfigjson: {{ .Values.dockerconfig | b64enc }}\n---\n"
+        "kind: Secret\nmetadata: {name: helper}\ntype: kubernetes.io/dockerconfigjson\n"
+        "stringData:\n  .dockerconfigjson: '" + json.dumps(
+            {"auths": {"ghcr.io": {"auth": "b2N0bzpnaHBfbm90cmVhbA=="}}}) + "'\n")),
+    "SCN010": scan("k8s/pull-secret.yaml", (
+        "kind: Secret\nmetadata: {name: hub}\ntype: kubernetes.io/dockerconfigjson\n"
+        "data:\n  .dockerconfigjson: <base64 of your config.json>\n---\n"
+        "kind: Secret\nmetadata: {name: templated}\n"
+        "stringData:\n  .dockerconfigjson: '{{ .Values.config }}'\n")),
     "SCN003": scan("deploy.sh", f"{LOGIN_PIPE}\n# aws ecr get-login (old way)\n"),
     "SCN004": scan(".github/workflows/push.yml", workflow(
         f"      - run: {LOGIN_PIPE}\n      - if: always()\n        run: docker logout {ECR}\n",

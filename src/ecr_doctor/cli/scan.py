@@ -22,16 +22,23 @@ from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, Scan
 
 if TYPE_CHECKING:
     from ecr_doctor.scan.baseline import Baseline
+    from ecr_doctor.scan.kube import KubeSummary
 
 SUMMARY = "scan repositories and CI files for registry credentials and risky ECR logins"
 DESCRIPTION = (
     "Scan files and directories (honouring .gitignore; binaries, huge files and symlinks "
     "out of the tree skipped) for Docker configs with static credentials, ECR tokens, "
     "`aws ecr get-login`, `docker login -p`, and CI patterns that leave tokens on runners "
-    "(rules SCN001-SCN008). Output text, json or sarif; --baseline accepts known "
+    "(rules SCN001-SCN010). `scan -` reads Kubernetes objects from stdin (`kubectl get "
+    "secrets -A -o json | ecr-doctor scan -`, JSON or YAML) and lists every ECR token in "
+    "its pull secrets with its expiry. Output text, json or sarif; --baseline accepts known "
     "findings. A path that cannot be read is reported and makes the exit 2. scan never "
     "touches the network and never prints a secret."
 )
+
+# `kubectl get secrets -A -o json` of a large cluster (10,000 Secrets with managedFields) is
+# tens of MB; a cap still bounds memory, and hitting it is an error, never a partial verdict.
+STDIN_MAX_BYTES = 256 * 1024 * 1024
 
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 400
@@ -52,7 +59,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files and directories (default: .)")
+                        help="files and directories (default: .); - reads Kubernetes objects "
+                        "(JSON or YAML) from stdin")
     add_output_options(parser)
     parser.add_argument("--baseline", metavar="FILE",
                         help="accept the findings recorded in FILE (hashed, never the secret)")
@@ -60,9 +68,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="record the current findings in FILE and exit 0")
     parser.add_argument("--no-gitignore", action="store_true",
                         help="also scan files .gitignore excludes")
-    parser.add_argument("--max-bytes", type=count(1), default=DEFAULT_MAX_BYTES,
-                        metavar="N",
-                        help=f"skip files larger than N bytes (default: {DEFAULT_MAX_BYTES})")
+    parser.add_argument("--max-bytes", type=count(1), default=None, metavar="N",
+                        help=f"skip files larger than N bytes (default: {DEFAULT_MAX_BYTES}); "
+                        f"for - refuse stdin larger than N (default: {STDIN_MAX_BYTES})")
     parser.add_argument("-j", "--jobs", type=count(0), default=0, metavar="N",
                         help="worker processes (default: one per CPU)")
 
@@ -187,19 +195,62 @@ def _read_baseline(path: str, *, missing_ok: bool = False) -> Baseline | None:
         raise UsageError(f"{path}: cannot use as a baseline: {exc}") from None
 
 
+def _scan_stdin(streams: Streams, limit: int, salt: bytes | None
+                ) -> tuple[ScanResult, KubeSummary]:
+    """Kubernetes objects from stdin, read once through the bounded reader."""
+    import time
+    from datetime import UTC, datetime
+
+    from ecr_doctor.machine.reading import TooLarge, read_stream
+    from ecr_doctor.scan.kube import NotKubernetes, scan_kubernetes
+    from ecr_doctor.scan.yamlio import load_yaml
+
+    if streams.stdin.isatty():
+        streams.err.write("ecr-doctor: reading Kubernetes objects from stdin (end with "
+                          "Ctrl-D); pipe `kubectl get secrets -A -o json` into it\n")
+    try:
+        data = read_stream(streams.stdin.buffer, limit)
+    except TooLarge:
+        raise UsageError(f"stdin is larger than {limit} bytes, so nothing was scanned (a "
+                         "verdict on part of it could miss a token); raise --max-bytes or "
+                         "scan one namespace at a time (kubectl get secrets -n NS -o json)"
+                         ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read stdin: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"stdin is not UTF-8 text (invalid byte at offset {exc.start})"
+                         ) from None
+    now = datetime.fromtimestamp(time.time(), tz=UTC)  # the clock is read here, once
+    try:
+        findings, summary = scan_kubernetes(text, load_yaml, now=now, baseline_salt=salt)
+    except NotKubernetes as exc:
+        raise UsageError(str(exc)) from None
+    return ScanResult(tuple(findings), (), 1, ()), summary
+
+
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out, err = streams.out, streams.err
     threshold = parse_fail_on(args.fail_on)
     from ecr_doctor.scan import baseline as baselines
 
+    if "-" in args.paths and len(args.paths) > 1:
+        raise UsageError("`-` (Kubernetes objects on stdin) cannot be combined with paths; "
+                         "a file named - is ./-")
     accepted = _read_baseline(args.baseline) if args.baseline else None
     salt = accepted.salt if accepted is not None else None
     if args.write_baseline:
         # Keep the salt of the baseline being rewritten: its unchanged entries stay the same.
         previous = _read_baseline(args.write_baseline, missing_ok=True)
         salt = previous.salt if previous is not None else baselines.new_salt()
-    result = scan_paths(args.paths, max_bytes=args.max_bytes, use_gitignore=not args.no_gitignore,
-                        jobs=args.jobs, progress=err.isatty(), baseline_salt=salt)
+    kubernetes = None
+    if args.paths == ["-"]:
+        result, kubernetes = _scan_stdin(streams, args.max_bytes or STDIN_MAX_BYTES, salt)
+    else:
+        result = scan_paths(args.paths, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+                            use_gitignore=not args.no_gitignore, jobs=args.jobs,
+                            progress=err.isatty(), baseline_salt=salt)
     if result.unreadable:
         # Fail closed: a gate that could not read part of its input has no verdict to give.
         err.write(f"ecr-doctor: error: {len(result.unreadable)} path(s) could not be read, so "
@@ -229,6 +280,6 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         code = EXIT_USAGE
     report = FindingsReport("scan", findings, result.files_scanned, code,
                             skipped=result.skipped, unreadable=result.unreadable,
-                            accepted_by_baseline=known)
+                            accepted_by_baseline=known, kubernetes=kubernetes)
     emit_report(args.format, report, out, verbose=args.verbose)
     return code

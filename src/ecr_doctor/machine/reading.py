@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
-__all__ = ["NotRegularFile", "ReadResult", "TooLarge", "read_regular_file"]
+__all__ = ["NotRegularFile", "ReadResult", "TooLarge", "read_regular_file", "read_stream"]
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(
     os, "O_CLOEXEC", 0)
@@ -60,3 +60,23 @@ def read_regular_file(path: str, limit: int) -> ReadResult:
         return ReadResult(data, st.st_mode)
     finally:
         os.close(fd)
+
+
+def read_stream(stream: BinaryIO, limit: int, name: str = "stdin") -> bytes:
+    """At most `limit` bytes of a stream (stdin, a pipe); raises TooLarge past that.
+
+    A pipe has no size to check first, so one byte more than the cap is read: a stream cut at
+    the cap and scanned as if whole would answer "no findings" for what it never saw.
+    """
+    chunks: list[bytes] = []
+    remaining = limit + 1
+    while remaining > 0:
+        chunk = stream.read(min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TooLarge(name, len(data), limit)
+    return data

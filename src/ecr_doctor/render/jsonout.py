@@ -119,7 +119,7 @@ def fix_result(plan: FixPlan, *, mode: str, written: bool, backup: str | None,
 def report_result(report: FindingsReport) -> dict[str, Any]:
     from ecr_doctor.scan.report import severity_counts  # scan stays off diagnose's path
 
-    return {
+    result: dict[str, Any] = {
         "findings": [finding_dict(f) for f in report.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "unreadable": [{"path": u.path, "reason": u.reason} for u in report.unreadable],
@@ -127,6 +127,9 @@ def report_result(report: FindingsReport) -> dict[str, Any]:
         "summary": {"files": report.files, "accepted_by_baseline": report.accepted_by_baseline,
                     **severity_counts(report.findings)},
     }
+    if report.kubernetes is not None:
+        result["kubernetes"] = report.kubernetes._asdict()
+    return result
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:

@@ -16,7 +16,7 @@ def _para(text: str) -> str:
 def _ranges(numbers: list[int]) -> str:
     parts: list[str] = []
     start = prev = numbers[0]
-    for n in numbers[1:] + [0]:
+    for n in [*numbers[1:], 0]:
         if n == prev + 1:
             prev = n
             continue

@@ -201,7 +201,12 @@ def report_text(report: FindingsReport, *, verbose: bool) -> str:
     findings = report.findings
     shown = findings if report.command == "scan" or verbose else findings[:AUDIT_SCREEN]
     lines = []
-    for f in shown:
+    kube = report.kubernetes
+    listed = shown
+    if kube is not None:
+        lines += _secret_lines([f for f in shown if f.detail("object")])
+        listed = [f for f in shown if not f.detail("object")]
+    for f in listed:
         fp = f.detail("secret")
         suffix = f" ({fp})" if fp else ""
         lines.append(f"{f.location}: {f.rule_id} [{f.severity.label}] {f.message}{suffix}")
@@ -221,8 +226,14 @@ def report_text(report: FindingsReport, *, verbose: bool) -> str:
     extra = f"; {known} accepted by the baseline" if known else ""
     hidden = (f"; {len(report.skipped)} skipped (-v lists them)"
               if report.skipped and not verbose else "")
-    lines.append(f"ecr-doctor {report.command}: {report.files} file(s) checked: "
-                 f"{summary}{extra}{hidden}")
+    if kube is not None:
+        lines.append(f"ecr-doctor scan: stdin: {kube.objects} Kubernetes object(s), "
+                     f"{kube.secrets} Secret(s), {kube.pull_secrets} pull secret(s), "
+                     f"{kube.ecr_tokens} ECR token(s) ({kube.live} live, {kube.expired} "
+                     f"expired): {summary}{extra}")
+    else:
+        lines.append(f"ecr-doctor {report.command}: {report.files} file(s) checked: "
+                     f"{summary}{extra}{hidden}")
     if verbose and report.command == "audit":
         lines += [f"checked {path}" for path in report.checked]
     return "".join(line + "\n" for line in lines)
@@ -255,3 +266,42 @@ def ecs_text(td: TaskDefinition, findings: Sequence[Finding], style: Style) -> s
     lines += [finding_line(f, style) for f in findings]
     lines.append(f"ecr-doctor ecs check: {summary_counts(findings) if findings else 'no findings'}")
     return "".join(line + "\n" for line in lines)
+
+
+def compact_span(seconds: int) -> str:
+    """`3h 10m`, `2d`: a column of expiries a person scans, not reads."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        hours, minutes = divmod(seconds // 60, 60)
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    days, rest = divmod(seconds, 86400)
+    return f"{days}d {rest // 3600}h" if days < 2 and rest >= 3600 else f"{days}d"
+
+
+def _expiry(f: Finding) -> str:
+    expires, left = f.detail("expires_at"), f.detail("seconds_left")
+    if f.rule_id != "SCN009":
+        return f.detail("problem") or f.message
+    if expires is None or left is None:
+        state = f.detail("token_state")
+        return "not an ECR token" if state == "not-a-token" else "expiry unknown"
+    from datetime import datetime
+
+    when = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
+    seconds = int(left)
+    span = f"in {compact_span(seconds)}" if seconds >= 0 else f"expired {compact_span(seconds)} ago"
+    return f"expires {when} ({span})"
+
+
+def _secret_lines(findings: list[Finding]) -> list[str]:
+    """`scan -`: one aligned line per pull-secret finding, `namespace/name  host  expiry  ID`."""
+    rows = [(f.detail("object") or "", f.registry or "-", _expiry(f),
+             f"{f.rule_id} [{f.severity.label}]", f.detail("secret")) for f in findings]
+    width_obj = max((len(r[0]) for r in rows), default=0)
+    width_host = max((len(r[1]) for r in rows), default=0)
+    return [f"{obj:<{width_obj}}  {host:<{width_host}}  {expiry}  {rule}"
+            + (f" ({fp})" if fp else "") for obj, host, expiry, rule, fp in rows]

@@ -417,11 +417,16 @@ def _truthy(node: YNode | None, value: str) -> bool:
     return node is not None and node.kind == "scalar" and node.value.strip().lower() == value
 
 
-def yaml_document(scan: _Scan, root: YNode, via: str, self_hosted_file: bool) -> None:
+def yaml_document(scan: _Scan, root: YNode, via: str, self_hosted_file: bool,
+                  skip: frozenset[int] | set[int] = frozenset()) -> None:
+    """`skip`: ids of `.dockerconfigjson`/`.dockercfg` values the Kubernetes Secret detector
+    (scan/kube) has already reported."""
     shell: list[tuple[int, str]] = []
     for keys, node in _walk(root):
         last = keys[-1] if keys else ""
-        if last in _DOCKERCFG_KEYS and node.kind == "scalar":
+        if last in _DOCKERCFG_KEYS and node.kind == "scalar" and id(node) in skip:
+            pass
+        elif last in _DOCKERCFG_KEYS and node.kind == "scalar":
             doc = node.value if node.value.lstrip().startswith("{") else _b64_json(node.value)
             if doc is not None:
                 config_document(scan, doc, f"a Kubernetes {last}", anchor=node)
@@ -599,14 +604,27 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     low = path.lower()
     if kind in ("dockerconfig", "json") and (kind == "dockerconfig" or b'auths"' in data):
         config_document(scan, text, "a Docker config file")
+    if kind == "json" and b"dockerc" in data:
+        from ecr_doctor.scan import kube  # a Secret manifest written as JSON
+
+        try:
+            objects = kube.json_documents(text)
+        except ValueError:
+            objects = []  # not JSON: the text detectors below still run
+        kube.scan_documents(scan, objects, cluster=False)
     if kind == "yaml" and yaml_loader is not None:
         try:
             documents = yaml_loader(text)
         except ValueError:
             documents = []
+        handled: set[int] = set()
+        if b"dockerc" in data:
+            from ecr_doctor.scan import kube
+
+            handled = kube.scan_documents(scan, documents, cluster=False).handled
         self_hosted = ".buildkite/" in low or low.startswith("buildkite") or "/buildkite" in low
         for doc in documents:
-            yaml_document(scan, doc, "this CI/YAML file", self_hosted)
+            yaml_document(scan, doc, "this CI/YAML file", self_hosted, handled)
     elif kind == "shell" or kind == "toml" or (kind == "yaml" and yaml_loader is None):
         shell_lines(scan, _numbered(text), "this script")
     if kind != "yaml" and b"AUTH_CONFIG" in data:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.scan.walk import Skipped
+
+if TYPE_CHECKING:
+    from ecr_doctor.scan.kube import KubeSummary
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class FindingsReport:
     unreadable: Sequence[Skipped] = ()
     checked: Sequence[str] = ()
     accepted_by_baseline: int = 0
+    #: `scan -`: what the Kubernetes objects on stdin held.
+    kubernetes: KubeSummary | None = None
 
 
 def severity_counts(findings: Sequence[Finding]) -> dict[str, int]:

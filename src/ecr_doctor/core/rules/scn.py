@@ -169,7 +169,83 @@ SCN008 = FAMILY.declare(
     ),
 )
 
+_KUBELET_SECRETS = ("kubernetes/kubernetes pkg/credentialprovider/secrets/secrets.go "
+                    "(MakeDockerKeyring: the Secret's type picks the key; a json.Unmarshal error "
+                    "fails the whole keyring) and pkg/credentialprovider/config.go "
+                    "(DockerConfigEntry.UnmarshalJSON: `auth` overrides username/password)")
+_ECR_API = ("Amazon ECR API reference, GetAuthorizationToken / AuthorizationData.expiresAt: "
+            "\"The authorization token is valid for 12 hours\"")
+_PROVIDER = ("kubernetes/cloud-provider-aws cmd/ecr-credential-provider (the kubelet credential "
+             "provider; awslabs/amazon-eks-ami nodeadm writes its config on EKS nodes)")
+_ESO_ECR = ("external-secrets.io/latest/api/generator/ecr: the ECRAuthorizationToken generator "
+            "(generators.external-secrets.io/v1alpha1; outputs username, password, "
+            "proxy_endpoint, expires_at)")
+
+SCN009 = FAMILY.declare(
+    "SCN009", "ecr-token-in-kubernetes-pull-secret", Severity.HIGH,
+    "A Kubernetes pull secret holds an Amazon ECR token, which lasts 12 hours",
+    RuleDoc(
+        what="A Kubernetes Secret (`kubernetes.io/dockerconfigjson` `.dockerconfigjson` or "
+        "`kubernetes.io/dockercfg` `.dockercfg`, in `data` as base64 or in `stringData`) has "
+        "an `auths` entry - or a top-level host in the old `.dockercfg` shape - whose `auth` "
+        "or `username: AWS`/`password` is an ECR authorization token, or a credential for an "
+        "ECR host that is not one. Found in `kubectl get secrets -A -o json | ecr-doctor "
+        "scan -` (any List, SecretList or Secret, JSON or YAML) and in Secret manifests in a "
+        "scanned tree. The token's expiry is decoded: a live token in a file is critical "
+        "(a leak), a live one in a cluster medium (it stops working within 12 hours unless "
+        "something refreshes it), an expired one high. The kubelet uses the Secret only if "
+        "its `type` matches the key.",
+        why="An ECR token lasts 12 hours (GetAuthorizationToken). Once it expires every pull "
+        "that relies on the Secret fails with `401 Unauthorized` / `no basic auth "
+        "credentials` as soon as a node no longer has the image cached - typically after "
+        "a node replacement or a new tag, hours after the deploy that worked. Committed to "
+        "git, a live one lets every reader pull (and push, with the role's rights) until "
+        "it expires.",
+        fix="Stop storing ECR tokens. On EKS the kubelet credential provider "
+        "(`ecr-credential-provider`, built into EKS node images) fetches tokens with the "
+        "node's IAM role: drop `imagePullSecrets` for ECR images and grant the node role "
+        "`AmazonEC2ContainerRegistryReadOnly` (or ECR pull via IRSA / EKS Pod Identity, or "
+        "the provider's service-account token mode, `eks.amazonaws.com/ecr-role-arn`). "
+        "Outside EKS install the same provider with `--image-credential-provider-config`. "
+        "Where a pull secret is unavoidable, let a refresher write it in the cluster, never "
+        "in git: External Secrets Operator's `ECRAuthorizationToken` generator with an "
+        "ExternalSecret (`refreshInterval` < 12h, target type "
+        "`kubernetes.io/dockerconfigjson`), or a CronJob that runs every few hours "
+        "(< 12 h) with an IAM role. Remove the Secret manifest from the repository and "
+        "its history.",
+        example="kubectl get secrets -A -o json | ecr-doctor scan -\n"
+        "ci/ecr-pull  123456789012.dkr.ecr.us-east-1.amazonaws.com  expires 2026-11-26 "
+        "17:00 UTC (expired 2d ago)  SCN009 [high]",
+        references=(_ECR_API, _KUBELET_SECRETS, _PROVIDER, _ESO_ECR,
+                    "amazon-ecr-credential-helper ecr-login/cache/credentials.go (a token is "
+                    "treated as stale at half its 12 h lifetime)",
+                    "kubectl get -o json output: a `List` (apiVersion v1, metadata "
+                    "resourceVersion) of Secrets; the API's own list kind is `SecretList`"),
+    ),
+)
+
+SCN010 = FAMILY.declare(
+    "SCN010", "malformed-kubernetes-pull-secret", Severity.MEDIUM,
+    "A Kubernetes pull secret's Docker config cannot be read as the kubelet reads it",
+    RuleDoc(
+        what="A `.dockerconfigjson` or `.dockercfg` value in a Secret that is not valid "
+        "base64 (in `data`), not UTF-8 JSON, not a JSON object, has an `auth` that does not "
+        "decode to `user:password`, or has the wrong shape for its key: `.dockerconfigjson` "
+        "without `auths`, or `.dockercfg` with `auths` (that key holds hosts at the top "
+        "level).",
+        why="The kubelet builds one keyring from all of a pod's `imagePullSecrets` and a "
+        "JSON error in any of them fails the whole keyring, so every image of the pod falls "
+        "back to anonymous pulls; a config of the wrong shape silently matches no "
+        "registry. The API server also rejects `data` values that are not base64.",
+        fix="Recreate the Secret with `kubectl create secret docker-registry NAME "
+        "--docker-server=HOST --docker-username=USER --docker-password=...` (or, for ECR, "
+        "stop using a pull secret: see SCN009), put plain JSON under `stringData`, not "
+        "`data`, and keep `.dockercfg` for the old top-level-hosts format only.",
+        references=(_KUBELET_SECRETS,),
+    ),
+)
+
 SCAN_RULE_IDS: tuple[str, ...] = tuple(r.id for r in FAMILY.rules)
 
 __all__ = ["SCAN_RULE_IDS", "SCN001", "SCN002", "SCN003", "SCN004", "SCN005", "SCN006",
-           "SCN007", "SCN008"]
+           "SCN007", "SCN008", "SCN009", "SCN010"]
