@@ -23,8 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from ecr_doctor.core.causes.catalogue import BY_ID  # noqa: E402
 from ecr_doctor.core.explain import explain_error  # noqa: E402
-from ecr_doctor.core.explain.catalogue import _BY_ID  # noqa: E402
 from ecr_doctor.core.explain.runtimes import runtime_labels  # noqa: E402
 from ecr_doctor.render.pages import explanation_text  # noqa: E402
 from ecr_doctor.render.style import Style  # noqa: E402
@@ -47,7 +47,7 @@ def measure(corpus: Path, verbose: bool) -> dict[str, float]:
             print(f"runtime miss  {entry['id']}: wanted {accepted}, got {head!r}")
         cause = entry["cause"]
         causes_total.add(cause)
-        known = _BY_ID.get(cause)
+        known = BY_ID.get(cause)
         if known is None or not known.rule_ids:
             if verbose:
                 print(f"no rule       {entry['id']}: {cause}")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ecr_doctor.core.explain.catalogue import _BY_ID, _ORDER
+from ecr_doctor.core.causes.catalogue import BY_ID as _BY_ID
+from ecr_doctor.core.causes.catalogue import ORDER as _ORDER
 from ecr_doctor.core.explain.excerpts import (
     _ECR_ACTIONS,
     _MAX_INPUT,
@@ -133,7 +134,9 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
             support[cause_id] = support.get(cause_id, 0) + 1
 
     for cause_id, score in extra.items():
-        if score > best.get(cause_id, 0):
+        if score < 0:
+            best.pop(cause_id, None)
+        elif score > best.get(cause_id, 0):
             best[cause_id] = score
             support.setdefault(cause_id, 1)
     for cause_id in demoted.intersection(best):

@@ -37,7 +37,7 @@ _DEMOTION = 45
 _AUTH_FAILURE = frozenset({
     "no-basic-auth", "token-expired", "unauthorized", "http-401", "http-403",
     "pull-access-denied", "resource-denied", "keychain-not-found", "no-such-manifest",
-    "not-authorized-action", "ecs-cannot-pull", "ecs-resource-init",
+    "not-authorized-action", "ecs-cannot-pull", "ecs-resource-init", "unexpected-status",
 })
 
 # What each runtime adds to an authentication failure, before anything else in the paste.
@@ -67,6 +67,19 @@ _PLATFORM_CAUSES: Mapping[str, Mapping[str, int]] = {
                      "bitbucket", "buildkite")
 }
 
+# The region label of an ECR-shaped host; a typo of a real one (`us-west1`, `{us-west1}`) is
+# told apart from a placeholder (`<region>`, `$AWS_REGION`) someone put there to redact it.
+_REGION_LABEL = re.compile(r"\.dkr\.ecr\.([^./\s]+)\.amazonaws\.com", re.IGNORECASE)
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
+_REGION_TYPO = re.compile(r"[a-z]{2}-?[a-z]+-?\d{1,2}")
+
+
+def _malformed_region(text: str) -> bool:
+    for m in _REGION_LABEL.finditer(text):
+        label = m.group(1).strip("{}").lower()
+        if _REGION_TYPO.fullmatch(label) and not _REGION.fullmatch(label):
+            return True
+    return False
 _PUBLIC = re.compile(r"public\.ecr\.aws|ecr-public\.aws\.com", re.IGNORECASE)
 _PRIVATE = re.compile(r"\.dkr[.-]ecr", re.IGNORECASE)
 
@@ -76,10 +89,24 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
     out: Scores = {}
     auth = bool(signatures & _AUTH_FAILURE)
     if auth and _PUBLIC.search(text) and not _PRIVATE.search(text):
-        # Anonymous pulls from ECR Public work; an auth failure there means a stored token.
-        out["ecr-public-stale-token"] = 97 if re.search(
+        # Anonymous pulls from ECR Public work; an auth failure there means a stored token,
+        # and no `docker login` to a private registry is involved.
+        out["ecr-public-stale-token"] = 99 if re.search(
             r"token has expired|\b403\b|Forbidden", text, re.IGNORECASE) else 85
         out["ecr-public-login-region"] = 70
+        out["stale-static-token"] = -1  # replaced by the public-registry cause above
+    if auth and _malformed_region(text):
+        # The helper serves only hosts whose region is a real one (ecr-login/api/client.go ·
+        # ecrPattern): a typo there is a host nobody has credentials for.
+        out["wrong-account-or-region-token"] = 96
+    if re.search(r"\bLogin Succeeded\b[\s\S]*no basic auth credentials", text):
+        # The login worked, then the pull went anonymous: it was for another registry key.
+        out["wrong-account-or-region-token"] = 94
+    if re.search(r"failed to pull image \S+ with specified policies", text, re.IGNORECASE):
+        # gitlab-runner pulls job images itself, with the runner host's helpers and
+        # DOCKER_AUTH_CONFIG (gitlab-org/gitlab-runner · docs: using Amazon ECR).
+        out["helper-not-on-path"] = 92
+        out["docker-auth-config-env"] = 82
     if auth and re.search(r"^\s*Step \d+(?:/\d+)? : FROM\b|Pulling repository\b", text,
                           re.IGNORECASE | re.MULTILINE):
         out["classic-build-list-credentials"] = 90  # the classic builder's own progress lines
@@ -96,7 +123,8 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
 
 def runtime_scores(runtime: Runtime | None, text: str,
                    signatures: frozenset[str]) -> tuple[Scores, frozenset[str]]:
-    """(cause scores to merge in, causes to demote) for this runtime and paste."""
+    """(cause scores to merge in, causes to demote) for this runtime and paste; a negative
+    score removes a cause the paste rules out."""
     scores: Scores = {}
     auth = bool(signatures & _AUTH_FAILURE)
     if runtime is not None and auth:
@@ -105,7 +133,7 @@ def runtime_scores(runtime: Runtime | None, text: str,
             for cause, score in _PLATFORM_CAUSES.get(runtime.platform, {}).items():
                 scores[cause] = max(scores.get(cause, 0), score)
     for cause, score in _context(runtime, text, signatures).items():
-        scores[cause] = max(scores.get(cause, 0), score)
+        scores[cause] = score if score < 0 else max(scores.get(cause, 0), score)
     demoted = (DOCKER_CONFIG_CAUSES if runtime is not None and runtime.id in _NO_DOCKER_CONFIG
                else frozenset())
     return scores, demoted

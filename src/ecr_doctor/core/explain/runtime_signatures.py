@@ -9,7 +9,8 @@ import re
 
 from ecr_doctor.core.explain.specs import Scores, Spec, rx
 
-_ECR_PRIVATE = re.compile(r"\d{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.", re.IGNORECASE)
+# Loose on the account: threads redact it (`xxx`, `<account>`).
+_ECR_PRIVATE = re.compile(r"\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.", re.IGNORECASE)
 
 
 def _adjust_lambda_source(line: str, _text: str) -> Scores:
@@ -17,13 +18,13 @@ def _adjust_lambda_source(line: str, _text: str) -> Scores:
     image = m.group(1) if m else ""
     if re.search(r"does not exist", line, re.IGNORECASE):
         return {"lambda-tag-missing": 97}
-    if "public.ecr.aws" in image.lower() or (image and "." in image.split("/")[0]
-                                               and not _ECR_PRIVATE.search(image)):
+    host = image.split("/")[0] if "/" in image else ""
+    if ":" in image.split("/")[-1] and "@" in image:
+        return {"wrong-image-name-or-tag": 97}  # a tag and a digest: Lambda takes one
+    if "public.ecr.aws" in image.lower() or ("." in host and not _ECR_PRIVATE.search(host)):
         return {"lambda-image-not-private-ecr": 97}
-    if image and not _ECR_PRIVATE.search(image):
-        return {"not-an-ecr-reference": 97}
-    if ":" in image and "@" in image:
-        return {"wrong-image-name-or-tag": 97}
+    if not host:
+        return {"not-an-ecr-reference": 97}  # a bare repository name, no registry
     return {}
 
 
@@ -173,6 +174,13 @@ RUNTIME_SPECS: tuple[Spec, ...] = (
         "pass: password store is not initialised",
         rx(r"pass not initiali[sz]ed", r"password store is empty"),
         {"pass-not-initialised": 98},
+    ),
+    # --- the resolver BuildKit and containerd share ------------------------------------------
+    Spec(
+        "unexpected-status",
+        "unexpected status from HEAD request (the registry refused the resolver)",
+        rx(r"unexpected status from HEAD request to https?://\S+"),
+        {"stale-static-token": 60, "no-helper-for-host": 55, "iam-missing-action": 50},
     ),
     # --- swarm ---------------------------------------------------------------------------------
     Spec(

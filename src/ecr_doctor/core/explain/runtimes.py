@@ -66,7 +66,12 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         "kubelet", "Kubernetes (kubelet)",
         _clue(r"\bErrImagePull\b|\bImagePullBackOff\b|Back-off pulling image", 10,
               "ErrImagePull / ImagePullBackOff"),
-        _clue(r"Failed to pull image \"", 8, "the kubelet's 'Failed to pull image' event"),
+        # The kubelet's own event and log lines quote the runtime's error ("Error response
+        # from daemon" under dockershim): the line's format, not the quote, names the printer.
+        _clue(r"(?-i:Failed) to pull image \"", 14, "the kubelet's 'Failed to pull image' event"),
+        _clue(r"\bkuberuntime_\w+\.go:\d+\]|\bPull image \"[^\"]+\" failed|"
+              r"external registry credential provider|credential provider plugin", 14,
+              "a kubelet log line"),
         _clue(r"\bFailedCreatePodSandBox\b|failed to get sandbox image", 10,
               "a pod sandbox event"),
         _clue(r"\bkubelet\b", 6, "the word kubelet"),
@@ -86,6 +91,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         _clue(r"\bcrictl\b", 10, "crictl"),
         _clue(r"failed to pull and unpack image", 6, "containerd's 'failed to pull and unpack'"),
         _clue(r"\bcontainerd\b", 5, "the word containerd"),
+        _clue(r"\bcontainerd\[\d+\]:", 12, "containerd's own log (journal)"),
+        _clue(r"unexpected status from HEAD request to", 4, "containerd's resolver error"),
         _clue(r"failed to resolve reference \"", 4, "containerd's resolver error"),
         version=r"containerd\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
     ),
@@ -95,7 +102,7 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     ),
     _spec(
         "ecs", "Amazon ECS",
-        _clue(r"CannotPullContainerError|CannotPullECRContainerError", 10,
+        _clue(r"CannotPull(?:ECR)?Container(?:Error)?", 10,
               "CannotPullContainerError"),
         _clue(r"ResourceInitializationError", 10, "ResourceInitializationError"),
         _clue(r"\becs-agent\b|\bECS agent\b|amazon-ecs-agent|\bstoppedReason\b|"
@@ -107,13 +114,13 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     ),
     _spec(
         "lambda", "AWS Lambda",
-        _clue(r"\bLambda\b[\s\S]{0,80}?\b(?:image|ECR|container)\b|"
-              r"\b(?:image|ECR|container)\b[\s\S]{0,80}?\bLambda\b", 8,
-              "Lambda with a container image"),
-        _clue(r"Source image [^\s]+ is not valid|ImageUri|The image manifest[\s\S]{0,60}"
-              r"media type[\s\S]{0,60}not supported|CreateFunction|UpdateFunctionCode", 8,
-              "a Lambda function API error"),
-        _clue(r"\blambda\b", 3, "the word lambda"),
+        # Not "public.ecr.aws/lambda/python": Lambda's base images are pulled by builds.
+        _clue(r"\bLambda function\b|AWS::Lambda::|Service: Lambda\b|lambda\.amazonaws\.com|"
+              r"\baws lambda\b|Waiting Lambda function", 8, "a Lambda function"),
+        _clue(r"Source image [^\s]+ (?:is not valid|does not exist)|\bImageUri\b|"
+              r"image manifest, config or layer media type|\bCreateFunction\b|"
+              r"\bUpdateFunctionCode\b", 8, "a Lambda function API error"),
+        _clue(r"(?<![/\w-])lambda(?![/\w-])", 3, "the word lambda"),
     ),
     _spec(
         "buildkit", "BuildKit / buildx",
@@ -121,6 +128,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
               "BuildKit's 'failed to solve'"),
         _clue(r"^#\d+ (?:ERROR|\[)|=> (?:ERROR )?\[|\[internal\] load (?:metadata|build)", 8,
               "BuildKit progress output"),
+        _clue(r"unexpected status from HEAD request to", 6,
+              "the resolver error BuildKit prints"),
         _clue(r"\bbuildx\b|\bbuildkit\b|docker-container driver", 6, "buildx / BuildKit"),
         _clue(r"failed to authorize: failed to fetch (?:anonymous|oauth) token", 6,
               "BuildKit's authorizer"),
@@ -130,6 +139,7 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     _spec(
         "compose", "Docker Compose",
         _clue(r"\bdocker[ -]compose\b|\bcompose\.ya?ml\b|\bcompose up\b", 8, "docker compose"),
+        _clue(r"^ERROR: for \S+ ", 8, "docker-compose v1's 'ERROR: for <service>'"),
         _clue(r"\[\+\] (?:Running|Pulling|Building)|\bService [\w.-]+ +Error\b|"
               r"\b[\w-]+ Error (?:pull access denied|Head|failed)", 6, "compose progress output"),
         version=r"Docker Compose version v?(\d+\.\d+(?:\.\d+)?)",
@@ -154,6 +164,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     _spec(
         "skopeo", "skopeo",
         _clue(r"\bskopeo\b", 10, "skopeo"),
+        _clue(r"^FATA\[\d{4}\]", 5, "a logrus fatal line, as skopeo prints"),
+        _clue(r"\bdocker://\S|reading manifest \S+ in ", 4, "a containers/image reference"),
         version=r"skopeo\s+(?:version\s+)?v?(\d+\.\d+(?:\.\d+)?)",
     ),
     _spec(
@@ -182,6 +194,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         _clue(r"\bterraform\b|\bkreuzwerker\b|\bdocker_(?:registry_image|image|container)\b", 10,
               "Terraform"),
         _clue(r"^\s*│\s*Error:|\bwith [\w.]+\[?\S*\]?,\s*$", 5, "Terraform's error box"),
+        _clue(r"^aws_\w+\.[\w-]+: (?:Creating|Modifying|Destroying)\.\.\.", 16,
+              "Terraform's resource progress"),
     ),
     _spec(
         "pulumi", "Pulumi (Docker provider)",
@@ -191,19 +205,19 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         "aws-cli", "AWS CLI",
         _clue(r"aws: error: argument|usage: aws \[options\]|Invalid choice: ['\"]?get-login\b",
               10, "the AWS CLI's argument error"),
-        _clue(r"An error occurred \(\w+\) when calling the \w+ operation", 8,
+        _clue(r"An error occurred \(\w+\) when calling the \w+ operation", 10,
               "an AWS CLI service error"),
         _clue(r"Unable to locate credentials\. You can configure credentials by running|"
               r"botocore|aws ecr get-login(?:-password)?\b|Error when retrieving token from sso",
               7, "the AWS CLI"),
-        _clue(r"unknown shorthand flag: 'e' in -e", 10,
-              "`aws ecr get-login` (v1) output run as a command"),
         version=r"aws-cli/(\d+\.\d+\.\d+)",
     ),
     _spec(
         "ecr-helper", "docker-credential-ecr-login",
+        # The helper's own logrus line names the program that printed it: it outweighs the
+        # runtimes its message mentions.
         _clue(r"level=(?:error|debug|info|warning)\s+msg=\"?(?:Error retrieving credentials|"
-              r"Retrieving credentials|Error parsing|Unable to)", 10,
+              r"Retrieving credentials|Error parsing|Unable to)", 20,
               "the ECR credential helper's own log line"),
         _clue(r"ecr-login\.log|\bAWS_ECR_(?:DISABLE_CACHE|CACHE_DIR|IGNORE_CREDS_STORAGE)\b", 6,
               "the ECR credential helper's settings"),
@@ -237,7 +251,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     ),
     _spec(
         "sam", "AWS SAM CLI",
-        _clue(r"\bsam\s+(?:build|deploy|package|local)\b|\bsamcli\b|aws-sam-cli", 10, "SAM CLI"),
+        _clue(r"\bsam\s+(?:build|deploy|package|local)\b|\bsamcli\b|aws-sam-cli|"
+              r"\bCliBasedStep\b|Error: \w+ failed to build:", 10, "SAM CLI"),
     ),
     _spec(
         "cdk", "AWS CDK",
@@ -257,8 +272,11 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
     _spec(
         "docker-cli", "Docker CLI",
         _clue(r"Error response from daemon:", 8, "the Docker daemon's 'Error response'"),
-        _clue(r"\bdocker\s+(?:login|pull|push|run|build|tag|logout|image\s+pull)\b", 6,
-              "a docker command"),
+        # A command line, not "may require 'docker login'" in an error.
+        _clue(r"(?:^|[$#%>]\s*|\$\()docker\s+(?:login|pull|push|run|build|tag|logout|"
+              r"image\s+pull)\b", 6, "a docker command"),
+        _clue(r"unknown shorthand flag: '\w' in -\w|See 'docker [\w ]+--help'", 10,
+              "the Docker CLI's flag error"),
         _clue(r"\bThe push refers to repository\b|\bUsing default tag:|\bLogin Succeeded\b|"
               r"error getting credentials - err:|Error saving credentials:|"
               r"WARNING! Your (?:password|credentials) (?:will be|are) stored unencrypted|"
@@ -282,7 +300,11 @@ _PLATFORMS: tuple[_RuntimeSpec, ...] = (
         _clue(r"aws-actions/(?:amazon-ecr-login|configure-aws-credentials)|docker/login-action|"
               r"docker/build-push-action|docker/setup-buildx-action", 10, "a GitHub action"),
         _clue(r"\bGITHUB_(?:TOKEN|ACTIONS|WORKSPACE|OUTPUT)\b|\bgithub actions?\b|"
-              r"Error: Process completed with exit code", 6, "GitHub Actions"),
+              r"Error: Process completed with exit code|^\s*Error: Could not login:", 6,
+              "GitHub Actions"),
+        # GitHub masks secrets (the account id, as aws-actions/amazon-ecr-login outputs it)
+        # as exactly three stars.
+        _clue(r"(?<![*\w])\*\*\*\.dkr\.ecr", 6, "GitHub Actions' *** masking"),
         platform=True,
     ),
     _spec(
@@ -301,8 +323,8 @@ _PLATFORMS: tuple[_RuntimeSpec, ...] = (
     ),
     _spec(
         "jenkins", "Jenkins",
-        _clue(r"\[Pipeline\]|\bJenkinsfile\b|\bjenkins\b|Started by (?:user|timer|an SCM)", 10,
-              "Jenkins"),
+        _clue(r"\[Pipeline\]|\bJenkinsfile\b|\bjenkins\b|Started by (?:user|timer|an SCM)|"
+              r"Build step '[^']+' marked build as failure", 10, "Jenkins"),
         platform=True,
     ),
     _spec(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ecr_doctor.core.explain.catalogue import _CATALOGUE
+from ecr_doctor.core.causes.catalogue import CATALOGUE as _CATALOGUE
 from ecr_doctor.core.explain.runtime_signatures import RUNTIME_SPECS
 from ecr_doctor.core.explain.specs import Scores, Spec, rx
 from ecr_doctor.core.explain.values import Cause
@@ -35,7 +35,9 @@ def _adjust_not_authorized(line: str, text: str) -> Scores:
     ):
         return {"explicit-deny": 98, "iam-missing-action": 55}
     if re.search(r"no\s+resource-based\s+policy\s+allows", window, re.IGNORECASE):
-        return {"cross-account-repo-policy": 98, "iam-missing-action": 65}
+        # Another account's repository: its policy, or a name that is not the one meant.
+        return {"cross-account-repo-policy": 98, "wrong-image-name-or-tag": 80,
+                "iam-missing-action": 65}
     return {}
 
 
@@ -48,9 +50,14 @@ def _adjust_store_not_implemented(line: str, text: str) -> Scores:
 
 
 def _adjust_pull_denied(line: str, _text: str) -> Scores:
-    m = re.search(r"pull\s+access\s+denied\s+for\s+([^\s,]+)", line, re.IGNORECASE)
+    m = re.search(r"(?:pull\s+access\s+denied\s+for|repository)\s+([^\s,]+)", line,
+                  re.IGNORECASE)
     if m and not _ECR_HOST.search(m.group(1)):
         return {"not-an-ecr-reference": 96}
+    if m and "/" not in m.group(1):
+        # A registry host with no repository: the image name lost its path (an empty
+        # variable in `$REGISTRY/$REPOSITORY`).
+        return {"wrong-image-name-or-tag": 97}
     return {}
 
 
@@ -219,13 +226,15 @@ _SPECS: tuple[Spec, ...] = (
     Spec(
         "pull-access-denied",
         "pull access denied … repository does not exist or may require 'docker login'",
-        rx(r"pull\s+access\s+denied\s+for\s+\S+"),
+        rx(r"pull\s+access\s+denied\s+for\s+\S+",
+           r"repository\s+\S+\s+not\s+found:\s+does\s+not\s+exist\s+or\s+no\s+pull\s+access"),
         {
             "no-helper-for-host": 80,
             "ecr-helper-failed": 75,
             "stale-static-token": 70,
             "repo-does-not-exist": 70,
             "not-an-ecr-reference": 65,
+            "wrong-image-name-or-tag": 62,
             "helper-key-mismatch": 60,
             "iam-missing-action": 50,
         },

@@ -1,7 +1,7 @@
 """The ERR family: causes that only an error message shows, fired by `explain`.
 
-Each rule is declared from the explain catalogue's cause that names it (`own=`): the cause's
-title is the summary, its explanation the page's why, its check the fix, its citations the
+Each rule is declared from the catalogue's cause that names it (`own=`, core/causes): the
+cause's title is the summary, its explanation the page's why, its check the fix, its citations the
 sources. One text, two views: the ranked cause in `explain "<error>"` and the page in
 `explain ERRnnn`. Standard library only.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ecr_doctor.core.explain.catalogue import _CATALOGUE
-from ecr_doctor.core.explain.values import Cause
+from ecr_doctor.core.causes import Cause
+from ecr_doctor.core.causes.catalogue import CATALOGUE
 from ecr_doctor.core.model import Severity
 from ecr_doctor.core.rules.base import Family, RuleDoc
 
@@ -48,5 +48,5 @@ def _declare(cause: Cause) -> None:
     )
 
 
-for _cause in sorted((c for c in _CATALOGUE if c.own_rule), key=lambda c: c.own_rule or ""):
+for _cause in sorted((c for c in CATALOGUE if c.own_rule), key=lambda c: c.own_rule or ""):
     _declare(_cause)

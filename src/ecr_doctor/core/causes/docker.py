@@ -1,15 +1,15 @@
-"""The causes, as data: what each means, why Docker ends there, and the check for it.
+"""The causes in the Docker client and its credential helpers: what each means, why Docker
+ends there, and the check for it.
 """
 
 from __future__ import annotations
 
-from ecr_doctor.core.explain.runtime_causes import RUNTIME_CAUSES
-from ecr_doctor.core.explain.values import Cause, make_cause
+from ecr_doctor.core.causes import Cause, make_cause
 
 _cause = make_cause
 
 
-_DOCKER_CAUSES: tuple[Cause, ...] = (
+DOCKER_CAUSES: tuple[Cause, ...] = (
     _cause(
         "no-helper-for-host",
         "No credential helper or login is configured for this exact registry host",
@@ -412,7 +412,3 @@ _DOCKER_CAUSES: tuple[Cause, ...] = (
         own="ERR017",
     ),
 )
-
-_CATALOGUE: tuple[Cause, ...] = _DOCKER_CAUSES + RUNTIME_CAUSES
-_BY_ID: dict[str, Cause] = {c.id: c for c in _CATALOGUE}
-_ORDER: dict[str, int] = {c.id: i for i, c in enumerate(_CATALOGUE)}

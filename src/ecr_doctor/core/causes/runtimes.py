@@ -8,7 +8,7 @@ ERR ids are stable: never renumber, only add.
 
 from __future__ import annotations
 
-from ecr_doctor.core.explain.values import Cause, make_cause
+from ecr_doctor.core.causes import Cause, make_cause
 
 _cause = make_cause
 
