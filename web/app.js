@@ -249,6 +249,7 @@ function explain() {
     out.append(el("p", { class: "error" }, result.error));
     return;
   }
+  out.append(el("p", { class: "runtime" }, el("strong", {}, result.runtime)));
   if (!result.signatures.length && !result.causes.length) {
     out.append(el("p", { class: "muted" }, "No known Docker or ECR authentication error in this text."));
     return;

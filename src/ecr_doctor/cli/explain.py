@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ecr_doctor.cli.exits import EXIT_OK, UsageError, use_color
 from ecr_doctor.cli.loading import diagnose, load
@@ -27,12 +28,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
+# A whole CI log fits; past this the input is not a log someone pasted.
+MAX_STDIN_CHARS = 64 * 1024 * 1024
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    text = stdin.read(MAX_STDIN_CHARS + 1)
+    if len(text) > MAX_STDIN_CHARS:
+        raise UsageError(f"stdin holds more than {MAX_STDIN_CHARS:,} characters; pass the part "
+                         "of the log around the failing step")
+    return text
+
+
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out, stdin = streams.out, streams.stdin
     from ecr_doctor.core.rules import get_rule
 
     words = args.text
-    text = stdin.read() if words == ["-"] else " ".join(words)
+    text = _read_stdin(stdin) if words == ["-"] else " ".join(words)
     rule = get_rule(text) if len(text) < 16 else None
     if rule is not None:
         from ecr_doctor.core.rules.pages import rule_page

@@ -152,7 +152,9 @@ def rule_page_result(rule: Rule, page: str) -> dict[str, Any]:
 def explanation_result(explanation: Explanation) -> dict[str, Any]:
     return {
         "kind": "error",
-        "recognised": [{"id": s.id, "label": s.label, "excerpt": s.excerpt}
+        "runtime": (explanation.runtime._asdict() if explanation.runtime is not None
+                    else None),
+        "recognised": [{"id": s.id, "label": s.label, "excerpt": s.excerpt, "line": s.line}
                        for s in explanation.signatures],
         "causes": [{"rank": rank, "id": c.id, "title": c.title, "why": c.why,
                     "check": c.check, "rule_ids": list(c.rule_ids), "score": c.score,

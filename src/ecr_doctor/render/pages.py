@@ -25,21 +25,12 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(parts)
 
 
-def runtime_line(explanation: Explanation) -> str:
-    """The first line of every explanation: who printed the error, and from what evidence."""
-    runtime = explanation.runtime
-    if runtime is None:
-        return ("Runtime: not named in the text (ranked as the Docker CLI would meet it; "
-                "paste more of the log to narrow it down)")
-    return f"Runtime: {runtime.describe()} (from {runtime.evidence})"
-
-
 def explanation_text(explanation: Explanation, style: Style) -> str:
     if not explanation.causes:
-        return (f"{runtime_line(explanation)}\n"
+        return (f"{explanation.runtime_line()}\n"
                 "ecr-doctor did not recognise this error. Try the exact line Docker printed, or "
                 "run `ecr-doctor` to diagnose the config.\n")
-    out = [style.bold(runtime_line(explanation))]
+    out = [style.bold(explanation.runtime_line())]
     labels = ", ".join(s.label for s in explanation.signatures)
     out.append(f"Recognised: {style.bold(labels)}")
     lines = sorted({s.line for s in explanation.signatures if s.line})

@@ -147,7 +147,8 @@ def explain(error_text: str, config_text: str = "") -> str:
             findings = ()  # a broken config must not stop the explanation
     explanation = explain_error(error_text, findings)
     return json.dumps({
-        "signatures": [{"id": s.id, "label": s.label, "excerpt": s.excerpt}
+        "runtime": explanation.runtime_line(),
+        "signatures": [{"id": s.id, "label": s.label, "excerpt": s.excerpt, "line": s.line}
                        for s in explanation.signatures],
         "causes": [{"id": c.id, "title": c.title, "why": c.why, "check": c.check,
                     "rule_ids": list(c.rule_ids), "score": c.score, "seen_here": c.seen_here}

@@ -328,6 +328,9 @@ DOCKER_CAUSES: tuple[Cause, ...] = (
         "RepositoryNotFoundException.",
         "`aws ecr describe-repositories --repository-names <name> --region <region>`",
         own="ERR010",
+        sources=("Amazon ECR User Guide · Creating a private repository (ECR does not create "
+                 "repositories on push)",
+                 "Amazon ECR API Reference · RepositoryNotFoundException"),
     ),
     _cause(
         "wrong-image-name-or-tag",

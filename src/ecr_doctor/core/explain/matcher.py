@@ -86,8 +86,33 @@ def _find(spec: Spec, variants: Sequence[str]) -> tuple[int, re.Match[str]] | No
     return None
 
 
+# A line worth matching in a long log: anything that can carry an error, a registry or a
+# runtime's name. The rest is blanked (line numbers stay) so the patterns see a short text.
+_WORTH = re.compile(r"error|denied|unauthori[sz]ed|forbidden|credential|token|expired|"
+                    r"fail|fatal|invalid|not found|no such|timeout|exceeded|refused|ecr|"
+                    r"amazonaws|docker|kube|container|image|pull|push|login|aws|##\[|"
+                    r"runner|Running with|Step \d|\bat\b|\bsee\b", re.IGNORECASE)
+_MAX_LINE = 64 * 1024
+
+
+def _relevant(text: str) -> tuple[str, int]:
+    """A long paste (a whole CI log) cut to its lines worth matching, each at its line, and
+    the number of lines dropped before what is kept."""
+    if len(text) <= _MAX_INPUT:
+        return text, 0
+    kept = [line if len(line) <= _MAX_LINE and _WORTH.search(line) else ""
+            for line in text.split("\n")]
+    joined = "\n".join(kept)
+    if len(joined) <= _MAX_INPUT:
+        return joined, 0
+    # Still too long: a job fails at the end of its log, so the end is kept, from a line start.
+    cut = joined.find("\n", len(joined) - _MAX_INPUT) + 1
+    return joined[cut:], joined.count("\n", 0, cut)
+
+
 def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
-    plain = normalise(text[:_MAX_INPUT])
+    relevant, skipped_lines = _relevant(text)
+    plain = normalise(relevant)
     runtime = detect_runtime(plain)
     variants = _variants(plain)
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -117,7 +142,8 @@ def explain_error(text: str, findings: Sequence[Finding] = ()) -> Explanation:
         excerpt = _excerpt(variant, spans[index], m.start(), m.end())
         # Matches in the healed (joined) text have no position in the paste; list them last.
         position = m.start() if index == 0 else len(variants[0])
-        line_number = variant.count("\n", 0, m.start()) + 1 if index == 0 else 0
+        line_number = (skipped_lines + variant.count("\n", 0, m.start()) + 1
+                       if index == 0 else 0)
         hits.append((position, Signature(id=spec.id, label=label, excerpt=excerpt,
                                          line=line_number), scores))
 

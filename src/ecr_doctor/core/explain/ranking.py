@@ -74,6 +74,11 @@ _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 _REGION_TYPO = re.compile(r"[a-z]{2}-?[a-z]+-?\d{1,2}")
 
 
+def _older_than(version: str, floor: tuple[int, int]) -> bool:
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    return len(parts) == 2 and parts < floor
+
+
 def _malformed_region(text: str) -> bool:
     for m in _REGION_LABEL.finditer(text):
         label = m.group(1).strip("{}").lower()
@@ -99,6 +104,16 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
         # The helper serves only hosts whose region is a real one (ecr-login/api/client.go ·
         # ecrPattern): a typo there is a host nobody has credentials for.
         out["wrong-account-or-region-token"] = 96
+    if auth and re.search(r"^\s*(?:[$#]\s*)?sudo\s+(?:-\S+\s+)*docker\b", text, re.MULTILINE):
+        # sudo runs docker as root: root's ~/.docker/config.json and ~/.aws, not the user's.
+        out["other-user-context"] = 93
+    if "token-expired" in signatures and re.search(
+            r"\b(?:1[2-9]|[2-9]\d)\s*h(?:ours?)?\b|Duration:\s*(?:1[2-9]|[2-9]\d)h", text,
+            re.IGNORECASE):
+        out["long-job-frozen-token"] = 96  # a job that ran past the token's 12 hours
+    if (auth and runtime is not None and runtime.id == "docker-cli" and runtime.version
+            and _older_than(runtime.version, (1, 13))):
+        out["docker-too-old-for-helpers"] = 97
     if re.search(r"\bLogin Succeeded\b[\s\S]*no basic auth credentials", text):
         # The login worked, then the pull went anonymous: it was for another registry key.
         out["wrong-account-or-region-token"] = 94

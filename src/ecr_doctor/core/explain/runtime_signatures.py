@@ -34,6 +34,9 @@ def _adjust_secrets_fetch(_line: str, text: str) -> Scores:
     if re.search(r"ParameterNotFound|ResourceNotFoundException|invalid parameters|"
                  r"can't find the specified secret", text, re.IGNORECASE):
         return {"ecs-secret-wrong-account": 97, "ecs-no-network-path": 40}
+    if re.search(r"i/o timeout|context deadline exceeded|connection issue|dial tcp|"
+                 r"request canceled", text, re.IGNORECASE):
+        return {"ecs-no-network-path": 97}  # the task's ENI reached no endpoint
     return {}
 
 

@@ -273,7 +273,7 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         "docker-cli", "Docker CLI",
         _clue(r"Error response from daemon:", 8, "the Docker daemon's 'Error response'"),
         # A command line, not "may require 'docker login'" in an error.
-        _clue(r"(?:^|[$#%>]\s*|\$\()docker\s+(?:login|pull|push|run|build|tag|logout|"
+        _clue(r"(?:^|[$#%>]\s*|\$\(|Running command\s+)docker\s+(?:login|pull|push|run|build|tag|logout|"
               r"image\s+pull)\b", 6, "a docker command"),
         _clue(r"unknown shorthand flag: '\w' in -\w|See 'docker [\w ]+--help'", 10,
               "the Docker CLI's flag error"),

@@ -24,7 +24,12 @@ def _adjust_helper_missing(line: str, _text: str) -> Scores:
     if name.startswith("docker-credential") or "_" in name or name in {"ecr", "ecrlogin"}:
         out["helper-value-invalid"] = 97
     if re.search(r"exec format error|invalid argument", line, re.IGNORECASE):
-        out["desktop-store-leftover"] = 99
+        # desktop.exe under WSL is Docker Desktop's leftover; any other helper is a binary
+        # for another CPU or OS.
+        if name.startswith("desktop"):
+            out["desktop-store-leftover"] = 99
+        else:
+            out["helper-wrong-architecture"] = 99
     return out
 
 

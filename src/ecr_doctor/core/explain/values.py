@@ -24,5 +24,12 @@ class Explanation(NamedTuple):
     causes: tuple[Cause, ...]
     runtime: Runtime | None = None
 
+    def runtime_line(self) -> str:
+        """The first line of every explanation: who printed the error, from what evidence."""
+        if self.runtime is None:
+            return ("Runtime: not named in the text (ranked as the Docker CLI would meet it; "
+                    "paste more of the log to narrow it down)")
+        return f"Runtime: {self.runtime.describe()} (from {self.runtime.evidence})"
+
     def is_empty(self) -> bool:
         return not self.signatures and not self.causes
