@@ -273,8 +273,8 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         "docker-cli", "Docker CLI",
         _clue(r"Error response from daemon:", 8, "the Docker daemon's 'Error response'"),
         # A command line, not "may require 'docker login'" in an error.
-        _clue(r"(?:^|[$#%>]\s*|\$\(|Running command\s+)docker\s+(?:login|pull|push|run|build|tag|logout|"
-              r"image\s+pull)\b", 6, "a docker command"),
+        _clue(r"(?:^|[$#%>]\s*|\$\(|Running command\s+)docker\s+"
+              r"(?:login|pull|push|run|build|tag|logout|image\s+pull)\b", 6, "a docker command"),
         _clue(r"unknown shorthand flag: '\w' in -\w|See 'docker [\w ]+--help'", 10,
               "the Docker CLI's flag error"),
         _clue(r"\bThe push refers to repository\b|\bUsing default tag:|\bLogin Succeeded\b|"
