@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from envelope import validated
+from kube_fixtures import GOOD_PROVIDER_CONFIG
 
 from ecr_doctor.cli.main import main
 from ecr_doctor.core.kube.check import check_config, parse_go_duration
@@ -56,21 +57,7 @@ def ids(text: str, **kw: object) -> list[str]:
     return [rule for rule, _, _ in findings(text, **kw)]
 
 
-GOOD = """\
-apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: ecr-credential-provider
-    matchImages:
-      - "*.dkr.ecr.*.amazonaws.com"
-      - "*.dkr-ecr.*.on.aws"
-      - "*.dkr.ecr-fips.*.amazonaws.com"
-      - "*.dkr-ecr-fips.*.on.aws"
-      - "public.ecr.aws"
-      - "ecr-public.aws.com"
-    defaultCacheDuration: "12h"
-    apiVersion: credentialprovider.kubelet.k8s.io/v1
-"""
+GOOD = GOOD_PROVIDER_CONFIG
 
 
 # --- the kubelet's matcher ------------------------------------------------------------------

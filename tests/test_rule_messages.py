@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import ecs_cases
 import pytest
 from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
+from kube_fixtures import GOOD_PROVIDER_CONFIG
 
 from ecr_doctor.core.dockerconfig import ConfigLocation, parse_config
 from ecr_doctor.core.engine import diagnose_config, diagnose_text
@@ -255,21 +256,7 @@ STATIC_KEYS = workflow("      - uses: aws-actions/configure-aws-credentials@v4\n
                        "      - uses: aws-actions/amazon-ecr-login@v2\n")
 
 
-KUBE = """\
-apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: ecr-credential-provider
-    matchImages:
-      - "*.dkr.ecr.*.amazonaws.com"
-      - "*.dkr-ecr.*.on.aws"
-      - "*.dkr.ecr-fips.*.amazonaws.com"
-      - "*.dkr-ecr-fips.*.on.aws"
-      - "public.ecr.aws"
-      - "ecr-public.aws.com"
-    defaultCacheDuration: "12h"
-    apiVersion: credentialprovider.kubelet.k8s.io/v1
-"""
+KUBE = GOOD_PROVIDER_CONFIG
 KUBE_TOKEN = KUBE + """\
     tokenAttributes:
       serviceAccountTokenAudience: sts.amazonaws.com

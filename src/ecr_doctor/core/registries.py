@@ -154,13 +154,20 @@ def _unescape(s: str, mode: str) -> str:
         if mode in ("host", "zone") and ord(c) < 0x80 and _should_escape_host(c):
             raise _GoURLError(f"invalid character {c!r} in host name")
         i += 1
+    return percent_decoded(s)
+
+
+def percent_decoded(s: str) -> str:
+    """`s` with its (already validated) %XX escapes decoded, as Go's url.unescape does.
+
+    Decoding produces bytes that need not be UTF-8; surrogateescape keeps them round-trippable
+    instead of raising, as Go strings may hold any bytes.
+    """
     if "%" not in s:
         return s
-    # Decoding produces bytes that need not be UTF-8; surrogateescape keeps them
-    # round-trippable instead of raising, as Go strings may hold any bytes.
     out = bytearray()
     i = 0
-    while i < n:
+    while i < len(s):
         if s[i] == "%":
             out.append(int(s[i + 1 : i + 3], 16))
             i += 3

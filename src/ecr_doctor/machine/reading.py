@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from typing import BinaryIO, NamedTuple
 
 __all__ = ["NotRegularFile", "ReadResult", "TooLarge", "read_regular_file", "read_stream"]
@@ -46,32 +47,19 @@ def read_regular_file(path: str, limit: int) -> ReadResult:
             raise NotRegularFile(path, st.st_mode)
         if st.st_size > limit:
             raise TooLarge(path, st.st_size, limit)
-        chunks: list[bytes] = []
-        remaining = limit + 1  # one byte more shows a file that grew while being read
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise TooLarge(path, len(data), limit)
-        return ReadResult(data, st.st_mode)
+        # One byte more than the cap shows a file that grew while being read.
+        return ReadResult(_read_capped(lambda n: os.read(fd, n), limit, path), st.st_mode)
     finally:
         os.close(fd)
 
 
-def read_stream(stream: BinaryIO, limit: int, name: str = "stdin") -> bytes:
-    """At most `limit` bytes of a stream (stdin, a pipe); raises TooLarge past that.
-
-    A pipe has no size to check first, so one byte more than the cap is read: a stream cut at
-    the cap and scanned as if whole would answer "no findings" for what it never saw.
-    """
+def _read_capped(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
+    """Up to `limit` bytes from `read`, taking one byte more to tell a full read from a cut
+    one; raises TooLarge when that byte came."""
     chunks: list[bytes] = []
     remaining = limit + 1
     while remaining > 0:
-        chunk = stream.read(min(remaining, 1 << 20))
+        chunk = read(min(remaining, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
@@ -80,3 +68,12 @@ def read_stream(stream: BinaryIO, limit: int, name: str = "stdin") -> bytes:
     if len(data) > limit:
         raise TooLarge(name, len(data), limit)
     return data
+
+
+def read_stream(stream: BinaryIO, limit: int, name: str = "stdin") -> bytes:
+    """At most `limit` bytes of a stream (stdin, a pipe); raises TooLarge past that.
+
+    A pipe has no size to check first, so one byte more than the cap is read: a stream cut at
+    the cap and scanned as if whole would answer "no findings" for what it never saw.
+    """
+    return _read_capped(stream.read, limit, name)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 # url.Parse's host rules are emulated once, for Docker's and the helper's sake, in registries.
-from ecr_doctor.core.registries import _go_url_host, _GoURLError
+from ecr_doctor.core.registries import _go_url_host, _GoURLError, percent_decoded
 
 
 class SchemelessURL(NamedTuple):
@@ -32,21 +32,6 @@ class SchemelessURL(NamedTuple):
 
 class BadURL(ValueError):
     """ParseSchemelessURL failed: the kubelet refuses a config with such a matchImages entry."""
-
-
-def _unescape_path(path: str) -> str:
-    if "%" not in path:
-        return path
-    out = bytearray()
-    i = 0
-    while i < len(path):
-        if path[i] == "%":
-            out.append(int(path[i + 1:i + 3], 16))
-            i += 3
-        else:
-            out += path[i].encode("utf-8", "surrogateescape")
-            i += 1
-    return out.decode("utf-8", "surrogateescape")
 
 
 def parse_schemeless_url(text: str) -> SchemelessURL:
@@ -64,7 +49,7 @@ def parse_schemeless_url(text: str) -> SchemelessURL:
     rest = rest.partition("?")[0]
     slash = rest.find("/")
     path = "" if slash < 0 else rest[slash:]
-    return SchemelessURL(host, _unescape_path(path))
+    return SchemelessURL(host, percent_decoded(path))
 
 
 def split_host_port(hostport: str) -> tuple[str, str] | None:
