@@ -1,4 +1,4 @@
-"""Every scan detector: scan.detect.scan_bytes on a path of each kind `file_kind` knows.
+"""Every scan detector: scan.files.scan_bytes on a path of each kind `file_kind` knows.
 
 Input: selector byte (the path below, and whether YAML goes through load_yaml or, as for
 `audit`, no loader), then the file's bytes. Nothing may be raised: scan runs on whole
@@ -16,7 +16,8 @@ from _common import NOW, instrumented, main, selector
 
 with instrumented():
     from ecr_doctor.policy import iamcheck  # noqa: F401  (scan_bytes imports it lazily)
-    from ecr_doctor.scan.detect import file_kind, scan_bytes
+    from ecr_doctor.scan.detect import file_kind
+    from ecr_doctor.scan.files import scan_bytes
     from ecr_doctor.scan.yamlio import load_yaml
 
 PATHS = (

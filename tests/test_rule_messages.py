@@ -10,7 +10,7 @@ listed in the case's `missing`: `test_message_names_missing_fact` is a strict xf
 the day src/ adds the fact the xfail turns into a failure and the case moves to `facts`.
 
 Only public entry points are used: `ecr_doctor.core.engine` for config and machine rules, the
-scanner (`ecr_doctor.scan.detect.scan_bytes`) for SCN and IAM rules, and the CLI in a
+scanner (`ecr_doctor.scan.files.scan_bytes`) for SCN and IAM rules, and the CLI in a
 subprocess where nothing else reaches a rule (CFG020, `rules`, `explain`).
 """
 
@@ -45,7 +45,7 @@ from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.options import Options
 from ecr_doctor.core.rules import RULES
 from ecr_doctor.core.tokens import make_ecr_password
-from ecr_doctor.scan.detect import scan_bytes
+from ecr_doctor.scan.files import scan_bytes
 from ecr_doctor.scan.yamlio import load_yaml
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")

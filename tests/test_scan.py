@@ -17,7 +17,8 @@ from conftest import ECR, NOW, expired_auth, live_auth
 
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.tokens import make_ecr_password
-from ecr_doctor.scan.detect import file_kind, scan_bytes
+from ecr_doctor.scan.detect import file_kind
+from ecr_doctor.scan.files import scan_bytes
 from ecr_doctor.scan.yamlio import load_yaml
 
 

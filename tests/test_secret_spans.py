@@ -25,7 +25,7 @@ from ecr_doctor.core.secrets import (
     is_placeholder,
     mask,
 )
-from ecr_doctor.scan.detect import scan_bytes
+from ecr_doctor.scan.files import scan_bytes
 
 TOKEN = "s3cr3tV4lue"
 ECR_AUTH = ECR_AUTH_PREFIX + "Sm9pbnRseUFsbFRoZVdheURvd25Ub1RoZVNlYQ" * 3

@@ -47,7 +47,7 @@ def backup_findings(loaded: Loaded) -> tuple[Finding, ...]:
     found: list[Finding] = []
     for backup in backups_beside(loaded.location.path).found:
         # The scanner loads only when there is a backup: a bare diagnose stays light.
-        from ecr_doctor.scan.detect import scan_config_backup
+        from ecr_doctor.scan.files import scan_config_backup
 
         found.extend(scan_config_backup(backup.path, backup.data, now=loaded.env.now))
     return tuple(found)

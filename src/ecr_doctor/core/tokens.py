@@ -9,7 +9,7 @@ from __future__ import annotations
 import binascii
 import json
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ecr_doctor.core.secrets import Secret
 
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Literal
 
-    from ecr_doctor.core.dockerconfig import AuthEntry
     TokenState = Literal["live", "expired", "unknown"]
 
 __all__ = [
@@ -306,12 +305,23 @@ def expiry_status(expires_at: datetime | None, now: datetime) -> TokenStatus:
     return TokenStatus(state=state, expires_at=expires_utc, seconds_left=seconds_left)
 
 
+class _StoredCredential(Protocol):
+    """An `auths` entry as core/dockerconfig reads it (a Protocol: that module imports this)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def password(self) -> Secret | None: ...
+    @property
+    def decoded_password(self) -> Secret | None: ...
+
+
 class LiveToken(NamedTuple):
     host: str
     expires_at: datetime
 
 
-def live_ecr_tokens(auths: Iterable[AuthEntry], now: datetime) -> tuple[LiveToken, ...]:
+def live_ecr_tokens(auths: Iterable[_StoredCredential], now: datetime) -> tuple[LiveToken, ...]:
     """The `auths` entries that hold an ECR token still valid at `now`: what a copy of the
     file (a backup, a paste) would hand anyone who reads it."""
     found: list[LiveToken] = []

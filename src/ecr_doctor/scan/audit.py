@@ -17,7 +17,8 @@ from typing import NamedTuple
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.machine.backups import Backup, backups_beside
 from ecr_doctor.machine.reading import read_regular_file
-from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES, scan_bytes, scan_config_backup
+from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES
+from ecr_doctor.scan.files import scan_bytes, scan_config_backup
 from ecr_doctor.scan.walk import Skipped
 
 MAX_DEPTH = 8

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.dockerconfig import ConfigError, parse_config
@@ -584,71 +584,5 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
 # --- Entry point --------------------------------------------------------------------------------
 
 
-def _iam_policy(text: str, path: str) -> list[Finding]:
-    """IAM001/IAM002 on an IAM policy document (bare, CloudFormation or Terraform JSON)."""
-    from ecr_doctor.policy.iamcheck import check_iam_policy  # only for files that hold a policy
-
-    return check_iam_policy(text, path)
-
-
-def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
-               now: datetime | None = None, baseline_salt: bytes | None = None) -> list[Finding]:
-    """Every finding in one file. `path` is how findings name it (relative to the scan root)."""
-    kind = file_kind(path, data[:128])
-    if not worth_reading(data, kind):
-        return []
-    text = data.decode("utf-8", "replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    scan = _Scan(path, text, now or datetime.now(UTC), baseline_salt)
-    low = path.lower()
-    if kind in ("dockerconfig", "json") and (kind == "dockerconfig" or b'auths"' in data):
-        config_document(scan, text, "a Docker config file")
-    if kind == "json" and b"dockerc" in data:
-        from ecr_doctor.scan import kube  # a Secret manifest written as JSON
-
-        try:
-            objects = kube.json_documents(text)
-        except ValueError:
-            objects = []  # not JSON: the text detectors below still run
-        kube.scan_documents(scan, objects, cluster=False)
-    if kind == "yaml" and yaml_loader is not None:
-        try:
-            documents = yaml_loader(text)
-        except ValueError:
-            documents = []
-        handled: set[int] = set()
-        if b"dockerc" in data:
-            from ecr_doctor.scan import kube
-
-            handled = kube.scan_documents(scan, documents, cluster=False).handled
-        self_hosted = ".buildkite/" in low or low.startswith("buildkite") or "/buildkite" in low
-        for doc in documents:
-            yaml_document(scan, doc, "this CI/YAML file", self_hosted, handled)
-    elif kind == "shell" or kind == "toml" or (kind == "yaml" and yaml_loader is None):
-        shell_lines(scan, _numbered(text), "this script")
-    if kind != "yaml" and b"AUTH_CONFIG" in data:
-        via = "a GitLab runner config.toml" if kind == "toml" else "this file"
-        dac_in_text(scan, via)
-    if _AUTH_PREFIX in data or _PASSWORD_PREFIX in data:
-        bare_tokens(scan, "the ecr-login helper cache" if kind == "ecrcache" else "this file")
-    if kind == "json" and b'"Statement"' in data and b"ecr" in data:
-        scan.findings.extend(_iam_policy(text, path))
-    scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
-    return _with_hashes(text, scan.findings)
-
-
-def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -> list[Finding]:
-    """SCN001 for each static credential in a backup of a Docker config (`config.json.bak-*`,
-    what `fix --write` keeps): the name hides it from the Docker config detectors."""
-    text = data.decode("utf-8", "replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    scan = _Scan(path, text, now or datetime.now(UTC))
-    config_document(scan, text, "a backup of a Docker config file")
-    scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
-    return _with_hashes(text, scan.findings)
-
-
 __all__ = ["SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value",
-           "scan_bytes", "scan_config_backup", "secret_check", "worth_reading"]
+           "secret_check", "worth_reading"]

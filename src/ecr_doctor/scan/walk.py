@@ -225,7 +225,8 @@ def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
                yaml_loader: Callable[[str], object] | None = None,
                baseline_salt: bytes | None = None) -> ChunkResult:
     """Read and scan a batch of files (runs in a worker process)."""
-    from ecr_doctor.scan.detect import YamlLoader, scan_bytes
+    from ecr_doctor.scan.detect import YamlLoader
+    from ecr_doctor.scan.files import scan_bytes
 
     loader: YamlLoader | None = yaml_loader  # type: ignore[assignment]
     now = datetime.fromtimestamp(now_ts, tz=UTC)
