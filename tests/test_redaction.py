@@ -538,3 +538,14 @@ def test_terminal_controls_are_hidden_and_restored_and_crlf_is_kept() -> None:
         assert control not in result.text
     assert result.text.count("\r\n") == 2 and "next line<CONTROL_" in result.text
     assert unredact(result.text, result.mapping) == text
+
+
+def test_kubelet_log_lines_keep_their_source_files_and_api_groups() -> None:
+    # klog prefixes name Go source files (`plugin.go:233]`) and the kubelet quotes API groups:
+    # neither names a customer, and `explain` needs both after redaction.
+    text = ("E0502 16:52:22.809788 6287 main.go:161] Error running credential provider "
+            "plugin: group version credentialprovider.kubelet.k8s.io/v1 is not supported "
+            "for 123456789012.dkr.ecr.eu-west-1.amazonaws.com at build.corp.internal")
+    shared = redact(text, kind="text").text
+    assert "main.go:161]" in shared and "credentialprovider.kubelet.k8s.io/v1" in shared
+    assert "123456789012" not in shared and "corp.internal" not in shared

@@ -110,6 +110,9 @@ _PUBLIC_HOSTS = frozenset({
     "example.com", "example.org", "example.net", "docs.docker.com", "docs.aws.amazon.com",
     "aws.amazon.com", "console.aws.amazon.com", "amazon.com", "localhost", "localhost.localdomain",
 })
+# `plugin.go:233` in a klog line is a Go source file, not a host on the .go TLD; API groups
+# under k8s.io (credentialprovider.kubelet.k8s.io) are the Kubernetes project's names.
+_GO_SOURCE = re.compile(r"[a-z0-9_]+\.go")
 # Public suffixes under which the first labels name a customer: keep the suffix, hide the name.
 _TENANT_SUFFIXES = {
     "azurecr.io": "REGISTRY", "azurecr.cn": "REGISTRY", "azurecr.us": "REGISTRY",
@@ -235,7 +238,7 @@ class _Collector:
         name = self.text[start:end]
         low = name.lower()
         if low in _PUBLIC_HOSTS or low.endswith(".gcr.io") or low.endswith("-docker.pkg.dev") \
-                or low.endswith(".ocir.io"):
+                or low.endswith(".ocir.io") or low.endswith(".k8s.io") or _GO_SOURCE.fullmatch(low):
             return
         ecr = _ECR_HOST.fullmatch(low)
         if ecr is not None:
