@@ -295,6 +295,21 @@ def test_explain_ranks_the_same_causes_as_the_cli(browser: Browser) -> None:
                                                   unknown_environment()).findings)
     titles = [t.strip() for t in page.locator("#explain-out .cause-head strong").all_text_contents()]
     assert titles == [c.title for c in expected.causes]
+    assert page.locator("#explain-out .runtime").inner_text() == expected.runtime_line()
+
+
+@pytest.mark.real
+def test_the_page_names_the_runtime_of_a_kubelet_event(browser: Browser) -> None:
+    page = browser.page
+    event = ('Warning  Failed  2m  kubelet  Failed to pull image "%s/app:1": rpc error: code = '
+             "Unknown desc = failed to pull and unpack image: 401 Unauthorized" % ECR)
+    page.fill("#error-text", event)
+    page.click("#explain")
+    page.wait_for_selector("#explain-out .cause")
+    assert page.locator("#explain-out .runtime").inner_text().startswith(
+        "Runtime: Kubernetes (kubelet)")
+    first = page.locator("#explain-out .cause-head strong").first.inner_text()
+    assert first == explain_error(event).causes[0].title
 
 
 @pytest.mark.real
