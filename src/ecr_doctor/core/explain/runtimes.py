@@ -194,7 +194,7 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         _clue(r"\bterraform\b|\bkreuzwerker\b|\bdocker_(?:registry_image|image|container)\b", 10,
               "Terraform"),
         _clue(r"^\s*│\s*Error:|\bwith [\w.]+\[?\S*\]?,\s*$", 5, "Terraform's error box"),
-        _clue(r"^aws_\w+\.[\w-]+: (?:Creating|Modifying|Destroying)\.\.\.", 16,
+        _clue(r"^aws_\w+\.[\w-]+: (?:Creating|Modifying|Destroying)\.\.\.", 20,
               "Terraform's resource progress"),
     ),
     _spec(
