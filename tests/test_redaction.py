@@ -292,6 +292,10 @@ def test_any_json_stays_valid_and_round_trips(value: object, data: st.DataObject
     filler = json.dumps(value)
     assume(not any(w in filler for s in plant.secrets for w in windows(s)))
     assume(not any(w in filler for name in plant.names for w in windows(name) | {name}))
+    # Nor is a planted value that spells one of the document's own keys ("password").
+    skeleton = '"data" "password" "note"'
+    assume(not any(w in skeleton for value in (*plant.names, *plant.secrets)
+                   for w in windows(value) | {value}))
     text = json.dumps(doc, ensure_ascii=data.draw(st.booleans()))
     result = redact(text, kind="json")
     assert_nothing_survives(result.text, plant)
