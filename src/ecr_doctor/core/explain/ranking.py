@@ -31,7 +31,7 @@ DOCKER_CONFIG_CAUSES = frozenset({
 # Runtimes that never read a Docker config for the pull that failed.
 _NO_DOCKER_CONFIG = frozenset({"kubelet", "containerd", "cri-o", "ecs", "lambda", "argocd",
                                "flux"})
-_DEMOTION = 45
+DEMOTION = 45
 
 # An authentication failure of some kind: the runtime's own causes apply.
 _AUTH_FAILURE = frozenset({
@@ -154,6 +154,5 @@ def runtime_scores(runtime: Runtime | None, text: str,
     return scores, demoted
 
 
-DEMOTION = _DEMOTION
 
 __all__ = ["DEMOTION", "DOCKER_CONFIG_CAUSES", "runtime_scores"]

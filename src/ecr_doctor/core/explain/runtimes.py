@@ -44,7 +44,6 @@ class _Clue(NamedTuple):
 class _RuntimeSpec(NamedTuple):
     id: str
     label: str
-    platform: bool          # a CI system or service that runs clients, not a client itself
     clues: tuple[_Clue, ...]
     version: re.Pattern[str] | None = None
 
@@ -53,9 +52,8 @@ def _clue(pattern: str, weight: int, evidence: str) -> _Clue:
     return _Clue(re.compile(pattern, re.IGNORECASE | re.MULTILINE), weight, evidence)
 
 
-def _spec(id_: str, label: str, *clues: _Clue, platform: bool = False,
-          version: str | None = None) -> _RuntimeSpec:
-    return _RuntimeSpec(id_, label, platform, clues,
+def _spec(id_: str, label: str, *clues: _Clue, version: str | None = None) -> _RuntimeSpec:
+    return _RuntimeSpec(id_, label, clues,
                         re.compile(version, re.IGNORECASE) if version else None)
 
 
@@ -305,43 +303,36 @@ _PLATFORMS: tuple[_RuntimeSpec, ...] = (
         # GitHub masks secrets (the account id, as aws-actions/amazon-ecr-login outputs it)
         # as exactly three stars.
         _clue(r"(?<![*\w])\*\*\*\.dkr\.ecr", 6, "GitHub Actions' *** masking"),
-        platform=True,
     ),
     _spec(
         "gitlab-ci", "GitLab CI",
         _clue(r"Running with gitlab-runner|Preparing the \"docker(?:\+machine)?\" executor|"
               r"ERROR: Job failed:|\bgitlab-runner\b|\.gitlab-ci\.yml", 10, "GitLab CI output"),
         _clue(r"\bCI_(?:REGISTRY|JOB_TOKEN|PROJECT)\w*|\bgitlab\b", 6, "GitLab"),
-        platform=True,
     ),
     _spec(
         "codebuild", "AWS CodeBuild",
         _clue(r"\[Container\] \d{4}/\d{2}/\d{2}|Phase context status code|"
               r"COMMAND_EXECUTION_ERROR|\bCODEBUILD_\w+|\bcodebuild\b", 10, "CodeBuild output"),
         _clue(r"buildspec\.ya?ml|\bbuildspec\b", 6, "a buildspec"),
-        platform=True,
     ),
     _spec(
         "jenkins", "Jenkins",
         _clue(r"\[Pipeline\]|\bJenkinsfile\b|\bjenkins\b|Started by (?:user|timer|an SCM)|"
               r"Build step '[^']+' marked build as failure", 10, "Jenkins"),
-        platform=True,
     ),
     _spec(
         "circleci", "CircleCI",
         _clue(r"\bcircleci\b|\.circleci/config\.yml|aws-ecr orb|circleci/aws-ecr", 10, "CircleCI"),
-        platform=True,
     ),
     _spec(
         "bitbucket", "Bitbucket Pipelines",
         _clue(r"\bbitbucket(?:-pipelines)?\b|bitbucket-pipelines\.yml|\bBITBUCKET_\w+", 10,
               "Bitbucket Pipelines"),
-        platform=True,
     ),
     _spec(
         "buildkite", "Buildkite",
         _clue(r"\bbuildkite\b|elastic-ci-stack|\bBUILDKITE_\w+", 10, "Buildkite"),
-        platform=True,
     ),
 )
 
@@ -386,7 +377,7 @@ def _best(specs: tuple[_RuntimeSpec, ...], text: str) -> tuple[_RuntimeSpec, str
     return spec, evidence
 
 
-CLIENTS: tuple[_RuntimeSpec, ...] = tuple(s for s in _SPECS if not s.platform)
+CLIENTS: tuple[_RuntimeSpec, ...] = _SPECS
 
 
 def detect_runtime(text: str) -> Runtime | None:
