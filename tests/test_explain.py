@@ -353,7 +353,7 @@ def test_several_seen_causes_keep_score_order() -> None:
     text = "no basic auth credentials"
     ranked = explain_error(text, [_finding("CFG003"), _finding("ENV001"), _finding("CFG002")])
     seen = [c.id for c in ranked.causes if c.seen_here]
-    assert seen == ["no-helper-for-host", "helper-key-mismatch", "helper-not-on-path"]
+    assert seen == ["no-helper-for-host", "helper-not-on-path", "helper-key-mismatch"]
     assert [c.id for c in ranked.causes[:3]] == seen
 
 

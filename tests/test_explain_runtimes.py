@@ -74,6 +74,90 @@ def test_the_version_is_named_when_the_paste_shows_it() -> None:
     assert "Docker CLI 28.3.2" in runtime.describe()
 
 
+@pytest.mark.parametrize(("version", "family"), [
+    ("28.2.2", "before 28.3"), ("28.3.0", "28.3 to 28.x"), ("28.5.1", "28.3 to 28.x"),
+    ("29.0.0", "29 or later"), ("29.7.2", "29 or later"),
+])
+def test_the_docker_cli_behaviour_family_follows_its_version(version: str, family: str) -> None:
+    # docker/cli#6008 (DOCKER_AUTH_CONFIG, v28.3.0); v29.0.0 returns a missing helper's error.
+    runtime = explain_error(f"Docker version {version}, build 1\n$ docker pull {HOST}/app\n"
+                            "no basic auth credentials").runtime
+    assert runtime is not None and runtime.family is not None
+    assert runtime.family.startswith(family), runtime.family
+    assert f"Docker CLI {version} ({family}" in runtime.describe()
+
+
+def test_an_unquoted_go_url_dates_the_client_and_a_quoted_one_does_not() -> None:
+    # net/url · Error quotes the URL from Go 1.14 on (corpus docker-cli-too-old-coreos-1).
+    old = explain_error(f"Error response from daemon: Get https://{HOST}/v2/app/manifests/1: "
+                        "no basic auth credentials")
+    new = explain_error(f'Error response from daemon: Get "https://{HOST}/v2/app/manifests/1": '
+                        "no basic auth credentials")
+    assert old.runtime is not None and old.runtime.family is not None
+    assert "Go before 1.14" in old.runtime_line()
+    assert "docker-too-old-for-helpers" in [c.id for c in old.causes[:3]]
+    assert new.runtime is not None and new.runtime.family is None
+    assert "docker-too-old-for-helpers" not in [c.id for c in new.causes[:5]]
+
+
+def test_a_missing_helper_leads_only_where_the_client_hides_it() -> None:
+    # ≤ 28.x drops the helper's exec error and goes anonymous (docker/cli · ResolveAuthConfig,
+    # docker/cli#2121); 29 prints it; docker-py (compose v1) raises "not installed".
+    bare = f"The push refers to repository [{HOST}/app]\nno basic auth credentials"
+    assert "helper-not-on-path" in top(bare)
+    on_29 = [c.id for c in explain_error(f"Docker version 29.1.0, build 1\n{bare}").causes]
+    assert "helper-not-on-path" not in on_29
+    compose = f'ERROR: for web  Get "https://{HOST}/v2/app/manifests/1": no basic auth credentials'
+    assert "helper-not-on-path" not in [c.id for c in explain_error(compose).causes]
+
+
+def test_docker_auth_config_is_no_cause_before_28_3() -> None:
+    text = (f"Docker version 28.2.2, build 1\n$ docker pull {HOST}/app\n"
+            "denied: Your authorization token has expired. Reauthenticate and try again.")
+    causes = [c.id for c in explain_error(text).causes]
+    assert "docker-auth-config-env" not in causes
+    assert "docker-auth-config-env" in [c.id for c in explain_error(
+        text.replace("28.2.2", "28.3.2")).causes]
+
+
+def test_compose_v1_without_helpers_needs_a_client_that_old() -> None:
+    # corpus compose-wildcard-credhelpers-1: a Go 1.14+ daemon quoting its URL is not driven
+    # by a compose from before 1.10 (2017).
+    quoted = (f'ERROR: for app  Get "https://{HOST}/v2/app/manifests/master": no basic auth '
+              "credentials")
+    assert "compose-v1-no-helpers" not in top(quoted)
+    assert "compose-v1-no-helpers" in top(quoted.replace('"', ""))
+
+
+def test_in_ci_an_anonymous_push_points_at_a_login_for_another_registry() -> None:
+    # corpus gha-wrong-account-push-1: the login step logged in to another account's registry.
+    text = (f"##[group]Run docker push\nThe push refers to repository [{HOST}/app]\n"
+            "no basic auth credentials")
+    assert "wrong-account-or-region-token" in top(text)
+    assert "wrong-account-or-region-token" not in top(text.replace("##[group]", "$ "))
+
+
+def test_an_ecs_secret_failure_is_not_blamed_on_the_roles_ecr_permissions() -> None:
+    # corpus ecs-secret-wrong-account-1 (truncated by the reporter).
+    text = ("ResourceInitializationError: unable to pull secrets or registry auth: execution "
+            "resource retrieval failed: unable to retrieve secrets from ssm: service call has "
+            "been retried 1 time...")
+    ranked = [c.id for c in explain_error(text).causes]
+    assert "ecs-execution-role-no-ecr" not in ranked
+    assert {"ecs-secrets-permission", "ecs-secret-wrong-account"} <= set(ranked[:3])
+    registry = "ResourceInitializationError: unable to pull secrets or registry auth: 403"
+    assert "ecs-execution-role-no-ecr" in top(registry)
+
+
+def test_pull_access_denied_with_no_auth_error_points_at_the_name() -> None:
+    # corpus kubelet-wrong-mirror-path-1: nothing after the daemon's phrase.
+    bare = (f"Error response from daemon: pull access denied for {HOST}/team/app, repository "
+            "does not exist or may require 'docker login'")
+    assert {"repo-does-not-exist", "wrong-image-name-or-tag"} & set(top(bare, 2))
+    quoted = bare + ": denied: Your authorization token has expired. Reauthenticate and try again."
+    assert "repo-does-not-exist" not in top(quoted, 2)
+
+
 def test_a_message_naming_no_runtime_says_so() -> None:
     explanation = explain_error("no basic auth credentials")
     assert explanation.runtime is None

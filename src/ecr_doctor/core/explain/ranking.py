@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ecr_doctor.core.explain import clientage
 from ecr_doctor.core.explain.runtimes import Runtime
 from ecr_doctor.core.explain.specs import Scores
 
@@ -61,10 +62,10 @@ _RUNTIME_CAUSES: Mapping[str, Mapping[str, int]] = {
     "compose": {"compose-v1-no-helpers": 45},
     "buildkit": {"buildx-scoped-config": 50},
 }
+_CI = frozenset({"github-actions", "gitlab-ci", "codebuild", "jenkins", "circleci",
+                 "bitbucket", "buildkite"})
 _PLATFORM_CAUSES: Mapping[str, Mapping[str, int]] = {
-    platform: {"iam-missing-action": 62, "wrong-aws-identity": 58}
-    for platform in ("github-actions", "gitlab-ci", "codebuild", "jenkins", "circleci",
-                     "bitbucket", "buildkite")
+    platform: {"iam-missing-action": 62, "wrong-aws-identity": 58} for platform in _CI
 }
 
 # The region label of an ECR-shaped host; a typo of a real one (`us-west1`, `{us-west1}`) is
@@ -72,11 +73,6 @@ _PLATFORM_CAUSES: Mapping[str, Mapping[str, int]] = {
 _REGION_LABEL = re.compile(r"\.dkr\.ecr\.([^./\s]+)\.amazonaws\.com", re.IGNORECASE)
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 _REGION_TYPO = re.compile(r"[a-z]{2}-?[a-z]+-?\d{1,2}")
-
-
-def _older_than(version: str, floor: tuple[int, int]) -> bool:
-    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
-    return len(parts) == 2 and parts < floor
 
 
 def _malformed_region(text: str) -> bool:
@@ -111,9 +107,7 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
             r"\b(?:1[2-9]|[2-9]\d)\s*h(?:ours?)?\b|Duration:\s*(?:1[2-9]|[2-9]\d)h", text,
             re.IGNORECASE):
         out["long-job-frozen-token"] = 96  # a job that ran past the token's 12 hours
-    if (auth and runtime is not None and runtime.id == "docker-cli" and runtime.version
-            and _older_than(runtime.version, (1, 13))):
-        out["docker-too-old-for-helpers"] = 97
+    out.update(_docker_cli_age(runtime, text, signatures) if auth else {})
     if re.search(r"\bLogin Succeeded\b[\s\S]*no basic auth credentials", text):
         # The login worked, then the pull went anonymous: it was for another registry key.
         out["wrong-account-or-region-token"] = 94
@@ -127,13 +121,69 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
         out["classic-build-list-credentials"] = 90  # the classic builder's own progress lines
     if auth and re.search(r"\bdocker-compose\b|^ERROR: for \S+", text,
                           re.IGNORECASE | re.MULTILINE):
-        out["compose-v1-no-helpers"] = 88
+        out.update(_compose_v1(text, signatures))
+    if re.search(r"unable to retrieve secrets? from (?:ssm|asm|secrets ?manager)", text,
+                 re.IGNORECASE):
+        # The agent got past registry auth and failed on a `secrets` entry: the ECR side of
+        # the execution role is not what failed (aws/amazon-ecs-agent ·
+        # agent/taskresource/{ssmsecret,asmsecret}); the secret causes lead.
+        out["ecs-execution-role-no-ecr"] = -1
+        out["cross-account-repo-policy"] = -1
+        out["ecs-secrets-permission"] = 80
+        out["ecs-secret-wrong-account"] = 75
     if auth and re.search(r"imagePullSecrets?|dockerconfigjson|secret/", text, re.IGNORECASE):
         out["pull-secret-token-expired"] = 90
     if re.search(r"\bkuberuntime_image\.go\b|Error response from daemon", text) and \
             runtime is not None and runtime.id == "kubelet" and auth:
         out["node-role-no-ecr"] = 92  # dockershim: the kubelet's in-tree provider asked
     return out
+
+
+def _docker_cli_age(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> Scores:
+    """What the client's version (or the Go it was built with) rules in and out."""
+    if runtime is None or runtime.id != "docker-cli":
+        return {}
+    out: Scores = {}
+    version = clientage.version_tuple(runtime.version)
+    family = clientage.docker_cli_family(runtime.version, text)
+    if version is not None and version < (1, 13):
+        out["docker-too-old-for-helpers"] = 97
+    elif version is None and family == clientage.GO_BEFORE_1_14:
+        # An old client, though not how old: credHelpers needs 1.13, credsStore 1.11.
+        out["docker-too-old-for-helpers"] = 83
+    if family == clientage.FROM_29 and "no-basic-auth" in signatures:
+        out["helper-not-on-path"] = -1  # 29 prints the exec error instead of going anonymous
+    if family in (clientage.BEFORE_28_3, clientage.GO_BEFORE_1_14):
+        out["docker-auth-config-env"] = -1  # read from 28.3 on only
+    return out
+
+
+def _compose_v1(text: str, signatures: frozenset[str]) -> Scores:
+    """docker-compose v1 (Python, docker-py) prints `ERROR: for <service>` and finds
+    credentials itself."""
+    out: Scores = {}
+    if clientage.go_quotes_urls(text) is not True:
+        # Compose before 1.10 (January 2017) never called a helper; a daemon error quoting
+        # its URL was built with Go 1.14 (2020) or later, and so was almost surely not
+        # driven by a compose that old.
+        out["compose-v1-no-helpers"] = 88
+    if "no-basic-auth" in signatures:
+        # docker-py raises "Credentials store error: StoreError('docker-credential-X not
+        # installed or not available in PATH')" for a missing helper, never going anonymous
+        # (docker/docker-py · docker/auth.py · _resolve_authconfig_credstore).
+        out["helper-not-on-path"] = -1
+    return out
+
+
+def _ci_login_elsewhere(runtime: Runtime | None, signatures: frozenset[str]) -> Scores:
+    """In CI the credentials come from a login step (aws-actions/amazon-ecr-login, `aws ecr
+    get-login-password | docker login`), which stores an `auths` entry for the registry it
+    logged in to, by default the caller's own account and region; an anonymous request means
+    the image's host is not that one."""
+    where = runtime.platform or runtime.id if runtime is not None else None
+    if where not in _CI or "no-basic-auth" not in signatures:
+        return {}
+    return {"wrong-account-or-region-token": 88}
 
 
 def runtime_scores(runtime: Runtime | None, text: str,
@@ -147,8 +197,9 @@ def runtime_scores(runtime: Runtime | None, text: str,
         if runtime.platform:
             for cause, score in _PLATFORM_CAUSES.get(runtime.platform, {}).items():
                 scores[cause] = max(scores.get(cause, 0), score)
-    for cause, score in _context(runtime, text, signatures).items():
-        scores[cause] = score if score < 0 else max(scores.get(cause, 0), score)
+    for context in (_ci_login_elsewhere(runtime, signatures), _context(runtime, text, signatures)):
+        for cause, score in context.items():
+            scores[cause] = score if score < 0 else max(scores.get(cause, 0), score)
     demoted = (DOCKER_CONFIG_CAUSES if runtime is not None and runtime.id in _NO_DOCKER_CONFIG
                else frozenset())
     return scores, demoted

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ecr_doctor.core.explain.clientage import docker_cli_family
+
 
 class Runtime(NamedTuple):
     """What printed the error (`id`, `label`, `version` when the paste shows it), where it ran
@@ -28,11 +30,15 @@ class Runtime(NamedTuple):
     platform: str | None = None
     platform_label: str | None = None
     evidence: str = ""
+    #: The client's behaviour family where its credential lookup changed between versions
+    #: (the Docker CLI's: before 28.3, 28.3+, 29+), from its version or what dates it.
+    family: str | None = None
 
     def describe(self) -> str:
         version = f" {self.version}" if self.version else ""
+        family = f" ({self.family})" if self.family else ""
         where = f", in {self.platform_label}" if self.platform_label else ""
-        return f"{self.label}{version}{where}"
+        return f"{self.label}{version}{family}{where}"
 
 
 class _Clue(NamedTuple):
@@ -392,8 +398,11 @@ def detect_runtime(text: str) -> Runtime | None:
         assert platform is not None
         return Runtime(id=platform[0].id, label=platform[0].label, evidence=platform[1])
     spec, evidence = client
-    return Runtime(id=spec.id, label=spec.label, version=_version(spec, text),
-                   platform=where[0], platform_label=where[1], evidence=evidence)
+    version = _version(spec, text)
+    family = docker_cli_family(version, text) if spec.id == "docker-cli" else None
+    return Runtime(id=spec.id, label=spec.label, version=version,
+                   platform=where[0], platform_label=where[1], evidence=evidence,
+                   family=family.label if family else None)
 
 
 def runtime_labels() -> dict[str, str]:

@@ -63,6 +63,11 @@ def _adjust_pull_denied(line: str, _text: str) -> Scores:
         # A registry host with no repository: the image name lost its path (an empty
         # variable in `$REGISTRY/$REPOSITORY`).
         return {"wrong-image-name-or-tag": 97}
+    if re.search(r"may\s+require\s+'docker\s+login'[\s'\"_*`.]*$", line, re.IGNORECASE):
+        # Nothing after the daemon's phrase: the registry sent no auth error to quote, so the
+        # first half of "does not exist or may require 'docker login'" is the likelier one;
+        # an ECR client with no credentials gets "no basic auth credentials" instead.
+        return {"repo-does-not-exist": 86, "wrong-image-name-or-tag": 84}
     return {}
 
 
@@ -130,7 +135,10 @@ _SPECS: tuple[Spec, ...] = (
         "no-basic-auth",
         "no basic auth credentials (anonymous request to ECR)",
         rx(r"no\s+basic\s+auth\s+credentials"),
-        {"ecr-helper-failed": 90, "no-helper-for-host": 85, **_ANON},
+        # Up to 28.x `docker pull` (push to 28.4) drops a missing helper's exec error and
+        # goes anonymous (docker/cli · cli/command/registry.go · ResolveAuthConfig), so a
+        # helper that is not installed looks exactly like this (docker/cli#2121).
+        {"ecr-helper-failed": 90, "no-helper-for-host": 85, **_ANON, "helper-not-on-path": 82},
     ),
     Spec(
         "token-expired",
