@@ -129,6 +129,17 @@ def test_compose_v1_without_helpers_needs_a_client_that_old() -> None:
     assert "compose-v1-no-helpers" in top(quoted.replace('"', ""))
 
 
+def test_a_classic_docker_build_failing_on_auth_points_at_its_list_based_credentials() -> None:
+    # corpus docker-cli-classic-build-1: the classic builder sends only what `list` names.
+    classic = "$ docker build -t app .\nunauthorized: authentication required"
+    assert top(classic, 1) == ["classic-build-list-credentials"]
+    # BuildKit resolves FROM itself, per host: not this cause.
+    buildkit = classic + "\nERROR: failed to solve: failed to fetch oauth token"
+    assert "classic-build-list-credentials" not in top(buildkit, 1)
+    assert "classic-build-list-credentials" not in top(
+        f"$ docker pull {HOST}/app\nunauthorized: authentication required", 1)
+
+
 def test_in_ci_an_anonymous_push_points_at_a_login_for_another_registry() -> None:
     # corpus gha-wrong-account-push-1: the login step logged in to another account's registry.
     text = (f"##[group]Run docker push\nThe push refers to repository [{HOST}/app]\n"

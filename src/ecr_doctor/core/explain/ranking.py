@@ -119,6 +119,13 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
     if auth and re.search(r"^\s*Step \d+(?:/\d+)? : FROM\b|Pulling repository\b", text,
                           re.IGNORECASE | re.MULTILINE):
         out["classic-build-list-credentials"] = 90  # the classic builder's own progress lines
+    elif auth and (runtime is None or runtime.id == "docker-cli") and re.search(
+            r"\bdocker\s+build\b(?![\s\S]*?\b(?:failed to solve|buildx)\b)", text, re.IGNORECASE):
+        # `docker build` failing on auth with none of BuildKit's output is the classic builder,
+        # which gets credentials only for the registries the store's `list` names, never by
+        # parsing FROM (docker/cli · cli/command/image/build.go · GetAllCredentials;
+        # awslabs/amazon-ecr-credential-helper#9, #251).
+        out["classic-build-list-credentials"] = 88
     if auth and re.search(r"\bdocker-compose\b|^ERROR: for \S+", text,
                           re.IGNORECASE | re.MULTILINE):
         out.update(_compose_v1(text, signatures))
