@@ -102,6 +102,52 @@ def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
+def test_sarif_is_shaped_for_github_code_scanning(tree: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Code scanning matches a result to a file by its repository-relative path and keeps one
+    # set of alerts per automationDetails category (docs.github.com: "SARIF support for code
+    # scanning"); an absolute runner path matches no file in the repository.
+    monkeypatch.chdir(tree)
+    code, out, _ = run("scan", ".", str(tree / "deploy.sh"), "--format", "sarif",
+                       "--category", "ecr-doctor/ci")
+    doc = json.loads(out)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    run_ = doc["runs"][0]
+    assert run_["automationDetails"]["id"] == "ecr-doctor/ci/"
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.resolve().as_uri() + "/"
+    locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]:
+                 r["locations"][0]["physicalLocation"]["artifactLocation"].get("uriBaseId")
+                 for r in run_["results"]}
+    assert locations == {".docker/config.json": "%SRCROOT%", "deploy.sh": "%SRCROOT%"}
+    for rule in run_["tool"]["driver"]["rules"]:
+        assert "security" in rule["properties"]["tags"]
+        assert float(rule["properties"]["security-severity"]) > 0
+        assert rule["help"]["markdown"].startswith(f"**{rule['id']} ")
+    # The default category names the command; a path outside the root stays absolute.
+    monkeypatch.chdir(tree / ".docker")
+    _, out, _ = run("scan", str(tree / "deploy.sh"), "--format", "sarif")
+    run_ = json.loads(out)["runs"][0]
+    assert run_["automationDetails"]["id"] == "ecr-doctor/scan/"
+    uri = run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": (tree / "deploy.sh").resolve().as_uri()}
+    monkeypatch.chdir(tree / ".docker")
+    _, out, _ = run("audit", "--root", str(tree), "--format", "sarif")
+    run_ = json.loads(out)["runs"][0]
+    assert run_["automationDetails"]["id"] == "ecr-doctor/audit/"
+
+
+def test_sarif_paths_relative_to_the_root_and_absolute_outside_it() -> None:
+    from ecr_doctor.render.sarif import _artifact
+
+    assert _artifact("./a b/config.json", "/repo") == {"uri": "a%20b/config.json",
+                                                      "uriBaseId": "%SRCROOT%"}
+    assert _artifact("/repo/ci/x.yml", "/repo/") == {"uri": "ci/x.yml", "uriBaseId": "%SRCROOT%"}
+    assert _artifact("/repository/x.yml", "/repo") == {"uri": "file:///repository/x.yml"}
+    assert _artifact("../up.yml", "/repo/sub") == {"uri": "file:///repo/up.yml"}
+    assert _artifact("<stdin>", None) == {"uri": "%3Cstdin%3E"}
+    assert _artifact("C:\\r\\x.yml", None) == {"uri": "C:/r/x.yml"}
+
+
 def test_json_validates_against_its_schema(tree: Path) -> None:
     code, out, _ = run("scan", str(tree), "--format", "json", "-v")
     doc = validated(out, "scan")

@@ -23,7 +23,7 @@ DESCRIPTION = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    add_output_options(parser)
+    add_output_options(parser, "audit")
     parser.add_argument("--root", metavar="DIR", default="/",
                         help="the file system root to audit (default: /; a directory for "
                         "tests or a mounted runner image)")
@@ -55,5 +55,6 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     emit_report(args.format, FindingsReport("audit", findings, len(report.checked), code,
                                             unreadable=report.unreadable,
                                             checked=report.checked),
-                out, verbose=args.verbose)
+                out, verbose=args.verbose, sarif_category=args.category,
+                sarif_root=os.getcwd())
     return code

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TextIO
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, UsageError, use_color
-from ecr_doctor.cli.options import parse_fail_on
+from ecr_doctor.cli.options import add_sarif_options, parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.taskdef import MAX_TASKDEF_BYTES, TaskDefError, parse_task_definition
 
@@ -32,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check.add_argument("--fail-on", metavar="SEVERITY", default="low",
                        help="exit 1 if a finding is at or above this severity: info, low, "
                        "medium, high, critical (default: low)")
+    add_sarif_options(check, default="ecr-doctor/ecs")
 
 
 def _read(path: str, stdin: TextIO) -> bytes:
@@ -80,7 +82,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         from ecr_doctor.core.rules.ecs import checked_rules
         from ecr_doctor.render.sarif import dumps as sarif_dumps
 
-        out.write(sarif_dumps(findings, checked_rules(), exit_code=code))
+        out.write(sarif_dumps(findings, checked_rules(), category=args.category,
+                              root=os.getcwd(), exit_code=code))
     else:
         from ecr_doctor.render.style import Style
         from ecr_doctor.render.text import ecs_text

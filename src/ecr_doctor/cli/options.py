@@ -86,3 +86,10 @@ def count(minimum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def add_sarif_options(parser: argparse.ArgumentParser, *, default: str) -> None:
+    parser.add_argument("--category", metavar="NAME", default=default,
+                        help="SARIF: the analysis category (automationDetails.id), so several "
+                        f"runs on one commit keep their own alerts (default: {default}); "
+                        "paths under the current directory are written relative to it")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
-from ecr_doctor.cli.options import count, parse_fail_on
+from ecr_doctor.cli.options import add_sarif_options, count, parse_fail_on
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
 from ecr_doctor.render.report import emit_report
@@ -46,7 +46,7 @@ PROGRESS_THRESHOLD = 2000
 CHUNK = 64
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_output_options(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
                         help="output on stdout (default: text)")
     parser.add_argument("--fail-on", metavar="SEVERITY", default="low",
@@ -55,13 +55,14 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list what was skipped and why (binary, huge, ignored "
                         "symlink, unreadable)")
+    add_sarif_options(parser, default=f"ecr-doctor/{command}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files and directories (default: .); - reads Kubernetes objects "
                         "(JSON or YAML) from stdin")
-    add_output_options(parser)
+    add_output_options(parser, "scan")
     parser.add_argument("--baseline", metavar="FILE",
                         help="accept the findings recorded in FILE (hashed, never the secret)")
     parser.add_argument("--write-baseline", metavar="FILE",
@@ -281,5 +282,6 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     report = FindingsReport("scan", findings, result.files_scanned, code,
                             skipped=result.skipped, unreadable=result.unreadable,
                             accepted_by_baseline=known, kubernetes=kubernetes)
-    emit_report(args.format, report, out, verbose=args.verbose)
+    emit_report(args.format, report, out, verbose=args.verbose, sarif_category=args.category,
+                sarif_root=os.getcwd())
     return code

@@ -7,7 +7,8 @@ from typing import TextIO
 from ecr_doctor.scan.report import FindingsReport
 
 
-def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool) -> None:
+def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool,
+                sarif_category: str | None = None, sarif_root: str | None = None) -> None:
     if fmt == "sarif":
         from ecr_doctor.core.rules import all_rules
         from ecr_doctor.render.sarif import dumps as sarif_dumps
@@ -15,7 +16,9 @@ def emit_report(fmt: str, report: FindingsReport, out: TextIO, *, verbose: bool)
         used = {f.rule_id for f in report.findings}
         out.write(sarif_dumps(report.findings, [r for r in all_rules()
                                                 if r.id.startswith("SCN") or r.id in used],
-                              unreadable=report.unreadable, exit_code=report.exit_code))
+                              category=sarif_category or f"ecr-doctor/{report.command}",
+                              root=sarif_root, unreadable=report.unreadable,
+                              exit_code=report.exit_code))
     elif fmt == "json":
         from ecr_doctor.render.jsonout import dumps, envelope, report_result
 

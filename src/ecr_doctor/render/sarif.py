@@ -3,7 +3,10 @@ Standard library only.
 
 Every rule carries its page (short/full description, help text and markdown, references) so
 code scanning shows the fix beside the alert; `partialFingerprints` keeps alerts stable across
-line moves; `security-severity` drives GitHub's severity column.
+line moves; `security-severity` drives GitHub's severity column. Paths under the scan's root
+are relative to `%SRCROOT%` (code scanning resolves them against the checkout; an absolute
+runner path would match no file in the repository), and `automationDetails.id` names the
+analysis's category, so several ecr-doctor runs on one commit do not replace each other.
 """
 
 from __future__ import annotations
@@ -54,13 +57,45 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
+SRCROOT = "%SRCROOT%"
+
+
+def _quote(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path.replace("\\", "/").removeprefix("./"), safe="/:@-._~")
+    return quote(path, safe="/:@-._~")
 
 
-def _invocation(unreadable: Sequence[Skipped], exit_code: int | None) -> dict[str, Any]:
+def _file_uri(path: str) -> str:
+    posix = path.replace("\\", "/")
+    return "file://" + _quote(posix if posix.startswith("/") else "/" + posix)  # C:/x: file:///C:/x
+
+
+def _root_uri(root: str) -> str:
+    return _file_uri(root.rstrip("/\\") + "/")
+
+
+def _artifact(path: str, root: str | None) -> dict[str, str]:
+    """An artifactLocation: relative to %SRCROOT% for a path under the root, else as given.
+
+    Pure string work on the two paths (the caller resolved both), so it runs anywhere.
+    """
+    import posixpath
+
+    posix = path.replace("\\", "/")
+    if root is not None:
+        base = root.replace("\\", "/").rstrip("/") or "/"
+        absolute = posix if posixpath.isabs(posix) else posixpath.join(base, posix)
+        absolute = posixpath.normpath(absolute)
+        if absolute == base or absolute.startswith(base.rstrip("/") + "/"):
+            relative = posixpath.relpath(absolute, base)
+            return {"uri": _quote(relative), "uriBaseId": SRCROOT}
+        return {"uri": _file_uri(absolute)}
+    return {"uri": _quote(posix.removeprefix("./"))}
+
+
+def _invocation(unreadable: Sequence[Skipped], exit_code: int | None,
+                root: str | None) -> dict[str, Any]:
     """The run's invocation: whether it read everything, and what it could not read as
     `toolExecutionNotifications` (code scanning lists them with the tool's status)."""
     invocation: dict[str, Any] = {"executionSuccessful": not unreadable}
@@ -71,14 +106,17 @@ def _invocation(unreadable: Sequence[Skipped], exit_code: int | None) -> dict[st
             "level": "error",
             "message": {"text": f"could not read {u.path}: {u.reason}"},
             "descriptor": {"id": "unreadable"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(u.path)}}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(u.path, root)}}],
         } for u in unreadable]
     return invocation
 
 
-def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule], *,
-                   unreadable: Sequence[Skipped] = (),
+def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule], *, category: str,
+                   root: str | None = None, unreadable: Sequence[Skipped] = (),
                    exit_code: int | None = None) -> dict[str, Any]:
+    """`category` becomes `automationDetails.id` ("<category>/": GitHub reads the part before
+    the last slash as the category); `root` is the absolute directory paths are made relative
+    to (None: paths as given)."""
     rule_list = sorted(rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rule_list)}
     results: list[dict[str, Any]] = []
@@ -88,7 +126,7 @@ def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule], *,
             "level": LEVEL[f.severity],
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(f.location.path)},
+                "artifactLocation": _artifact(f.location.path, root),
                 "region": {"startLine": max(1, f.location.line),
                            "startColumn": max(1, f.location.col)},
             }}],
@@ -103,22 +141,24 @@ def sarif_document(findings: Sequence[Finding], rules: Iterable[Rule], *,
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "ecr-doctor", "version": __version__,
-                                "semanticVersion": __version__,
-                                "informationUri": INFORMATION_URI,
-                                "rules": [_rule_descriptor(r) for r in rule_list]}},
-            "invocations": [_invocation(unreadable, exit_code)],
-            "results": results,
-            "columnKind": "unicodeCodePoints",
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "ecr-doctor", "version": __version__,
+                            "semanticVersion": __version__,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [_rule_descriptor(r) for r in rule_list]}},
+        "automationDetails": {"id": category.strip("/") + "/"},
+        "invocations": [_invocation(unreadable, exit_code, root)],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
     }
+    if root is not None:
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": _root_uri(root)}}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def dumps(findings: Sequence[Finding], rules: Iterable[Rule], *,
-          unreadable: Sequence[Skipped] = (), exit_code: int | None = None) -> str:
-    document = sarif_document(findings, rules, unreadable=unreadable, exit_code=exit_code)
+def dumps(findings: Sequence[Finding], rules: Iterable[Rule], *, category: str,
+          root: str | None = None, unreadable: Sequence[Skipped] = (),
+          exit_code: int | None = None) -> str:
+    document = sarif_document(findings, rules, category=category, root=root,
+                              unreadable=unreadable, exit_code=exit_code)
     return json.dumps(document, indent=2) + "\n"
