@@ -110,6 +110,7 @@ def test_sarif_is_shaped_for_github_code_scanning(tree: Path,
     monkeypatch.chdir(tree)
     code, out, _ = run("scan", ".", str(tree / "deploy.sh"), "--format", "sarif",
                        "--category", "ecr-doctor/ci")
+    assert code == 1
     doc = json.loads(out)
     jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
     run_ = doc["runs"][0]
