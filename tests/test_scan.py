@@ -133,6 +133,114 @@ def test_docker_auth_config_in_shell_and_k8s_env() -> None:
     assert ids(scan("pod.yaml", pod)) == ["SCN001"]
 
 
+# SCN001 anywhere: a Docker config document in any text, escaped any number of times ---------
+
+CONFIG = {"auths": {ECR: {"auth": AUTH}}}
+GHCR = {"auths": {"ghcr.io": {"auth": b64("octo:ghp_realistic0value")}}}
+
+
+def escaped(obj: object, times: int) -> str:
+    text = json.dumps(obj)
+    for _ in range(times):
+        text = json.dumps(text)[1:-1]  # one more level of string escaping, without the quotes
+    return text
+
+
+@pytest.mark.parametrize("path", ["notes/setup.txt", "build.log", "docs/config", "a.md"])
+def test_a_config_document_in_plain_text(path: str) -> None:
+    text = "Paste this into ~/.docker/config.json:\n\n" + json.dumps(CONFIG, indent=2) + "\n"
+    (f,) = scan(path, text)
+    assert f.rule_id == "SCN001" and f.registry == ECR
+    assert f.location.line == 5  # the entry's own line, not the document's
+
+
+def test_two_config_documents_on_one_line() -> None:
+    line = f"old={json.dumps(CONFIG)} new={json.dumps(GHCR)}\n"
+    found = scan("ci.log", "header\n" + line)
+    assert sorted(f.registry or "" for f in found) == sorted([ECR, "ghcr.io"])
+    assert {f.location.line for f in found} == {2}
+
+
+@pytest.mark.parametrize("times", [1, 2, 3, 4])
+def test_a_config_escaped_any_number_of_times(times: int) -> None:
+    # config.toml escapes once; that TOML quoted in a JSON or YAML value escapes again.
+    text = f'{{"runner_toml": "environment = [\\"DOCKER_AUTH_CONFIG={escaped(CONFIG, times)}\\"]"}}\n'
+    found = scan("deploy/values.txt", text)
+    assert ids(found) == ["SCN001"] and found[0].registry == ECR
+
+
+def test_runner_toml_with_a_doubly_escaped_config() -> None:
+    value = escaped(CONFIG, 2)
+    text = f'[[runners]]\n  environment = ["DOCKER_AUTH_CONFIG={value}"]\n'
+    (f,) = scan("config.toml", text)
+    assert f.rule_id == "SCN001" and f.location.line == 2
+
+
+def test_a_config_found_by_its_own_detector_is_reported_once() -> None:
+    text = json.dumps(CONFIG, indent="\t")
+    assert ids(scan(".docker/config.json", text)) == ["SCN001"]
+    assert ids(scan("job.yml", f"variables:\n  DOCKER_AUTH_CONFIG: '{json.dumps(CONFIG)}'\n")) \
+        == ["SCN001"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"auths": "not an object"}',
+    '{"auths": {}}',
+    '"auths": {"x": {"auth": "abc"}} but no object around it',
+    '{"auths": {"ghcr.io": {"auth": "' + b64("octo:${GHCR_TOKEN}") + '"}}}',
+    '{\\\\"auths\\": {}}',  # escape depths that do not match
+    "\\" * 5000 + '"auths":',
+])
+def test_text_that_is_no_config_with_credentials_stays_quiet(text: str) -> None:
+    assert scan("notes.txt", text + "\n") == []
+
+
+@pytest.mark.parametrize("data", [
+    b'{\\"auths\\":' * 200_000,            # every key escaped, no object ever closes
+    b'{"auths":' * 200_000,                  # nesting past any decoder's depth
+    b"{" * 1_000_000 + b'"auths": {}',       # openers to try, none a config
+    b"\\" * 2_000_000 + b'"auths":',          # one run of backslashes
+], ids=["escaped-keys", "nested-keys", "openers", "backslashes"])
+def test_hostile_text_around_auths_keys_is_bounded_work(data: bytes) -> None:
+    # Each shape made the embedded-config search quadratic before its bounds; now each
+    # finishes in well under a second (no timing assertion: a regression shows as a hang).
+    assert scan("hostile.txt", data) == []
+
+
+# Not a value: masks, references, placeholders, documentation hosts --------------------------
+
+@pytest.mark.parametrize("entry", [
+    {"auth": "${DOCKER_AUTH}"},
+    {"auth": b64("AWS:${ECR_PASSWORD}")},
+    {"username": "AWS", "password": "***"},
+    {"username": "ci", "password": "[MASKED]"},
+    {"username": "ci", "password": "{{ .Values.registryPassword }}"},
+    {"username": "ci", "password": "<your-password>"},
+    {"auth": b64("username:password")},
+    {"identitytoken": "$(IDENTITY_TOKEN)"},
+])
+def test_a_value_filled_in_elsewhere_is_no_credential(entry: dict[str, str]) -> None:
+    doc = json.dumps({"auths": {"ghcr.io": entry}})
+    assert scan("config.json", doc) == []
+    assert scan("docs/setup.txt", "config: " + doc + "\n") == []
+
+
+@pytest.mark.parametrize("host", ["registry.example.com", "https://myregistry.azurecr.io",
+                                  "aws_account_id.dkr.ecr.us-east-1.amazonaws.com",
+                                  "<registry-host>", "myregistrydomain.com:5000"])
+def test_documentation_hosts_are_no_credential(host: str) -> None:
+    doc = json.dumps({"auths": {host: {"auth": b64("octo:Sup3rSecretValue")}}})
+    assert scan("README.md", doc + "\n") == []
+
+
+def test_a_mask_in_docker_login_is_no_literal_password() -> None:
+    (f,) = scan("ci.sh", "docker login -u ci -p ****** ghcr.io\n")
+    assert f.rule_id == "SCN005" and f.severity is Severity.MEDIUM
+    assert f.detail("secret") is None and "mask" in f.message
+    (f,) = scan("ci.sh", "docker login -u ci -p Sup3rSecretValue ghcr.io\n")
+    assert f.severity is Severity.HIGH and f.detail("secret") is not None
+
+
 # SCN002: bare ECR tokens --------------------------------------------------------------------
 
 def test_bare_auth_and_password_in_a_log() -> None:
@@ -177,6 +285,10 @@ def test_token_look_alikes_do_not_fire(decoy: str) -> None:
      "      - run: |\n          echo hi\n          $(aws ecr get-login)\n", 8),
     (".circleci/config.yml", "jobs:\n  b:\n    steps:\n      - run:\n          command: "
      "eval $(aws ecr get-login --no-include-email)\n", 5),
+    # Options before the subcommand (the missed forms).
+    ("deploy.sh", "$(aws ecr --region eu-west-1 get-login --no-include-email)\n", 1),
+    ("deploy.sh", "eval $(aws --debug ecr get-login)\n", 1),
+    ("deploy.sh", "aws --profile ci ecr --region us-east-1 get-login | sh\n", 1),
 ])
 def test_get_login_v1(path: str, text: str, line: int) -> None:
     (f,) = [f for f in scan(path, text) if f.rule_id == "SCN003"]
@@ -187,6 +299,8 @@ def test_get_login_v1(path: str, text: str, line: int) -> None:
     "aws ecr get-login-password --region us-east-1 | docker login -u AWS --password-stdin h\n",
     "# old: $(aws ecr get-login)\n",
     "aws ecr-public get-login-password | docker login --username AWS --password-stdin p\n",
+    "aws ecr --region us-east-1 get-login-password | docker login -u AWS --password-stdin h\n",
+    "aws ecr-public --region us-east-1 get-login-password | docker login --password-stdin p\n",
 ])
 def test_get_login_look_alikes(text: str) -> None:
     assert scan("x.sh", text) == []

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from ecr_doctor.core.dockerconfig import ConfigError, parse_config
 from ecr_doctor.core.model import Finding, Location, Severity
+from ecr_doctor.core.placeholders import documentation_host, not_a_registry_credential
 from ecr_doctor.core.registries import classify
 from ecr_doctor.core.rules import scn
 from ecr_doctor.core.rules.base import Rule
@@ -30,9 +31,9 @@ from ecr_doctor.core.secrets import (
     PASSWORD_ARG,
     Secret,
     ecr_token_pattern,
-    is_placeholder,
 )
 from ecr_doctor.core.tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
+from ecr_doctor.scan.embedded import embedded_configs, json_object_at
 
 # --- YAML, as the loader at the edge hands it over --------------------------------------------
 
@@ -206,8 +207,15 @@ def _legacy_dockercfg(doc: str) -> str | None:
 
 
 def config_document(scan: _Scan, doc: str, via: str, anchor: YNode | None = None,
-                    anchor_line: int | None = None) -> bool:
-    """Report static credentials in one Docker config JSON document; False if it is not one."""
+                    anchor_line: int | None = None, first_line: int | None = None,
+                    once: bool = False) -> bool:
+    """Report static credentials in one Docker config JSON document; False if it is not one.
+
+    Where findings point: `anchor` (a YAML node holding the document), `anchor_line` (every
+    entry at that line), `first_line` (the document is the file's text from that line on, so
+    entries keep their own lines), else the document is the whole file. `once`: skip
+    secrets another detector already reported in this file.
+    """
     positional = True
     try:
         config = parse_config(doc, scan.path, strict=False)
@@ -227,19 +235,39 @@ def config_document(scan: _Scan, doc: str, via: str, anchor: YNode | None = None
             loc = Location(scan.path, anchor.line + inner + (1 if anchor.block else 0), 1)
         elif anchor_line is not None:
             loc = Location(scan.path, anchor_line, 1)
+        elif first_line is not None:
+            loc = Location(scan.path, first_line + (entry.location.line - 1 if positional else 0),
+                           1)
         else:
             loc = entry.location if positional else Location(scan.path, 1, 1)
         _credential_entry(scan, entry.key, entry.decoded_username or entry.username,
                           entry.decoded_password or entry.password
                           or entry.identitytoken or entry.registrytoken or entry.auth,
-                          via, loc)
+                          via, loc, once=once)
     return True
 
 
+def config_documents_in_text(scan: _Scan, via: str) -> None:
+    """Every Docker config document in the file's text, whatever holds it and however many
+    times it was escaped (scan/embedded); secrets a structural detector reported stay single."""
+    for found in embedded_configs(scan.text):
+        line = scan.line_of(found.start).line
+        if found.end is not None:  # unescaped: the entries keep their own lines
+            config_document(scan, scan.text[found.start:found.end], via, first_line=line,
+                            once=True)
+        else:
+            config_document(scan, json.dumps(found.obj), via, anchor_line=line, once=True)
+
+
 def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secret | None,
-                      via: str, loc: Location) -> None:
+                      via: str, loc: Location, *, once: bool = False) -> None:
     registry = classify(key)
     value = secret.reveal() if secret is not None else key
+    if once and hash_value(value) in scan.reported:
+        return
+    if secret is not None and (not_a_registry_credential(value, username) is not None
+                               or documentation_host(key)):
+        return  # filled in (or hidden) elsewhere: a template, a CI log, documentation
     token = decode_ecr_password(secret) if secret is not None else None
     extra: list[tuple[str, str]] = [("registry_kind", registry.kind.value), ("via", via)]
     if token is not None:
@@ -309,7 +337,9 @@ def bare_tokens(scan: _Scan, via: str) -> None:
 
 # --- SCN003, SCN005: shell lines -------------------------------------------------------------
 
-_GET_LOGIN_V1 = re.compile(r"\baws\b[^\n|;&#]*?\becr\s+get-login(?![-\w])")
+# Global options may sit on either side of the service (`aws --debug ecr get-login`,
+# `aws ecr --region r get-login`): the CLI parses them anywhere (awscli clidriver).
+_GET_LOGIN_V1 = re.compile(r"\baws\b[^\n|;&#]*?\becr\b(?!-)[^\n|;&#]*?(?<![-\w])get-login(?![-\w])")
 _DOCKER_LOGIN = re.compile(r"\b(?:docker|podman|nerdctl)\s+login\b(?P<args>[^\n|;&]*)")
 _PASSWORD_ARG = re.compile(PASSWORD_ARG)
 _LOGIN_PIPE = re.compile(r"get-login-password\b[^\n]*\|\s*(?:sudo\s+)?(?:docker|podman)\s+login")
@@ -334,9 +364,13 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             if arg is None:
                 continue
             value = arg.group("val").strip("\"'")
-            literal = not is_placeholder(arg.group("val"))
+            # A variable is still a practice worth fixing (the expanded password is in the
+            # process list and shell history); a mask or placeholder is no secret to report.
+            why_not = not_a_registry_credential(arg.group("val"))
+            literal = why_not is None
             severity = Severity.HIGH if literal else Severity.MEDIUM
-            what = "a literal password" if literal else "a password variable"
+            what = ("a literal password" if literal else "a password variable"
+                    if why_not == "a reference" else f"a password ({why_not})")
             scan.add(scan.finding(scn.SCN005,
                               f"`docker login` with {what} on the command line in {via}",
                               Location(scan.path, lineno, login.start() + 1),
@@ -354,16 +388,9 @@ _DAC_RE = re.compile(r"DOCKER_AUTH_CONFIG[\"']?\s*[=:]\s*[\"']?(?=\{|\\\{)")
 
 
 def _json_at(text: str, start: int) -> str | None:
-    """The JSON object starting at `start`, raw or with escaped quotes (`{\\"auths\\": …}`)."""
-    decoder = json.JSONDecoder()
-    for candidate in (text[start:], text[start:].replace('\\"', '"').replace("\\\\", "\\")):
-        try:
-            obj, _end = decoder.raw_decode(candidate)
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            return json.dumps(obj)
-    return None
+    """The JSON object starting at `start`, raw or escaped any number of times."""
+    found = json_object_at(text, start)
+    return json.dumps(found[0]) if found is not None else None
 
 
 def dac_in_text(scan: _Scan, via: str) -> None:
@@ -539,9 +566,8 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
     for c in containers:
         creds = c.get("credentials") if c.kind == "map" else None
         password = creds.get("password") if creds is not None else None
-        if password is None or password.kind != "scalar" or not password.value.strip():
-            continue
-        if "${{" in password.value:
+        if password is None or password.kind != "scalar" or not_a_registry_credential(
+                password.value):
             continue
         scan.add(scan.finding(scn.SCN007, f"hard-coded container credentials.password in {via}",
                           Location(scan.path, password.line, 1), secret=password.value),

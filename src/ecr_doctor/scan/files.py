@@ -20,6 +20,7 @@ from ecr_doctor.scan.detect import (
     _with_hashes,
     bare_tokens,
     config_document,
+    config_documents_in_text,
     dac_in_text,
     file_kind,
     shell_lines,
@@ -70,6 +71,9 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     if kind != "yaml" and b"AUTH_CONFIG" in data:
         via = "a GitLab runner config.toml" if kind == "toml" else "this file"
         dac_in_text(scan, via)
+    if b'auths"' in data:
+        # Last of the config detectors: what the ones above understood keeps their location.
+        config_documents_in_text(scan, "a Docker config document in this file")
     if _AUTH_PREFIX in data or _PASSWORD_PREFIX in data:
         bare_tokens(scan, "the ecr-login helper cache" if kind == "ecrcache" else "this file")
     if kind == "json" and b'"Statement"' in data and b"ecr" in data:

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 
 from ecr_doctor.core.imageref import ImageRef, parse_image
 from ecr_doctor.core.model import Finding, Severity
+from ecr_doctor.core.placeholders import not_a_value
 from ecr_doctor.core.registries import RegistryKind, classify, ecr_look_alike
 from ecr_doctor.core.rules.base import Family, Rule, RuleDoc
-from ecr_doctor.core.secrets import find_secret_spans, is_placeholder, mask
+from ecr_doctor.core.secrets import find_secret_spans, mask
 
 if TYPE_CHECKING:
     from ecr_doctor.core.taskdef import ContainerDef, TaskDefinition
@@ -496,7 +497,7 @@ def _role_findings(td: TaskDefinition, container: ContainerDef) -> Iterator[Find
 
 def _is_credential(name: str, value: str) -> bool:
     """Whether the one secret detector finds a credential in `NAME=value`'s value."""
-    if not value.strip() or is_placeholder(value):
+    if not_a_value(value) is not None:
         return False
     text = f"{name}={value}"
     start = len(name) + 1
