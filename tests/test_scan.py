@@ -402,6 +402,40 @@ def test_hardcoded_container_credentials() -> None:
     assert "hunter2hunter2" not in repr(f)
 
 
+@pytest.mark.parametrize("action", ["docker/login-action@v3", "azure/docker-login@v1",
+                                    "redhat-actions/podman-login@v1"])
+def test_login_action_literal_password(action: str) -> None:
+    # trufflehog's ACR detector case, written as a valid workflow (peer case trufflehog-acr-tp-2).
+    text = ("on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - uses: {action}\n        with:\n          registry: crmshopacr.azurecr.io\n"
+            "          username: crmshopacr\n"
+            "          password: o9uXSjWlUdRwAeGP2xGSfGy+25vetsONo3Mq13fksa+ACRBXyFsY\n")
+    (f,) = scan(".github/workflows/d.yml", text)
+    assert f.rule_id == "SCN007" and f.location.line == 10 and action.split("@")[0] in f.message
+    assert "o9uXSj" not in repr(f)
+    for quiet in ("${{ secrets.ACR_PASSWORD }}", "'***'", "<password>"):
+        assert scan(".github/workflows/d.yml", text.replace(
+            "o9uXSjWlUdRwAeGP2xGSfGy+25vetsONo3Mq13fksa+ACRBXyFsY", quiet)) == []
+
+
+def test_an_auth_docker_cannot_decode_and_too_short_to_read_is_nothing() -> None:
+    # glsec's GL066 negative: SOME_CONFIG='{"auths":{"reg":{"auth":"x"}}}'.
+    assert scan("notes.txt", '{"auths": {"reg": {"auth": "x"}}}\n') == []
+    (f,) = scan("notes.txt", '{"auths": {"reg": {"auth": "not base64 but long enough"}}}\n')
+    assert f.rule_id == "SCN001"
+
+
+def test_a_pull_secret_inside_a_watch_event_or_admission_review() -> None:
+    secret = {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson",
+              "metadata": {"name": "regcred", "namespace": "ci"},
+              "data": {".dockerconfigjson": b64(json.dumps({"auths": {ECR: {"auth": AUTH}}}))}}
+    for wrapper in ({"type": "ADDED", "object": secret},
+                    {"kind": "AdmissionReview", "apiVersion": "admission.k8s.io/v1",
+                     "request": {"uid": "1", "object": secret}}):
+        (f,) = scan("events.json", json.dumps(wrapper))
+        assert f.rule_id == "SCN009" and f.detail("object") == "ci/regcred"
+
+
 def test_long_lived_keys_for_ecr() -> None:
     base = ("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"

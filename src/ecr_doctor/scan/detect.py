@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from ecr_doctor.core.dockerconfig import ConfigError, parse_config
+from ecr_doctor.core.dockerconfig import AuthEntry, ConfigError, parse_config
 from ecr_doctor.core.model import Finding, Location, Severity
 from ecr_doctor.core.placeholders import documentation_host, not_a_registry_credential
 from ecr_doctor.core.registries import classify
@@ -64,10 +64,11 @@ YamlLoader = Callable[[str], list[YNode]]
 
 # --- Pre-filter --------------------------------------------------------------------------------
 
-# Substrings without which no detector can fire. `auths"` also matches the escaped `\"auths\"`.
+# Substrings without which no detector can fire. `auths\"` is the key escaped (any depth).
 _AUTH_PREFIX, _PASSWORD_PREFIX = ECR_AUTH_PREFIX.encode(), ECR_PASSWORD_PREFIX.encode()
-TRIGGERS: tuple[bytes, ...] = (b'auths"', b"AUTH_CONFIG", _AUTH_PREFIX, _PASSWORD_PREFIX, b"login",
-                               b"dockerc", b"dkr.ecr", b"credentials")
+AUTHS_KEYS = (b'auths"', b'auths\\"')
+TRIGGERS: tuple[bytes, ...] = (*AUTHS_KEYS, b"AUTH_CONFIG", _AUTH_PREFIX, _PASSWORD_PREFIX,
+                               b"login", b"dockerc", b"dkr.ecr", b"credentials")
 
 _SHELL_NAMES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile",
                           "justfile", "procfile"})
@@ -228,7 +229,7 @@ def config_document(scan: _Scan, doc: str, via: str, anchor: YNode | None = None
         config = parse_config(legacy, scan.path, strict=False)
         positional = False
     for entry in config.auths:
-        if not entry.has_credential:
+        if not entry.has_credential or _grants_nothing(entry):
             continue
         if anchor is not None:
             inner = entry.location.line - 1 if (anchor.block and positional) else 0
@@ -245,6 +246,17 @@ def config_document(scan: _Scan, doc: str, via: str, anchor: YNode | None = None
                           or entry.identitytoken or entry.registrytoken or entry.auth,
                           via, loc, once=once)
     return True
+
+
+# An `auth` Docker cannot decode logs in to nothing (the client refuses the config); a short
+# one (`"auth": "x"` in a linter's fixture) is not even a secret anyone could read off.
+_MIN_UNDECODED_AUTH = 16
+
+
+def _grants_nothing(entry: AuthEntry) -> bool:
+    return (entry.auth_error is not None and entry.auth is not None
+            and not (entry.password or entry.identitytoken or entry.registrytoken)
+            and len(entry.auth.reveal()) < _MIN_UNDECODED_AUTH)
 
 
 def config_documents_in_text(scan: _Scan, via: str) -> None:
@@ -528,6 +540,8 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
                     scan.add(scan.finding(
                         scn.SCN004, "amazon-ecr-login with skip-logout: true on a self-hosted "
                         f"runner leaves the token in {via}", Location(scan.path, skip.line, 1)))
+            if action in _LOGIN_ACTIONS and with_ is not None:
+                _login_action_password(scan, action, with_, via)
             if action == "aws-actions/configure-aws-credentials" and with_ is not None:
                 key = with_.get("aws-access-key-id")
                 if key is not None and with_.get("role-to-assume") is None and uses_ecr:
@@ -553,6 +567,21 @@ def _long_lived_key(scan: _Scan, node: YNode, via: str) -> None:
                       "use OIDC (role-to-assume)", Location(scan.path, node.line, 1),
                       secret=node.value.strip() if literal else None,
                       severity=Severity.HIGH if literal else None))
+
+
+# Registry login actions whose `password` input is the registry password.
+_LOGIN_ACTIONS = frozenset({"docker/login-action", "azure/docker-login",
+                            "redhat-actions/podman-login", "elgohr/publish-docker-github-action"})
+
+
+def _login_action_password(scan: _Scan, action: str, with_: YNode, via: str) -> None:
+    password = with_.get("password")
+    if password is None or password.kind != "scalar" or not_a_registry_credential(
+            password.value):
+        return
+    scan.add(scan.finding(scn.SCN007, f"hard-coded `password` input of {action} in {via}",
+                          Location(scan.path, password.line, 1), secret=password.value),
+             password.value)
 
 
 def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
@@ -610,5 +639,5 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
 # --- Entry point --------------------------------------------------------------------------------
 
 
-__all__ = ["SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader", "file_kind", "hash_value",
-           "secret_check", "worth_reading"]
+__all__ = ["AUTHS_KEYS", "SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader", "file_kind",
+           "hash_value", "secret_check", "worth_reading"]

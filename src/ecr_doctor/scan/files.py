@@ -14,6 +14,7 @@ from ecr_doctor.scan import kube
 from ecr_doctor.scan.detect import (
     _AUTH_PREFIX,
     _PASSWORD_PREFIX,
+    AUTHS_KEYS,
     YamlLoader,
     _numbered,
     _Scan,
@@ -71,7 +72,7 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     if kind != "yaml" and b"AUTH_CONFIG" in data:
         via = "a GitLab runner config.toml" if kind == "toml" else "this file"
         dac_in_text(scan, via)
-    if b'auths"' in data:
+    if any(key in data for key in AUTHS_KEYS):
         # Last of the config detectors: what the ones above understood keeps their location.
         config_documents_in_text(scan, "a Docker config document in this file")
     if _AUTH_PREFIX in data or _PASSWORD_PREFIX in data:

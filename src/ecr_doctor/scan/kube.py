@@ -140,6 +140,27 @@ def _objects(node: YNode, depth: int = 0) -> Iterator[tuple[YNode, bool]]:
                 yield from _objects(item, depth + 1)
     elif node.kind == "map":
         yield node, kind == "Secret"
+        for inner in _wrapped(node, kind):
+            if depth < 8:
+                yield from _objects(inner, depth + 1)
+
+
+def _wrapped(node: YNode, kind: str) -> Iterator[YNode]:
+    """Objects the API carries inside another: an AdmissionReview's `request.object` and
+    `oldObject` (what a webhook logs), a watch event's `object` (`kubectl get -w -o json`)."""
+    if kind == "AdmissionReview":
+        request = _get(node, "request")
+        for field in ("object", "oldObject"):
+            inner = _get(request, field) if request is not None and request.kind == "map" else None
+            if inner is not None and inner.kind == "map":
+                yield inner
+    elif kind == "WatchEvent" or (not kind and _text(_get(node, "type")) in _WATCH_TYPES):
+        inner = _get(node, "object")
+        if inner is not None and inner.kind == "map":
+            yield inner
+
+
+_WATCH_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED", "BOOKMARK"})
 
 
 # --- One Secret -------------------------------------------------------------------------------

@@ -139,11 +139,13 @@ SCN006 = FAMILY.declare(
 
 SCN007 = FAMILY.declare(
     "SCN007", "hardcoded-container-credentials", Severity.HIGH,
-    "A GitHub Actions `container`/`services` entry has a hard-coded `credentials.password`",
+    "A GitHub Actions workflow hard-codes a registry password (container, services or a "
+    "login action)",
     RuleDoc(
-        what="`jobs.<id>.container.credentials.password` or "
-        "`jobs.<id>.services.<name>.credentials.password` is a literal, not a `${{ ... }}` "
-        "expression.",
+        what="`jobs.<id>.container.credentials.password`, "
+        "`jobs.<id>.services.<name>.credentials.password`, or the `password` input of a "
+        "registry login action (`docker/login-action`, `azure/docker-login`, "
+        "`redhat-actions/podman-login`) is a literal, not a `${{ ... }}` expression.",
         why="The registry password is in the repository for anyone who can read it, and an "
         "ECR token pasted there expires within 12 hours and breaks the job.",
         fix="`password: ${{ secrets.REGISTRY_PASSWORD }}`; for ECR, log in with "
