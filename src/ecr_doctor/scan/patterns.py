@@ -80,13 +80,14 @@ _REPORTED_AS_TOKEN = Allowlist(
      _whole_token(PASSWORD_PREFIX, ECR_PASSWORD_PREFIX)))
 
 # Where a committed file holds no credential: a CI or shell reference (core/secrets
-# PLACEHOLDER, what `scan` calls a password variable), a template, or a mask (GitHub's `***`,
+# PLACEHOLDER, what `scan` calls a password variable), a template or JSON where a value would
+# be (`{{ .Values.x }}`; gitleaks' decoding of an ECR password), or a mask (GitHub's `***`,
 # ecr-doctor's own `<redacted>` and `redact` placeholders). gitleaks' default config allows
 # similar values globally (config/gitleaks.toml [allowlist] regexes); these stay with the rule,
 # so they hold without the defaults and in trufflehog.
 _PLACEHOLDERS = Allowlist(
     "a variable reference, template or mask, not a credential",
-    ("^" + PLACEHOLDER, r"^\{\{", r"^<", r"^\*+$",
+    ("^" + PLACEHOLDER, r"^\{", r"^<", r"^\*+$",
      r"(?i)^(?:x{3,}|redacted|masked|changeme|placeholder)$"))
 
 # A quoted JSON key, also inside a JSON string (`{\"auths\": …}` in DOCKER_AUTH_CONFIG).
@@ -96,13 +97,18 @@ _Q = r'\\*"'
 # from any other JSON key.
 _HOST = (r"(?:https?://)?(?:(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::[0-9]+)?|[a-z0-9.-]+:[0-9]+|localhost)"
          r'(?:/[^"\\\s]*)?')
-# The credential members of an entry (docker/cli types.AuthConfig; Go's JSON decoding matches
-# member names case-insensitively, hence (?i)). The value is left open at its end: trufflehog
-# gives a custom detector at most 1,000 bytes after a keyword (MaxSecretSize), less than one
-# ECR `auth` value, so a closing quote may be out of its sight.
-DOCKER_CONFIG_CREDENTIAL = (
-    rf"(?i){_Q}{_HOST}{_Q}\s*:\s*\{{[^{{}}]*?{_Q}(?:auth|password|identitytoken|registrytoken)"
-    rf'{_Q}\s*:\s*{_Q}([^"\\\s]+)')
+# An `auths` entry up to one of its credential members (docker/cli types.AuthConfig; Go's JSON
+# decoding matches member names case-insensitively, hence (?i)).
+_ENTRY = rf"(?i){_Q}{_HOST}{_Q}\s*:\s*\{{[^{{}}]*?{_Q}"
+# `auth` is base64 with its closing quote: gitleaks decodes base64 in place (--max-decode-depth,
+# 5 by default) and scans again, and a decoded `user:password` must not read as a second
+# credential. (trufflehog sees at most 1,000 bytes after a keyword, MaxSecretSize, less than an
+# ECR `auth` value; those are the token rule's anyway.)
+DOCKER_CONFIG_AUTH = rf"{_ENTRY}auth{_Q}\s*:\s*{_Q}([A-Za-z0-9+/]+={{0,2}}){_Q}"
+# The other members hold the secret itself, any characters; the value is left open at its end
+# (trufflehog's window again).
+DOCKER_CONFIG_PASSWORD = (rf"{_ENTRY}(?:password|identitytoken|registrytoken){_Q}\s*:\s*{_Q}"
+                          r'([^"\\\s]+)')
 # `aws ecr get-authorization-token` prints `authorizationToken`; the ecr-login helper's cache
 # (~/.ecr/cache.json, amazon-ecr-credential-helper ecr-login/cache/file.go) stores
 # `AuthorizationToken`. Either is the `auth` form, whatever layout the token inside has.
@@ -126,11 +132,17 @@ RULES: tuple[ExportRule, ...] = (
         "credential for up to 12 hours (ecr-doctor explain SCN002)",
         PASSWORD_TOKEN, 1, (ECR_PASSWORD_PREFIX,), ("SCN001", "SCN002", "SCN005")),
     ExportRule(
-        "ecr-doctor-docker-config-credential",
-        "Static registry credential in a Docker config `auths` entry (config.json, auth.json, "
-        ".dockercfg, DOCKER_AUTH_CONFIG): use a credential helper (ecr-doctor explain SCN001)",
-        DOCKER_CONFIG_CREDENTIAL, 1, ("auth", "password", "identitytoken", "registrytoken"),
-        ("SCN001",), (_REPORTED_AS_TOKEN, _PLACEHOLDERS)),
+        "ecr-doctor-docker-config-auth",
+        "Static registry credential (`auth`) in a Docker config `auths` entry (config.json, "
+        "auth.json, .dockercfg, DOCKER_AUTH_CONFIG): use a credential helper "
+        "(ecr-doctor explain SCN001)",
+        DOCKER_CONFIG_AUTH, 1, ("auth",), ("SCN001",), (_REPORTED_AS_TOKEN,)),
+    ExportRule(
+        "ecr-doctor-docker-config-password",
+        "Static registry credential (`password`, `identitytoken`, `registrytoken`) in a Docker "
+        "config `auths` entry: use a credential helper (ecr-doctor explain SCN001)",
+        DOCKER_CONFIG_PASSWORD, 1, ("password", "identitytoken", "registrytoken"), ("SCN001",),
+        (_REPORTED_AS_TOKEN, _PLACEHOLDERS)),
     ExportRule(
         "ecr-doctor-ecr-authorization-token",
         "Amazon ECR authorization token in GetAuthorizationToken output or the ECR credential "
