@@ -68,16 +68,14 @@ AUTH_TOKEN = _token(AUTH_PREFIX, ECR_AUTH_PREFIX)
 PASSWORD_TOKEN = _token(PASSWORD_PREFIX, ECR_PASSWORD_PREFIX)
 
 
-def _whole_token(prefix: str, scan_prefix: str) -> str:
-    """A token rule's token, anchored: a secret that a token rule reports already."""
-    body = BARE_TOKEN_MIN_BODY - (len(prefix) - len(scan_prefix))
-    return rf"^{prefix}[A-Za-z0-9+/]{{{body},}}={{0,2}}$"
+def _whole(token: str) -> str:
+    """A secret that is all one token rule's token (its left boundary then can only be `^`)."""
+    return f"^(?:{token})$"
 
 
 _REPORTED_AS_TOKEN = Allowlist(
     "an ECR token: reported by ecr-doctor-ecr-auth or ecr-doctor-ecr-password",
-    (_whole_token(AUTH_PREFIX, ECR_AUTH_PREFIX),
-     _whole_token(PASSWORD_PREFIX, ECR_PASSWORD_PREFIX)))
+    (_whole(AUTH_TOKEN), _whole(PASSWORD_TOKEN)))
 
 # Where a committed file holds no credential: a CI or shell reference (core/secrets
 # PLACEHOLDER, what `scan` calls a password variable), a template or JSON where a value would
