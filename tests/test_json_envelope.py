@@ -46,6 +46,8 @@ CASES = {
                    "arn:aws:ecr:us-east-1:123456789012:repository/app"),
     "policy-rego": ("policy", "rego"),
     "kube-provider-config": ("kube", "provider-config"),
+    "export-gitleaks": ("export", "gitleaks"),
+    "export-trufflehog": ("export", "trufflehog"),
     "policy-ecs": ("policy", "iam", "--ecs-task-execution", "--repository",
                    "arn:aws:ecr:us-east-1:123456789012:repository/app"),
     "ecs-check": ("ecs", "check", str(Path(__file__).parent / "fixtures" / "ecs"

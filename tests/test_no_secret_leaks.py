@@ -172,6 +172,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "ecs-check": ("ecs", "check", "{home}/task-definition.json"),
     "ecs-check-json": ("ecs", "check", "{home}/task-definition.json", "--format", "json"),
     "ecs-check-sarif": ("ecs", "check", "{home}/task-definition.json", "--format", "sarif"),
+    "export-gitleaks": ("export", "gitleaks"),
+    "export-trufflehog-json": ("export", "trufflehog", "--format", "json"),
 }
 
 

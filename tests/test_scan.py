@@ -8,15 +8,26 @@ config.toml (trufflehog's docker detector, glsec GL066), Kubernetes `.dockerconf
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import timedelta
 
 import pytest
 from conftest import ECR, NOW, expired_auth, live_auth
+from scan_cases import (
+    AUTH,
+    CASES,
+    GITLAB_CI_ESCAPED,
+    HELPER_CACHE,
+    KUBE_REGCRED,
+    KUBE_STRING_DATA,
+    PASSWORD,
+    RUNNER_TOML,
+    TOKEN_LOOK_ALIKES,
+    TRIVY_DOCKER_SECRETS,
+    Case,
+    b64,
+)
 
 from ecr_doctor.core.model import Finding, Severity
-from ecr_doctor.core.tokens import make_ecr_password
 from ecr_doctor.scan.detect import file_kind
 from ecr_doctor.scan.files import scan_bytes
 from ecr_doctor.scan.yamlio import load_yaml
@@ -29,14 +40,6 @@ def scan(path: str, text: str | bytes) -> list[Finding]:
 
 def ids(findings: list[Finding]) -> list[str]:
     return [f.rule_id for f in findings]
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-PASSWORD = make_ecr_password(NOW + timedelta(hours=5), seed=7)
-AUTH = b64("AWS:" + PASSWORD)
 
 
 # SCN001: Docker config documents -----------------------------------------------------------
@@ -81,21 +84,13 @@ def test_legacy_dockercfg_without_auths_wrapper() -> None:
 
 
 def test_kubernetes_secret_base64_dockerconfigjson() -> None:
-    inner = json.dumps({"auths": {ECR: {"auth": AUTH}}})
-    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n"
-            "type: kubernetes.io/dockerconfigjson\ndata:\n"
-            f"  .dockerconfigjson: {b64(inner)}\n")
-    (f,) = scan("k8s/regcred.yaml", text)
+    (f,) = scan("k8s/regcred.yaml", KUBE_REGCRED)
     # An ECR token in a Secret is SCN009 (tests/test_scan_kube_secrets.py), read once.
     assert f.rule_id == "SCN009" and f.location.line == 7 and "Kubernetes Secret" in f.message
 
 
 def test_kubernetes_string_data_and_legacy_dockercfg() -> None:
-    text = ("kind: Secret\nstringData:\n  .dockerconfigjson: |\n"
-            f'    {{"auths": {{"ghcr.io": {{"auth": "{b64("u:p")}"}}}}}}\n---\n'
-            "kind: Secret\ndata:\n"
-            f"  .dockercfg: {b64(json.dumps({ECR: {'auth': AUTH}}))}\n")
-    found = scan("secrets.yml", text)
+    found = scan("secrets.yml", KUBE_STRING_DATA)
     assert ids(found) == ["SCN001", "SCN009"]
     assert found[0].location.line == 4 and found[1].location.line == 8
 
@@ -106,9 +101,7 @@ def test_kubernetes_templated_secret_does_not_fire() -> None:
 
 
 def test_escaped_docker_auth_config_in_gitlab_ci() -> None:
-    escaped = json.dumps(json.dumps({"auths": {ECR: {"auth": AUTH}}}))
-    text = f"variables:\n  GIT_DEPTH: 1\n  DOCKER_AUTH_CONFIG: {escaped}\nbuild:\n  script: [make]\n"
-    (f,) = scan(".gitlab-ci.yml", text)
+    (f,) = scan(".gitlab-ci.yml", GITLAB_CI_ESCAPED)
     assert f.rule_id == "SCN001" and f.location.line == 3 and "DOCKER_AUTH_CONFIG" in f.message
 
 
@@ -118,10 +111,7 @@ def test_docker_auth_config_variable_reference_does_not_fire() -> None:
 
 
 def test_gitlab_runner_config_toml_escaped_environment() -> None:
-    value = json.dumps({"auths": {ECR: {"auth": AUTH}}}).replace('"', '\\"')
-    text = ('concurrent = 4\n[[runners]]\n  name = "shared"\n'
-            f'  environment = ["DOCKER_AUTH_CONFIG={value}"]\n')
-    (f,) = scan("etc/gitlab-runner/config.toml", text)
+    (f,) = scan("etc/gitlab-runner/config.toml", RUNNER_TOML)
     assert f.rule_id == "SCN001" and f.location.line == 4 and "config.toml" in f.message
 
 
@@ -256,21 +246,11 @@ def test_password_alone() -> None:
 
 
 def test_helper_cache_json() -> None:
-    cache = {"Registries": {"us-east-1-abc-123456789012": {
-        "AuthorizationToken": AUTH, "RequestedAt": "2026-11-26T07:00:00Z",
-        "ExpiresAt": "2026-11-26T19:00:00Z", "ProxyEndpoint": f"https://{ECR}",
-        "Service": "ecr"}}, "Version": "1.0"}
-    (f,) = scan("home/ci/.ecr/cache.json", json.dumps(cache, indent=2))
+    (f,) = scan("home/ci/.ecr/cache.json", HELPER_CACHE)
     assert f.rule_id == "SCN002" and "helper cache" in f.message
 
 
-@pytest.mark.parametrize("decoy", [
-    "QVdTOmV5" + "A" * 300,  # right prefix, decodes to garbage
-    "eyJwYXlsb2Fk" + "QUJD" * 80,  # '{"payload' then not JSON
-    b64("AWS:" + b64(json.dumps({"payload": "x"}))) + "A" * 200,  # no datakey
-    b64(json.dumps({"payload": "p" * 200, "version": "2"})),  # JSON without datakey
-    "QVdTOmV5SndZWGxzYjJGa",  # the bare prefix a blog post quotes
-])
+@pytest.mark.parametrize("decoy", TOKEN_LOOK_ALIKES)
 def test_token_look_alikes_do_not_fire(decoy: str) -> None:
     assert scan("docs/readme.md", f"example: {decoy}\n") == []
 
@@ -493,6 +473,11 @@ def test_zizmor_hardcoded_credentials_form() -> None:
 def test_trivy_docker_secrets_fixture_shape_is_not_a_credential() -> None:
     """Trivy's pkg/fanal/secret/testdata/docker-secrets.txt form fires its regex on any `ey…`
     value; ours decodes first, so short placeholders that are no Docker config stay silent."""
-    text = "data1:\n  .dockerconfigjson: eyE1x2a3MpLe\ndata2:\n  .dockercfg: ewE1x2a3MpLe\n"
-    assert scan("docker-secrets.yaml", text) == []
-    assert scan("docker-secrets.txt", text) == []
+    assert scan("docker-secrets.yaml", TRIVY_DOCKER_SECRETS) == []
+    assert scan("docker-secrets.txt", TRIVY_DOCKER_SECRETS) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_shared_cases(case: Case) -> None:
+    """The cases the exported gitleaks/trufflehog rules are held to (tests/test_export.py)."""
+    assert bool(scan(case.path, case.text)) is case.scan

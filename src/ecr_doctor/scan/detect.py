@@ -308,9 +308,11 @@ def _credential_entry(scan: _Scan, key: str, username: str | None, secret: Secre
 
 # --- SCN002: bare ECR tokens ------------------------------------------------------------------
 
-# The token shapes masking uses, with a length floor so a bare prefix in prose never fires.
-_ECR_AUTH_RE = re.compile(ecr_token_pattern(ECR_AUTH_PREFIX, 200))
-_ECR_PASSWORD_RE = re.compile(ecr_token_pattern(ECR_PASSWORD_PREFIX, 200))
+# The token shapes masking uses, with a length floor so a bare prefix in prose never fires
+# (a real token is 2-3 KB; `ecr-doctor export` gives other scanners the same floor).
+BARE_TOKEN_MIN_BODY = 200
+_ECR_AUTH_RE = re.compile(ecr_token_pattern(ECR_AUTH_PREFIX, BARE_TOKEN_MIN_BODY))
+_ECR_PASSWORD_RE = re.compile(ecr_token_pattern(ECR_PASSWORD_PREFIX, BARE_TOKEN_MIN_BODY))
 
 
 def bare_tokens(scan: _Scan, via: str) -> None:
@@ -639,5 +641,5 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
 # --- Entry point --------------------------------------------------------------------------------
 
 
-__all__ = ["AUTHS_KEYS", "SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader", "file_kind",
-           "hash_value", "secret_check", "worth_reading"]
+__all__ = ["AUTHS_KEYS", "BARE_TOKEN_MIN_BODY", "SECRET_CHECK", "TRIGGERS", "YNode", "YamlLoader",
+           "file_kind", "hash_value", "secret_check", "worth_reading"]
