@@ -122,6 +122,11 @@ CASES: tuple[Case, ...] = (
     _case("trivy-docker-secrets-txt", "docker-secrets.txt", TRIVY_DOCKER_SECRETS),
     _case("login-password-stdin", "x.sh", "aws ecr get-login-password --region us-east-1 | "
           "docker login -u AWS --password-stdin h\n"),
+    # A registry only documentation names: its credential logs in nowhere.
+    *(_case(f"config-documentation-host-{i}", "README.md",
+            _config({host: {"auth": base64.b64encode(b"octo:Sup3rSecretValue").decode()}}))
+      for i, host in enumerate(["registry.example.com:5000", "https://reg.example.com/v2/",
+                                "myregistrydomain.com:5000", "harbor.corp.test"])),
     # A variable reference or a mask in a Docker config is filled in (or was hidden)
     # elsewhere: no credential to report (core/placeholders), for scan or the exported rules.
     *(_case(f"config-placeholder-{i}", "config.json", _config({ECR: {key: value}}))

@@ -88,8 +88,9 @@ def gitleaks_fires(config: dict[str, Any], text: str) -> set[str]:
             continue
         for match in re2.finditer(rule["regex"], text):
             secret = match.group(rule["secretGroup"])
-            if not any(re2.search(r, secret) for a in rule.get("allowlists", [])
-                       for r in a["regexes"]):
+            if not any(re2.search(r, match.group(0) if a.get("regexTarget") == "match"
+                                  else secret)
+                       for a in rule.get("allowlists", []) for r in a["regexes"]):
                 fired.add(rule["id"])
     return fired
 
@@ -122,7 +123,9 @@ def trufflehog_fires(config: dict[str, Any], text: str) -> set[str]:
             for match in re2.finditer(regex, window):
                 secret = match.group(1)
                 if not any(re2.search(r, secret)
-                           for r in detector.get("exclude_regexes_capture", [])):
+                           for r in detector.get("exclude_regexes_capture", [])) and \
+                        not any(re2.search(r, match.group(0))
+                                for r in detector.get("exclude_regexes_match", [])):
                     fired.add(detector["name"])
     return fired
 
@@ -145,6 +148,7 @@ def test_gitleaks_file_is_toml_with_the_keys_gitleaks_reads() -> None:
         for allow, want in zip(rule.get("allowlists", []), source.allowlists, strict=True):
             assert set(allow) <= GITLEAKS_ALLOWLIST_KEYS
             assert allow["regexes"] == list(want.regexes)
+            assert allow.get("regexTarget", "secret") == want.target
         # gitleaks refuses a secretGroup beyond the regex's groups (config/rule.go Validate).
         assert rule["secretGroup"] <= re2.compile(rule["regex"]).groups
 
@@ -158,8 +162,10 @@ def test_trufflehog_file_is_yaml_with_the_keys_trufflehog_reads() -> None:
         assert set(detector) <= TRUFFLEHOG_DETECTOR_KEYS
         assert detector["keywords"] and all(detector["keywords"])  # ValidateKeywords
         assert detector["regex"] == {"secret": source.regex}
-        assert detector.get("exclude_regexes_capture", []) == [
-            r for a in source.allowlists for r in a.regexes]
+        for key, target in (("exclude_regexes_capture", "secret"),
+                            ("exclude_regexes_match", "match")):
+            assert detector.get(key, []) == [
+                r for a in source.allowlists if a.target == target for r in a.regexes]
         assert all(isinstance(v, str) for v in detector["keywords"])
 
 
@@ -169,6 +175,7 @@ def test_every_regex_compiles_in_re2() -> None:
                 for x in a["regexes"]]
     for detector in trufflehog_config()["detectors"]:
         regexes += list(detector["regex"].values()) + detector.get("exclude_regexes_capture", [])
+        regexes += detector.get("exclude_regexes_match", [])
     for regex in regexes:
         re2.compile(regex)
     # The engine refuses what Go's regexp lacks, so compiling is the check.
@@ -395,3 +402,17 @@ def test_real_gitleaks_extends_the_export_and_keeps_its_defaults(gitleaks: Path,
     assert _found(findings, tree) == EXPECTED
     rules = {f["RuleID"] for f in findings if "mixed" in f["File"]}
     assert {"github-pat", "team-token"} <= rules
+
+
+@pytest.mark.parametrize("host", ["registry.example.com", "registry.example.com:5000",
+                                  "https://reg.example.com/v2/", "harbor.corp.test",
+                                  "myregistrydomain.com:5000", "myregistry.azurecr.io",
+                                  "ghcr.io", "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                                  "example.community.io", "notexample.com"])
+def test_the_documentation_host_allowlist_agrees_with_scan(host: str) -> None:
+    from ecr_doctor.core.placeholders import documentation_host
+    from ecr_doctor.scan.patterns import _DOCUMENTATION_HOSTS
+
+    (regex,) = _DOCUMENTATION_HOSTS.regexes
+    assert (re2.search(regex, f'"{host}": {{"auth"') is not None) == documentation_host(host)
+

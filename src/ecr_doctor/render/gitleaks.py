@@ -82,6 +82,8 @@ def gitleaks_config(rules: Iterable[ExportRule]) -> str:
                 f"  description = {toml_string(allow.description)}",
                 # The default target is the secret (the secretGroup), as trufflehog's
                 # exclude_regexes_capture is: one list serves both files.
+                *([f"  regexTarget = {toml_string(allow.target)}"]
+                  if allow.target != "secret" else []),
                 f"  regexes = {_array(allow.regexes)}",
             ]
     return "\n".join(lines) + "\n"

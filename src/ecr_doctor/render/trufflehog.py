@@ -38,10 +38,13 @@ def trufflehog_config(rules: Iterable[ExportRule]) -> str:
         lines += [f"      - {_q(k)}" for k in rule.keywords]
         # One named regex: with several, trufflehog reports only places where all match.
         lines += ["    regex:", f"      secret: {_q(_first_group_is_secret(rule))}"]
-        excludes = [r for allow in rule.allowlists for r in allow.regexes]
-        if excludes:
-            lines.append("    exclude_regexes_capture:")
-            lines += [f"      - {_q(r)}" for r in excludes]
+        for target, key in (("secret", "exclude_regexes_capture"),
+                            ("match", "exclude_regexes_match")):
+            excludes = [r for allow in rule.allowlists if allow.target == target
+                        for r in allow.regexes]
+            if excludes:
+                lines.append(f"    {key}:")
+                lines += [f"      - {_q(r)}" for r in excludes]
     return "\n".join(lines) + "\n"
 
 

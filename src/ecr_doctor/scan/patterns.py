@@ -32,10 +32,13 @@ from ecr_doctor.scan.detect import BARE_TOKEN_MIN_BODY
 
 
 class Allowlist(NamedTuple):
-    """Values of a rule's secret group that are not findings (any regex matching suffices)."""
+    """Matches that are not findings (any regex matching suffices): tested against the
+    rule's secret group, or with `target` "match" against the whole match (gitleaks
+    `regexTarget = "match"`, trufflehog `exclude_regexes_match`)."""
 
     description: str
     regexes: tuple[str, ...]
+    target: str = "secret"
 
 
 class ExportRule(NamedTuple):
@@ -88,6 +91,16 @@ _PLACEHOLDERS = Allowlist(
     ("^" + PLACEHOLDER, r"^\{", r"^<", r"^\*+$",
      r"(?i)^(?:x{3,}|redacted|masked|changeme|placeholder)$"))
 
+# A registry only documentation names (core/placeholders.documentation_host: RFC 2606 names,
+# Docker's `myregistrydomain.com`, `myregistry…`), as the quoted key an entry's match starts
+# with: no credential for it logs in anywhere.
+_DOCUMENTATION_HOSTS = Allowlist(
+    "a registry only documentation names (example.com, *.example, *.test, myregistry...)",
+    (r'(?i)^\\*"(?:https?://)?(?:[a-z0-9-]+\.)*(?:example\.(?:com|net|org)|[a-z0-9-]+\.'
+     r'(?:example|test|invalid)|myregistrydomain\.com|(?:my|your)[-_]?(?:private[-_]?)?registry'
+     r'(?:[-_.][a-z0-9.-]*)?)(?::[0-9]+)?(?:/[^"\\]*)?\\*"',),
+    target="match")
+
 # A quoted JSON key, also inside a JSON string (`{\"auths\": …}` in DOCKER_AUTH_CONFIG).
 _Q = r'\\*"'
 # A Docker config entry's key: a registry host, with scheme, port or path as docker/cli's
@@ -134,13 +147,14 @@ RULES: tuple[ExportRule, ...] = (
         "Static registry credential (`auth`) in a Docker config `auths` entry (config.json, "
         "auth.json, .dockercfg, DOCKER_AUTH_CONFIG): use a credential helper "
         "(ecr-doctor explain SCN001)",
-        DOCKER_CONFIG_AUTH, 1, ("auth",), ("SCN001",), (_REPORTED_AS_TOKEN,)),
+        DOCKER_CONFIG_AUTH, 1, ("auth",), ("SCN001",),
+        (_REPORTED_AS_TOKEN, _DOCUMENTATION_HOSTS)),
     ExportRule(
         "ecr-doctor-docker-config-password",
         "Static registry credential (`password`, `identitytoken`, `registrytoken`) in a Docker "
         "config `auths` entry: use a credential helper (ecr-doctor explain SCN001)",
         DOCKER_CONFIG_PASSWORD, 1, ("password", "identitytoken", "registrytoken"), ("SCN001",),
-        (_REPORTED_AS_TOKEN, _PLACEHOLDERS)),
+        (_REPORTED_AS_TOKEN, _PLACEHOLDERS, _DOCUMENTATION_HOSTS)),
     ExportRule(
         "ecr-doctor-ecr-authorization-token",
         "Amazon ECR authorization token in GetAuthorizationToken output or the ECR credential "
