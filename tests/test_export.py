@@ -416,3 +416,34 @@ def test_the_documentation_host_allowlist_agrees_with_scan(host: str) -> None:
     (regex,) = _DOCUMENTATION_HOSTS.regexes
     assert (re2.search(regex, f'"{host}": {{"auth"') is not None) == documentation_host(host)
 
+
+
+# The export's reach: the secrets in Docker configs, ECR tokens, the helper cache and pull
+# secrets. Practices without a secret to match (get-login, `docker login -p $VAR`) and
+# workflow-structure rules (container credentials) stay ecr-doctor's own.
+EXPORTED_SCAN_RULES = frozenset({"SCN001", "SCN002", "SCN009"})
+
+
+@pytest.mark.real
+def test_real_gitleaks_on_the_peer_cases(gitleaks: Path, tmp_path: Path) -> None:
+    # Other scanners' own true- and false-positive cases (tests/data/peer-cases): with the
+    # export, gitleaks finds every case in the export's reach and fires on no quiet case.
+    import yaml
+
+    tree, config = tmp_path / "tree", tmp_path / "ecr.toml"
+    cases = [case for path in sorted((Path(__file__).parent / "data" / "peer-cases").glob("*.yaml"))
+             for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    for case in cases:
+        target = tree / case["id"] / case["filename"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(case["content"], encoding="utf-8")
+    config.write_text(export("gitleaks"))
+    found = {case_id for case_id, _rule in _found(
+        run_gitleaks(gitleaks, config, tree, "--max-decode-depth", "0"), tree)}
+    expect = {case["id"]: case.get("ecr_doctor_expects", case["expect"]) for case in cases}
+    in_reach = {case["id"] for case in cases if expect[case["id"]] == "finding"
+                and set(case.get("rules", ())) <= EXPORTED_SCAN_RULES and case.get("rules")}
+    quiet = {case_id for case_id, want in expect.items() if want == "quiet"}
+    assert len(in_reach) >= 12 and len(quiet) >= 25
+    assert in_reach <= found
+    assert not found & quiet
