@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecr_doctor.core.secrets import Secret
@@ -361,3 +361,32 @@ def test_expiry_mixed_timezones_and_naive() -> None:
     assert status.describe() == "live for 2 min more (until 2026-11-26 11:00 UTC)"
     naive_now = NOW.replace(tzinfo=None)
     assert expiry_status(expires, naive_now) == status
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=64).map(lambda b: base64.b64encode(b)),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r",
+            max_size=40).map(str.encode)))
+def test_the_fast_base64_path_decodes_as_the_go_port(src: bytes) -> None:
+    # binascii serves canonical input; the Go port must agree on it, and on everything else
+    # the port alone decides (its errors carry Go's offsets).
+    from ecr_doctor.core.tokens import (
+        _CANONICAL_B64,
+        _CorruptInput,
+        _go_std_b64decode,
+        _go_std_b64decode_port,
+    )
+
+    try:
+        slow: bytes | None = _go_std_b64decode_port(src)
+    except _CorruptInput:
+        slow = None
+    if len(src) % 4 == 0 and _CANONICAL_B64.fullmatch(src):
+        assert _go_std_b64decode(src) == slow
+    else:
+        try:
+            fast: bytes | None = _go_std_b64decode(src)
+        except _CorruptInput:
+            fast = None
+        assert fast == slow

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -78,7 +79,19 @@ class _CorruptInput(Exception):
         self.offset = offset
 
 
+# Canonical base64: whole quanta, padding only at the end. On it Go's decoder and binascii's
+# agree byte for byte (neither checks the unused trailing bits), so only other input needs
+# the port below, which is ~100x slower on a 3 kB ECR token.
+_CANONICAL_B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+
+
 def _go_std_b64decode(src: bytes) -> bytes:
+    if len(src) % 4 == 0 and _CANONICAL_B64.fullmatch(src):
+        return binascii.a2b_base64(src)
+    return _go_std_b64decode_port(src)
+
+
+def _go_std_b64decode_port(src: bytes) -> bytes:
     """Port of Go's `(*Encoding).Decode` for StdEncoding (padding required, not strict).
 
     Python's `base64.b64decode` differs in ways that change the verdict: it accepts missing

@@ -67,8 +67,15 @@ YamlLoader = Callable[[str], list[YNode]]
 # Substrings without which no detector can fire. `auths\"` is the key escaped (any depth).
 _AUTH_PREFIX, _PASSWORD_PREFIX = ECR_AUTH_PREFIX.encode(), ECR_PASSWORD_PREFIX.encode()
 AUTHS_KEYS = (b'auths"', b'auths\\"')
-TRIGGERS: tuple[bytes, ...] = (*AUTHS_KEYS, b"AUTH_CONFIG", _AUTH_PREFIX, _PASSWORD_PREFIX,
-                               b"login", b"dockerc", b"dkr.ecr", b"credentials")
+# Per file kind, what its detectors need (scan_bytes calls the same detectors by kind): a
+# source file or log is read for config documents and tokens only, so `login` in prose or
+# code does not make every file worth decoding.
+_TEXT_TRIGGERS: tuple[bytes, ...] = (_AUTH_PREFIX, _PASSWORD_PREFIX, *AUTHS_KEYS,
+                                     b"AUTH_CONFIG")
+_JSON_TRIGGERS = (*_TEXT_TRIGGERS, b"dockerc")
+TRIGGERS: tuple[bytes, ...] = (*_TEXT_TRIGGERS, b"login", b"dockerc", b"dkr.ecr",
+                               b"credentials")
+_TRIGGERS_BY_KIND = {"text": _TEXT_TRIGGERS, "json": _JSON_TRIGGERS}
 
 _SHELL_NAMES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile",
                           "justfile", "procfile"})
@@ -100,7 +107,8 @@ def file_kind(path: str, head: bytes = b"") -> str:
 def worth_reading(data: bytes, kind: str) -> bool:
     if kind == "json" and b'"Statement"' in data and b"ecr" in data:
         return True  # an IAM policy that may grant ECR (IAM001/IAM002)
-    return kind in ("dockerconfig", "ecrcache") or any(t in data for t in TRIGGERS)
+    return kind in ("dockerconfig", "ecrcache") or any(
+        t in data for t in _TRIGGERS_BY_KIND.get(kind, TRIGGERS))
 
 
 # --- Findings ----------------------------------------------------------------------------------
@@ -174,6 +182,8 @@ def _with_hashes(text: str, findings: list[Finding]) -> list[Finding]:
     of that pair in the file it is, so an edit elsewhere in the file does not change it."""
     from ecr_doctor.core.secrets import mask
 
+    if not findings:
+        return findings
     lines = text.split("\n")
     seen: dict[tuple[str, str], int] = {}
     out: list[Finding] = []
