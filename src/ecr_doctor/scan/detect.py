@@ -586,14 +586,18 @@ _LOGIN_ACTIONS = frozenset({"docker/login-action", "azure/docker-login",
                             "redhat-actions/podman-login", "elgohr/publish-docker-github-action"})
 
 
-def _login_action_password(scan: _Scan, action: str, with_: YNode, via: str) -> None:
-    password = with_.get("password")
+def _hardcoded_password(scan: _Scan, password: YNode | None, what: str) -> None:
+    """SCN007 for a workflow's literal registry password (not a reference, mask or
+    placeholder)."""
     if password is None or password.kind != "scalar" or not_a_registry_credential(
             password.value):
         return
-    scan.add(scan.finding(scn.SCN007, f"hard-coded `password` input of {action} in {via}",
-                          Location(scan.path, password.line, 1), secret=password.value),
-             password.value)
+    scan.add(scan.finding(scn.SCN007, f"hard-coded {what}", Location(scan.path, password.line, 1),
+                          secret=password.value), password.value)
+
+
+def _login_action_password(scan: _Scan, action: str, with_: YNode, via: str) -> None:
+    _hardcoded_password(scan, with_.get("password"), f"`password` input of {action} in {via}")
 
 
 def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
@@ -606,13 +610,8 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
         containers.extend(v for _k, v in services.pairs)
     for c in containers:
         creds = c.get("credentials") if c.kind == "map" else None
-        password = creds.get("password") if creds is not None else None
-        if password is None or password.kind != "scalar" or not_a_registry_credential(
-                password.value):
-            continue
-        scan.add(scan.finding(scn.SCN007, f"hard-coded container credentials.password in {via}",
-                          Location(scan.path, password.line, 1), secret=password.value),
-                 password.value)
+        _hardcoded_password(scan, creds.get("password") if creds is not None else None,
+                            f"container credentials.password in {via}")
 
 
 def _azure_pool_is_self_hosted(pool: YNode) -> bool:
