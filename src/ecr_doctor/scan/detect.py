@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ecr_doctor.core.dockerconfig import AuthEntry, ConfigError, parse_config
+from ecr_doctor.core.imageref import parse_image
 from ecr_doctor.core.model import Finding, Location, Severity
 from ecr_doctor.core.placeholders import documentation_host, not_a_registry_credential
 from ecr_doctor.core.registries import classify
@@ -370,6 +371,36 @@ _LOGIN_PIPE = re.compile(r"get-login-password\b[^\n]*\|\s*(?:sudo\s+)?(?:docker|
 _LOGOUT = re.compile(r"\b(?:docker|podman)\s+logout\b")
 
 
+# `docker login` options that take a value (docker/cli cli/command/registry/login.go).
+_LOGIN_VALUE_OPTIONS = frozenset({"-u", "--username", "-p", "--password"})
+
+
+def login_server(args: str) -> str:
+    """The registry a `docker login` argument string logs in to: its one positional argument,
+    Docker Hub when there is none (login.go: `serverAddress = args[0]` else the index)."""
+    words = args.split()
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word in _LOGIN_VALUE_OPTIONS:
+            skip = True
+        elif word.startswith("-"):
+            continue  # --password-stdin, --username=x, -pSECRET
+        else:
+            return word.strip("\"'`);")
+    return "docker.io"
+
+
+def _login_pipe_server(line: str) -> str | None:
+    match = _LOGIN_PIPE.search(line)
+    if match is None:
+        return None
+    login = _DOCKER_LOGIN.search(line, match.start())
+    return login_server(login.group("args")) if login is not None else "docker.io"
+
+
 def _is_comment(line: str) -> bool:
     stripped = line.lstrip()
     return stripped.startswith(("#", "//", "REM ", "rem "))
@@ -395,10 +426,12 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             severity = Severity.HIGH if literal else Severity.MEDIUM
             what = ("a literal password" if literal else "a password variable"
                     if why_not == "a reference" else f"a password ({why_not})")
+            server = login_server(login.group("args"))
             scan.add(scan.finding(scn.SCN005,
-                              f"`docker login` with {what} on the command line in {via}",
-                              Location(scan.path, lineno, login.start() + 1),
-                              secret=value if literal else None, severity=severity))
+                              f"`docker login` to {server} with {what} on the command line "
+                              f"in {via}", Location(scan.path, lineno, login.start() + 1),
+                              secret=value if literal else None, severity=severity,
+                              registry=server))
 
 
 def _numbered(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
@@ -561,11 +594,7 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
             run = step.get("run")
             if self_hosted and run is not None and not has_logout:
                 for lineno, line in _scalar_lines(run):
-                    if _LOGIN_PIPE.search(line):
-                        scan.add(scan.finding(
-                            scn.SCN004, "`get-login-password | docker login` on a self-hosted "
-                            f"runner with no `docker logout` in {via}",
-                            Location(scan.path, lineno, 1)))
+                    _left_logged_in(scan, lineno, line, via)
     if uses_ecr and "role-to-assume" not in text:
         for keys, node in _walk(root):
             if keys and keys[-1] == "AWS_ACCESS_KEY_ID" and len(keys) >= 2 and keys[-2] == "env":
@@ -586,18 +615,27 @@ _LOGIN_ACTIONS = frozenset({"docker/login-action", "azure/docker-login",
                             "redhat-actions/podman-login", "elgohr/publish-docker-github-action"})
 
 
-def _hardcoded_password(scan: _Scan, password: YNode | None, what: str) -> None:
+def _hardcoded_password(scan: _Scan, password: YNode | None, what: str, registry: str) -> None:
     """SCN007 for a workflow's literal registry password (not a reference, mask or
     placeholder)."""
     if password is None or password.kind != "scalar" or not_a_registry_credential(
             password.value):
         return
-    scan.add(scan.finding(scn.SCN007, f"hard-coded {what}", Location(scan.path, password.line, 1),
-                          secret=password.value), password.value)
+    scan.add(scan.finding(scn.SCN007, f"hard-coded {what} (registry {registry})",
+                          Location(scan.path, password.line, 1), secret=password.value,
+                          registry=registry), password.value)
+
+
+def _scalar_text(node: YNode | None) -> str:
+    return node.value.strip() if node is not None and node.kind == "scalar" else ""
 
 
 def _login_action_password(scan: _Scan, action: str, with_: YNode, via: str) -> None:
-    _hardcoded_password(scan, with_.get("password"), f"`password` input of {action} in {via}")
+    # docker/login-action `registry` (Docker Hub when empty), azure/docker-login `login-server`.
+    registry = (_scalar_text(with_.get("registry")) or _scalar_text(with_.get("login-server"))
+                or "docker.io")
+    _hardcoded_password(scan, with_.get("password"), f"`password` input of {action} in {via}",
+                        registry)
 
 
 def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
@@ -610,8 +648,12 @@ def _container_credentials(scan: _Scan, job: YNode, via: str) -> None:
         containers.extend(v for _k, v in services.pairs)
     for c in containers:
         creds = c.get("credentials") if c.kind == "map" else None
+        # The credentials are for the registry of the container's image (GitHub Actions
+        # workflow syntax: jobs.<id>.container.credentials).
+        image = _scalar_text(c.get("image")) if c.kind == "map" else ""
         _hardcoded_password(scan, creds.get("password") if creds is not None else None,
-                            f"container credentials.password in {via}")
+                            f"container credentials.password in {via}",
+                            parse_image(image).domain if image else "docker.io")
 
 
 def _azure_pool_is_self_hosted(pool: YNode) -> bool:
@@ -641,10 +683,16 @@ def _generic_self_hosted(scan: _Scan, root: YNode, shell: list[tuple[int, str]],
     if not self_hosted or _LOGOUT.search(scan.text) or _HELPER.search(scan.text):
         return
     for lineno, line in shell:
-        if _LOGIN_PIPE.search(line):
-            scan.add(scan.finding(
-                scn.SCN004, "`get-login-password | docker login` on a self-hosted runner with no "
-                f"`docker logout` in {via}", Location(scan.path, lineno, 1)))
+        _left_logged_in(scan, lineno, line, via)
+
+
+def _left_logged_in(scan: _Scan, lineno: int, line: str, via: str) -> None:
+    server = _login_pipe_server(line)
+    if server is not None:
+        scan.add(scan.finding(
+            scn.SCN004, f"`get-login-password | docker login` to {server} on a self-hosted "
+            f"runner with no `docker logout` in {via}: its token stays in the runner's config",
+            Location(scan.path, lineno, 1), registry=server))
 
 
 # --- Entry point --------------------------------------------------------------------------------
