@@ -22,7 +22,6 @@ from ecr_doctor.core.secrets import (
     ECR_PASSWORD_PREFIX,
     SecretSpan,
     find_secret_spans,
-    is_placeholder,
     mask,
 )
 from ecr_doctor.scan.files import scan_bytes
@@ -135,7 +134,9 @@ def test_overlapping_forms_merge_when_masked() -> None:
     ("$(aws ecr get-login-password)", True), ("%PASSWORD%", True), (TOKEN, False),
 ])
 def test_placeholders(value: str, placeholder: bool) -> None:
-    assert is_placeholder(value) is placeholder
+    from ecr_doctor.core.placeholders import not_a_value
+
+    assert (not_a_value(value) == "a reference") is placeholder
 
 
 @pytest.mark.parametrize("line", [

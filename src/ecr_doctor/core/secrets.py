@@ -295,8 +295,3 @@ def mask(text: str, replacement: str | Callable[[SecretSpan, str], str] = "<reda
         pos = span.end
     out.append(text[pos:])
     return "".join(out)
-
-
-def is_placeholder(value: str) -> bool:
-    """A CI/shell reference (`$VAR`, `${{ secrets.X }}`, `$(cmd)`, `%VAR%`), not a literal."""
-    return re.match(PLACEHOLDER, value) is not None
