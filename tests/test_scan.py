@@ -8,7 +8,9 @@ config.toml (trufflehog's docker detector, glsec GL066), Kubernetes `.dockerconf
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 from conftest import ECR, NOW, expired_auth, live_auth
@@ -194,7 +196,28 @@ def test_text_that_is_no_config_with_credentials_stays_quiet(text: str) -> None:
 def test_hostile_text_around_auths_keys_is_bounded_work(data: bytes) -> None:
     # Each shape made the embedded-config search quadratic before its bounds; now each
     # finishes in well under a second (no timing assertion: a regression shows as a hang).
-    assert scan("hostile.txt", data) == []
+    # Past its budget the search stops and says so: the file is not passed unsearched.
+    from ecr_doctor.scan.files import IncompleteScan
+
+    try:
+        assert scan("hostile.txt", data) == []
+    except IncompleteScan as exc:
+        assert exc.findings == [] and "not checked to the end" in exc.reason
+
+
+def test_a_config_hidden_behind_junk_fragments_fails_the_gate(tmp_path: Path) -> None:
+    # Junk `"auths":` keys to spend the search's budget, then a real config: the scan must
+    # not pass the file (exit 2, the file listed as unreadable), and still report what it saw.
+    from ecr_doctor.cli.main import main
+
+    junk = '{"auths": oops ' * 2000
+    (tmp_path / "notes.txt").write_text(junk + json.dumps(CONFIG) + "\n")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["scan", str(tmp_path), "--format", "json"], stdout=out, stderr=err)
+    result = json.loads(out.getvalue())["result"]
+    assert code == 2
+    (lost,) = result["unreadable"]
+    assert lost["reason"].endswith("the file was not checked to the end (exclude it, or split it)")
 
 
 # Not a value: masks, references, placeholders, documentation hosts --------------------------

@@ -18,7 +18,7 @@ from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.machine.backups import Backup, backups_beside
 from ecr_doctor.machine.reading import read_regular_file
 from ecr_doctor.scan.detect import DOCKER_CONFIG_NAMES
-from ecr_doctor.scan.files import scan_bytes, scan_config_backup
+from ecr_doctor.scan.files import IncompleteScan, scan_bytes, scan_config_backup
 from ecr_doctor.scan.walk import Skipped
 
 MAX_DEPTH = 8
@@ -149,7 +149,11 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
             unreadable.append(Skipped(path, exc.strerror or str(exc)))
             continue
         checked.append(path)
-        findings.extend(scan_bytes(path, data, now=moment))  # configs and caches: no YAML
+        try:
+            findings.extend(scan_bytes(path, data, now=moment))  # configs and caches: no YAML
+        except IncompleteScan as exc:
+            findings.extend(exc.findings)
+            unreadable.append(Skipped(path, exc.reason))
         if os.path.basename(path).lower() == "config.json":
             findings.extend(_diagnose(path, data, environ))
             for backup in _backups_beside(path, unreadable):
@@ -159,6 +163,10 @@ def audit_host(root: str, work_dirs: Sequence[str], environ: Mapping[str, str],
     if dac:
         checked.append("env:DOCKER_AUTH_CONFIG")
         text = f"DOCKER_AUTH_CONFIG={dac}".encode("utf-8", "surrogateescape")
-        findings.extend(scan_bytes("env:DOCKER_AUTH_CONFIG", text, now=moment))
+        try:
+            findings.extend(scan_bytes("env:DOCKER_AUTH_CONFIG", text, now=moment))
+        except IncompleteScan as exc:
+            findings.extend(exc.findings)
+            unreadable.append(Skipped("env:DOCKER_AUTH_CONFIG", exc.reason))
     findings.sort(key=lambda f: (-f.severity, f.location.path, f.location.line))
     return AuditReport(tuple(findings), tuple(checked), tuple(unreadable))

@@ -34,7 +34,7 @@ from ecr_doctor.core.secrets import (
     ecr_token_pattern,
 )
 from ecr_doctor.core.tokens import AuthDecodeError, decode_auth, decode_ecr_password, expiry_status
-from ecr_doctor.scan.embedded import embedded_configs, json_object_at
+from ecr_doctor.scan.embedded import TooManyFragments, embedded_configs, json_object_at
 
 # --- YAML, as the loader at the edge hands it over --------------------------------------------
 
@@ -146,6 +146,8 @@ class _Scan:
         self.baseline_salt = baseline_salt
         self.findings: list[Finding] = []
         self.reported: set[str] = set()  # hashes of secrets already in a finding
+        #: Why part of the file went unsearched (a gate must not pass it), or None.
+        self.incomplete: str | None = None
 
     def line_of(self, offset: int) -> Location:
         line = self.text.count("\n", 0, offset) + 1
@@ -273,7 +275,13 @@ def _grants_nothing(entry: AuthEntry) -> bool:
 def config_documents_in_text(scan: _Scan, via: str) -> None:
     """Every Docker config document in the file's text, whatever holds it and however many
     times it was escaped (scan/embedded); secrets a structural detector reported stay single."""
-    for found in embedded_configs(scan.text):
+    try:
+        configs = embedded_configs(scan.text)
+    except TooManyFragments as exc:
+        configs = exc.found
+        scan.incomplete = (f"{exc}: the file was not checked to the end (exclude it, or "
+                           "split it)")
+    for found in configs:
         line = scan.line_of(found.start).line
         if found.end is not None:  # unescaped: the entries keep their own lines
             config_document(scan, scan.text[found.start:found.end], via, first_line=line,

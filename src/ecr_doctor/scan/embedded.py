@@ -3,8 +3,9 @@
 A Docker config travels inside other formats, and each wrapping escapes it once more:
 `DOCKER_AUTH_CONFIG` in a GitLab runner `config.toml` (`{\\"auths\\"…`), that TOML quoted again
 in a JSON or YAML value (`{\\\\\\"auths…`), a CI log echoing it, a `.txt` note, two on one line.
-`json_object_at` undoes as many levels as it takes; `config_documents_in_text` finds every
-`"auths"` key in any text and reports the config around it. Standard library only.
+`json_object_at` undoes as many levels as it takes; `embedded_configs` finds every `"auths"`
+key in any text and the object around it (scan/detect reports its credentials). Standard
+library only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,18 @@ class Embedded(NamedTuple):
     obj: dict[str, object]
     depth: int
     end: int | None
+
+
+class TooManyFragments(Exception):
+    """The text repeats `"auths"` keys that open no config past the work one file may cost:
+    what follows was not searched, so the file has no verdict (scan reports it unreadable)."""
+
+    def __init__(self, found: list[Embedded], offset: int) -> None:
+        super().__init__(f"more than {_MIN_ATTEMPTS} `\"auths\"` keys that open no Docker "
+                         f"config; not searched past offset {offset}")
+        self.found = found
+        self.offset = offset
+
 
 # A quote at escape depth n is preceded by 2**n - 1 backslashes: ", \", \\\", \\\\\\\"…
 # The lookbehind starts a match only at the first backslash of a run, and the run is bounded,
@@ -100,13 +113,12 @@ def _escape_depth(backslashes: int) -> int | None:
 
 
 def embedded_configs(text: str) -> list[Embedded]:
-    """Every object with an `auths` member in `text`, in order."""
+    """Every object with an `auths` member in `text`, in order; raises TooManyFragments
+    when the text costs more attempts than its size allows (never a silent partial list)."""
     found: list[Embedded] = []
     attempts_left = max(_MIN_ATTEMPTS, len(text) // _CHARS_PER_ATTEMPT)
     covered_until = -1
     for match in _AUTHS_KEY.finditer(text):
-        if attempts_left <= 0:
-            break
         if match.start() < covered_until:
             continue  # inside an object already found (a nested "auths" is its data)
         depth = _escape_depth(len(match.group(1)))
@@ -117,6 +129,8 @@ def embedded_configs(text: str) -> list[Embedded]:
             opener = text.rfind("{", max(0, match.start() - MAX_OBJECT_CHARS), opener)
             if opener < 0:
                 break
+            if attempts_left <= 0:
+                raise TooManyFragments(found, match.start())
             decoded = json_object_at(text, opener, depth)
             if decoded is None or "auths" not in decoded[0]:
                 attempts_left -= 1
@@ -131,4 +145,4 @@ def embedded_configs(text: str) -> list[Embedded]:
     return found
 
 
-__all__ = ["MAX_DEPTH", "Embedded", "embedded_configs", "json_object_at"]
+__all__ = ["MAX_DEPTH", "Embedded", "TooManyFragments", "embedded_configs", "json_object_at"]

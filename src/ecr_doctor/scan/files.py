@@ -37,9 +37,22 @@ def _iam_policy(text: str, path: str) -> list[Finding]:
     return check_iam_policy(text, path)
 
 
+class IncompleteScan(Exception):
+    """Part of the file could not be searched: the findings of the rest, and why."""
+
+    def __init__(self, findings: list[Finding], reason: str) -> None:
+        super().__init__(reason)
+        self.findings = findings
+        self.reason = reason
+
+
 def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
                now: datetime | None = None, baseline_salt: bytes | None = None) -> list[Finding]:
-    """Every finding in one file. `path` is how findings name it (relative to the scan root)."""
+    """Every finding in one file. `path` is how findings name it (relative to the scan root).
+
+    Raises IncompleteScan (with the findings of what was searched) when part of the file
+    could not be: the caller counts it as unreadable, so no gate passes on it.
+    """
     kind = file_kind(path, data[:128])
     if not worth_reading(data, kind):
         return []
@@ -80,7 +93,10 @@ def scan_bytes(path: str, data: bytes, *, yaml_loader: YamlLoader | None = None,
     if kind == "json" and b'"Statement"' in data and b"ecr" in data:
         scan.findings.extend(_iam_policy(text, path))
     scan.findings.sort(key=lambda f: (f.location.line, f.location.col, f.rule_id))
-    return _with_hashes(text, scan.findings)
+    found = _with_hashes(text, scan.findings)
+    if scan.incomplete is not None:
+        raise IncompleteScan(found, scan.incomplete)
+    return found
 
 
 def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -> list[Finding]:
@@ -95,4 +111,4 @@ def scan_config_backup(path: str, data: bytes, *, now: datetime | None = None) -
     return _with_hashes(text, scan.findings)
 
 
-__all__ = ["scan_bytes", "scan_config_backup"]
+__all__ = ["IncompleteScan", "scan_bytes", "scan_config_backup"]

@@ -226,7 +226,7 @@ def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
                baseline_salt: bytes | None = None) -> ChunkResult:
     """Read and scan a batch of files (runs in a worker process)."""
     from ecr_doctor.scan.detect import YamlLoader
-    from ecr_doctor.scan.files import scan_bytes
+    from ecr_doctor.scan.files import IncompleteScan, scan_bytes
 
     loader: YamlLoader | None = yaml_loader  # type: ignore[assignment]
     now = datetime.fromtimestamp(now_ts, tz=UTC)
@@ -245,6 +245,10 @@ def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
         if data is None:
             skipped.append(Skipped(cand.shown, "binary (NUL byte in the first 8 KB)"))
             continue
-        findings.extend(scan_bytes(cand.shown, data, yaml_loader=loader, now=now,
-                                   baseline_salt=baseline_salt))
+        try:
+            findings.extend(scan_bytes(cand.shown, data, yaml_loader=loader, now=now,
+                                       baseline_salt=baseline_salt))
+        except IncompleteScan as exc:
+            findings.extend(exc.findings)
+            unreadable.append(Skipped(cand.shown, exc.reason))
     return findings, skipped, unreadable
