@@ -7,9 +7,10 @@ rich for the progress bar. Neither command opens a network connection.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
@@ -18,7 +19,13 @@ from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.model import Finding
 from ecr_doctor.render.report import emit_report
 from ecr_doctor.scan.report import FindingsReport
-from ecr_doctor.scan.walk import DEFAULT_MAX_BYTES, Candidate, ChunkResult, ScanResult
+from ecr_doctor.scan.walk import (
+    DEFAULT_MAX_BYTES,
+    Candidate,
+    ChunkResult,
+    ScanResult,
+    Skipped,
+)
 
 if TYPE_CHECKING:
     from ecr_doctor.scan.baseline import Baseline
@@ -79,7 +86,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 # --- Scan ----------------------------------------------------------------------------------------
 
 
-def _chunks(items: Sequence[Candidate], size: int) -> list[Sequence[Candidate]]:
+def _chunks(items: list[Candidate], size: int) -> list[list[Candidate]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -96,16 +103,26 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                baseline_salt: bytes | None = None) -> ScanResult:
     import time
 
-    from ecr_doctor.scan.walk import walk
+    from ecr_doctor.scan.walk import Walk, iter_walk
 
-    files, skipped, unreadable = walk(paths, max_bytes=max_bytes, use_gitignore=use_gitignore)
+    walked = Walk([], [], [])
+    candidates = iter_walk(paths, walked, max_bytes=max_bytes, use_gitignore=use_gitignore)
     now_ts = time.time()
-    findings: list[Finding] = []
     workers = jobs or os.cpu_count() or 1
-    chunks = _chunks(files, CHUNK)
+    # Look ahead far enough to know whether a pool pays; without a progress bar (which needs
+    # the total) the rest of the walk then streams to the workers as they scan.
+    head = list(itertools.islice(candidates, POOL_THRESHOLD))
+    pooled = workers > 1 and len(head) >= POOL_THRESHOLD
+    files: list[Candidate] = head
+    if progress or not pooled:
+        files.extend(candidates)
     want_bar = progress and len(files) >= PROGRESS_THRESHOLD
+    counted = [len(head)]
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    unreadable: list[Skipped] = []
     bar = None
-    if workers > 1 and len(files) >= POOL_THRESHOLD:
+    if pooled:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -113,17 +130,18 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             # The bar's refresh thread starts only after the fork: forking a threaded
             # process can deadlock the child.
             bar = _progress(len(files)) if want_bar else None
-            work = [(c, now_ts, baseline_salt) for c in chunks]
-            results: Iterable[ChunkResult] = (
-                pool.starmap(_worker, work, chunksize=1) if bar is None
-                else _ticking(pool.imap_unordered(_star_worker, work), bar, chunks))
-            for found, skip, lost in results:
+            chunks: Iterable[Sequence[Candidate]] = (
+                _chunks(files, CHUNK) if progress
+                else _streamed_chunks(head, candidates, counted))
+            work = ((c, now_ts, baseline_salt) for c in chunks)
+            results: Iterable[ChunkResult] = pool.imap_unordered(_star_worker, work)
+            for found, skip, lost in (_ticking(results, bar) if bar is not None else results):
                 findings.extend(found)
                 skipped.extend(skip)
                 unreadable.extend(lost)
     else:
         bar = _progress(len(files)) if want_bar else None
-        for chunk in chunks:
+        for chunk in _chunks(files, CHUNK):
             found, skip, lost = _worker(chunk, now_ts, baseline_salt)
             findings.extend(found)
             skipped.extend(skip)
@@ -132,17 +150,32 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                 bar(len(chunk))
     if bar is not None:
         bar(-1)
+    total = len(files) if progress or not pooled else counted[0]
+    skipped.extend(walked.skipped)
+    unreadable.extend(walked.unreadable)
     findings.sort(key=lambda f: (f.location.path, f.location.line, f.location.col, f.rule_id))
+    skipped.sort(key=lambda u: u.path)
     unreadable.sort(key=lambda u: u.path)
-    return ScanResult(tuple(findings), tuple(skipped), len(files), tuple(unreadable))
+    return ScanResult(tuple(findings), tuple(skipped), total, tuple(unreadable))
+
+
+def _streamed_chunks(head: list[Candidate], rest: Iterator[Candidate], counted: list[int]
+                     ) -> Iterator[list[Candidate]]:
+    """CHUNK-sized batches of the walk as it goes; `counted[0]` ends as the number of files."""
+    yield from _chunks(head, CHUNK)
+    while True:
+        batch = list(itertools.islice(rest, CHUNK))
+        if not batch:
+            return
+        counted[0] += len(batch)
+        yield batch
 
 
 def _star_worker(args: tuple[Sequence[Candidate], float, bytes | None]) -> ChunkResult:
     return _worker(*args)
 
 
-def _ticking(results: Iterable[ChunkResult], bar: Any, chunks: list[Sequence[Candidate]]
-             ) -> Iterable[ChunkResult]:
+def _ticking(results: Iterable[ChunkResult], bar: Any) -> Iterable[ChunkResult]:
     for result in results:
         bar(CHUNK)
         yield result

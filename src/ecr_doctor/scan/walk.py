@@ -79,6 +79,15 @@ def walk(targets: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     """The files to scan under `targets`; a target is a file or a directory, symlinks followed
     (the user named it). A target that cannot be used is unreadable, never silently skipped."""
     found = Walk([], [], [])
+    found.files.extend(iter_walk(targets, found, max_bytes=max_bytes,
+                                 use_gitignore=use_gitignore))
+    return found
+
+
+def iter_walk(targets: Sequence[str], found: Walk, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              use_gitignore: bool = True) -> Iterator[Candidate]:
+    """`walk` as it goes: yields each file to scan (so scanning can start before the walk
+    ends) and records what it skips or cannot read in `found` (complete once exhausted)."""
     for target in targets:
         try:
             info = os.stat(target)  # follows a named symlink
@@ -98,18 +107,17 @@ def walk(targets: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                     found.skipped.append(Skipped(target, f"{why_not}; tracked files that "
                                                  ".gitignore excludes (if any) were not "
                                                  "scanned"))
-            found.files.extend(_walk_dir(target, root_real, "", IgnoreStack(), max_bytes,
-                                         use_gitignore, found, tracked))
+            yield from _walk_dir(target, root_real, "", IgnoreStack(), max_bytes,
+                                 use_gitignore, found, tracked)
         elif stat.S_ISREG(info.st_mode):
             # Named explicitly (pre-commit passes staged files): scanned even if ignored.
             if info.st_size > max_bytes:
                 found.skipped.append(Skipped(target, f"larger than {max_bytes} bytes"))
             else:
-                found.files.append(Candidate(target, os.path.normpath(target)))
+                yield Candidate(target, os.path.normpath(target))
         else:
             found.unreadable.append(Skipped(target, f"{_kind(info.st_mode)}, not a file or "
                                             "directory"))
-    return found
 
 
 def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_bytes: int,
