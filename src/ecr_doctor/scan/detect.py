@@ -71,8 +71,8 @@ AUTHS_KEYS = (b'auths"', b'auths\\"')
 # Per file kind, what its detectors need (scan_bytes calls the same detectors by kind): a
 # source file or log is read for config documents and tokens only, so `login` in prose or
 # code does not make every file worth decoding.
-_TEXT_TRIGGERS: tuple[bytes, ...] = (_AUTH_PREFIX, _PASSWORD_PREFIX, *AUTHS_KEYS,
-                                     b"AUTH_CONFIG")
+# (`auths` stands for both AUTHS_KEYS: one pass over the bytes instead of two.)
+_TEXT_TRIGGERS: tuple[bytes, ...] = (_AUTH_PREFIX, _PASSWORD_PREFIX, b"auths", b"AUTH_CONFIG")
 _JSON_TRIGGERS = (*_TEXT_TRIGGERS, b"dockerc")
 TRIGGERS: tuple[bytes, ...] = (*_TEXT_TRIGGERS, b"login", b"dockerc", b"dkr.ecr",
                                b"credentials")

@@ -120,6 +120,16 @@ def iter_walk(targets: Sequence[str], found: Walk, *, max_bytes: int = DEFAULT_M
                                             "directory"))
 
 
+def _shown(base: str, child: str) -> str:
+    """How findings name a file: `child` (names joined by `/`) under the normalised `base`.
+    On POSIX plain joining is already normal (scandir names hold no `/`, `.` or `..`)."""
+    if os.sep != "/":
+        return os.path.normpath(os.path.join(base, child))
+    if base == ".":
+        return child
+    return f"{base.rstrip('/')}/{child}"
+
+
 def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_bytes: int,
               use_gitignore: bool, found: Walk, tracked: Tracked,
               in_ignored: bool = False) -> Iterator[Candidate]:
@@ -144,9 +154,10 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
     except OSError as exc:
         found.unreadable.append(Skipped(os.path.normpath(folder) if rel else top, _reason(exc)))
         return
+    base = os.path.normpath(top)  # what findings call the tree: `x`, not `./x`
     for entry in entries:
         child = f"{rel}/{entry.name}" if rel else entry.name
-        shown = os.path.normpath(os.path.join(top, child))
+        shown = _shown(base, child)
         try:
             if entry.is_symlink():
                 real = os.path.realpath(entry.path)
