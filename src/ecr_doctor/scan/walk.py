@@ -150,7 +150,9 @@ def _walk_dir(top: str, root_real: str, rel: str, ignores: IgnoreStack, max_byte
         except OSError:
             pass  # an unreadable .gitignore excludes nothing: more is scanned, never less
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        # Unsorted: every result is sorted once at the end, whatever order the walk took.
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError as exc:
         found.unreadable.append(Skipped(os.path.normpath(folder) if rel else top, _reason(exc)))
         return
@@ -218,6 +220,9 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTT
                | getattr(os, "O_CLOEXEC", 0))
 
 
+_ONE_READ = 256 * 1024
+
+
 def _read(path: str) -> bytes | None:
     """The file's bytes, or None for a binary (a NUL in the first 8 KB, the rest unread);
     raises OSError, or ValueError when it is no longer a regular file.
@@ -227,12 +232,18 @@ def _read(path: str) -> bytes | None:
     """
     fd = os.open(path, _OPEN_FLAGS)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise ValueError(f"no longer a regular file ({_kind(mode)})")
-        chunks = [os.read(fd, BINARY_PROBE)]
-        if b"\0" in chunks[0]:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"no longer a regular file ({_kind(info.st_mode)})")
+        # A small file comes in one read (a short read of a regular file is its end); a
+        # large one is probed first, so a binary's rest is never read.
+        want = info.st_size + 1 if info.st_size < _ONE_READ else BINARY_PROBE
+        first = os.read(fd, want)
+        if b"\0" in first[:BINARY_PROBE]:
             return None
+        if len(first) < want:
+            return first
+        chunks = [first]
         while chunks[-1]:
             chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
