@@ -246,6 +246,17 @@ def test_documentation_hosts_are_no_credential(host: str) -> None:
     assert scan("README.md", doc + "\n") == []
 
 
+@pytest.mark.parametrize("line", [
+    'docker login -u ci -p "Sup3r Secret" ghcr.io\n',
+    "docker login ghcr.io -u ci --password 'Sup3r Secret'\n",
+    "docker login --password=\"Sup3r Secret\" -u ci ghcr.io\n",
+])
+def test_docker_login_names_its_server_and_no_word_of_the_password(line: str) -> None:
+    (f,) = scan("ci.sh", line)
+    assert f.rule_id == "SCN005" and f.registry == "ghcr.io"
+    assert "Secret" not in f.message and "Sup3r" not in f.message
+
+
 def test_a_mask_in_docker_login_is_no_literal_password() -> None:
     (f,) = scan("ci.sh", "docker login -u ci -p ****** ghcr.io\n")
     assert f.rule_id == "SCN005" and f.severity is Severity.MEDIUM

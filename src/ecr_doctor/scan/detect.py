@@ -383,9 +383,10 @@ _LOGOUT = re.compile(r"\b(?:docker|podman)\s+logout\b")
 _LOGIN_VALUE_OPTIONS = frozenset({"-u", "--username", "-p", "--password"})
 
 
-def login_server(args: str) -> str:
+def _login_server(args: str) -> str:
     """The registry a `docker login` argument string logs in to: its one positional argument,
-    Docker Hub when there is none (login.go: `serverAddress = args[0]` else the index)."""
+    Docker Hub when there is none (login.go: `serverAddress = args[0]` else the index).
+    `args` must not hold the password: a quoted one with spaces would split into words."""
     words = args.split()
     skip = False
     for word in words:
@@ -406,7 +407,7 @@ def _login_pipe_server(line: str) -> str | None:
     if match is None:
         return None
     login = _DOCKER_LOGIN.search(line, match.start())
-    return login_server(login.group("args")) if login is not None else "docker.io"
+    return _login_server(login.group("args")) if login is not None else "docker.io"
 
 
 def _is_comment(line: str) -> bool:
@@ -434,7 +435,8 @@ def shell_lines(scan: _Scan, lines: Iterable[tuple[int, str]], via: str) -> None
             severity = Severity.HIGH if literal else Severity.MEDIUM
             what = ("a literal password" if literal else "a password variable"
                     if why_not == "a reference" else f"a password ({why_not})")
-            server = login_server(login.group("args"))
+            args = login.group("args")
+            server = _login_server(args[:arg.start()] + " " + args[arg.end():])
             scan.add(scan.finding(scn.SCN005,
                               f"`docker login` to {server} with {what} on the command line "
                               f"in {via}", Location(scan.path, lineno, login.start() + 1),
