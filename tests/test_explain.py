@@ -518,3 +518,26 @@ def test_wrapped_secret_never_appears(secret: str, width: int) -> None:
     explanation = explain_error(text)
     assert secret not in repr(explanation)
     assert secret not in repr(explanation).replace(" ", "").replace("\\n", "")
+
+
+# Hostile shapes: each made explain quadratic before (a 10 MB CI log took 108 s, 400,000
+# blanks several minutes); no timing assertion, a regression shows as a hang.
+_NO_BASIC_AUTH = ('Error response from daemon: Get "https://123456789012.dkr.ecr.us-east-1'
+                  '.amazonaws.com/v2/": no basic auth credentials')
+
+
+@pytest.mark.parametrize("filler", [" ", "\t", "\n", " \n", "\r"],
+                         ids=["spaces", "tabs", "blank-lines", "blank-lines-with-spaces", "cr"])
+def test_a_paste_padded_with_blanks_is_still_explained(filler: str) -> None:
+    pad = filler * 200_000
+    explanation = explain_error(pad + _NO_BASIC_AUTH + pad)
+    assert [s.id for s in explanation.signatures] == ["no-basic-auth"]
+
+
+def test_a_long_log_of_unremarkable_lines_finds_its_one_error() -> None:
+    # A build log's lines say nothing worth matching; they are blanked, which left a long run
+    # of empty lines that `^\s*` patterns (multiline) crossed from every line start.
+    lines = [f"#12 [build 3/7] RUN pip install package-{i} && echo done" for i in range(120_000)]
+    lines.insert(60_000, _NO_BASIC_AUTH)
+    (signature,) = explain_error("\n".join(lines)).signatures
+    assert signature.id == "no-basic-auth" and signature.line == 60_001

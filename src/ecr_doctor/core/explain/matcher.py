@@ -32,7 +32,13 @@ def _variants(text: str) -> tuple[str, str]:
     patterns use \\s+ between words for the first form, the second heals split words.
     """
     kept = text.replace("\r\n", "\n").replace("\r", "\n")
-    joined = re.sub(r"[ \t]*\n[ \t]*", "", kept)
+    # Blanks next to a break go with it. Not `re.sub(r"[ \t]*\n[ \t]*")`: on a long run of
+    # blanks with no break that retries from every blank, quadratic in the run.
+    lines = kept.split("\n")
+    if len(lines) == 1:
+        return kept, kept
+    inner = (line.strip(" \t") for line in lines[1:-1])
+    joined = "".join((lines[0].rstrip(" \t"), *inner, lines[-1].lstrip(" \t")))
     return kept, joined
 
 
@@ -93,6 +99,25 @@ _WORTH = re.compile(r"error|denied|unauthori[sz]ed|forbidden|credential|token|ex
                     r"amazonaws|docker|kube|container|image|pull|push|login|aws|##\[|"
                     r"runner|Running with|Step \d|\bat\b|\bsee\b", re.IGNORECASE)
 _MAX_LINE = 64 * 1024
+_CONTEXT = 1024  # kept either side of a worthwhile word in an over-long line
+
+
+def _worth_of(line: str) -> str:
+    """The line if it is worth matching; of an over-long one (a JSON dump, a padded paste),
+    the stretches around what is worth matching, up to _MAX_LINE."""
+    if len(line) <= _MAX_LINE:
+        return line if _WORTH.search(line) else ""
+    pieces: list[str] = []
+    end = budget = 0
+    for m in _WORTH.finditer(line):
+        if m.start() < end:
+            continue
+        lo, end = max(m.start() - _CONTEXT, end), min(m.end() + _CONTEXT, len(line))
+        pieces.append(line[lo:end])
+        budget += end - lo
+        if budget >= _MAX_LINE:
+            break
+    return " ".join(pieces)
 
 
 def _relevant(text: str) -> tuple[str, int]:
@@ -100,8 +125,8 @@ def _relevant(text: str) -> tuple[str, int]:
     the number of lines dropped before what is kept."""
     if len(text) <= _MAX_INPUT:
         return text, 0
-    kept = [line if len(line) <= _MAX_LINE and _WORTH.search(line) else ""
-            for line in text.split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a CR-only log is still lines
+    kept = [_worth_of(line) for line in text.split("\n")]
     joined = "\n".join(kept)
     if len(joined) <= _MAX_INPUT:
         return joined, 0

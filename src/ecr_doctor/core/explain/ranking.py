@@ -100,7 +100,7 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
         # The helper serves only hosts whose region is a real one (ecr-login/api/client.go ·
         # ecrPattern): a typo there is a host nobody has credentials for.
         out["wrong-account-or-region-token"] = 96
-    if auth and re.search(r"^\s*(?:[$#]\s*)?sudo\s+(?:-\S+\s+)*docker\b", text, re.MULTILINE):
+    if auth and re.search(r"^[ \t]*(?:[$#][ \t]*)?sudo\s+(?:-\S+\s+)*docker\b", text, re.MULTILINE):
         # sudo runs docker as root: root's ~/.docker/config.json and ~/.aws, not the user's.
         out["other-user-context"] = 93
     if "token-expired" in signatures and re.search(
@@ -116,7 +116,7 @@ def _context(runtime: Runtime | None, text: str, signatures: frozenset[str]) -> 
         # DOCKER_AUTH_CONFIG (gitlab-org/gitlab-runner · docs: using Amazon ECR).
         out["helper-not-on-path"] = 92
         out["docker-auth-config-env"] = 82
-    if auth and re.search(r"^\s*Step \d+(?:/\d+)? : FROM\b|Pulling repository\b", text,
+    if auth and re.search(r"^[ \t]*Step \d+(?:/\d+)? : FROM\b|Pulling repository\b", text,
                           re.IGNORECASE | re.MULTILINE):
         out["classic-build-list-credentials"] = 90  # the classic builder's own progress lines
     elif auth and (runtime is None or runtime.id == "docker-cli") and re.search(

@@ -197,7 +197,7 @@ _SPECS: tuple[_RuntimeSpec, ...] = (
         "terraform", "Terraform (Docker provider)",
         _clue(r"\bterraform\b|\bkreuzwerker\b|\bdocker_(?:registry_image|image|container)\b", 10,
               "Terraform"),
-        _clue(r"^\s*│\s*Error:|\bwith [\w.]+\[?\S*\]?,\s*$", 5, "Terraform's error box"),
+        _clue(r"^[ \t]*│\s*Error:|\bwith [\w.]+\[?\S*\]?,[ \t]*$", 5, "Terraform's error box"),
         _clue(r"^aws_\w+\.[\w-]+: (?:Creating|Modifying|Destroying)\.\.\.", 20,
               "Terraform's resource progress"),
     ),
@@ -304,7 +304,7 @@ _PLATFORMS: tuple[_RuntimeSpec, ...] = (
         _clue(r"aws-actions/(?:amazon-ecr-login|configure-aws-credentials)|docker/login-action|"
               r"docker/build-push-action|docker/setup-buildx-action", 10, "a GitHub action"),
         _clue(r"\bGITHUB_(?:TOKEN|ACTIONS|WORKSPACE|OUTPUT)\b|\bgithub actions?\b|"
-              r"Error: Process completed with exit code|^\s*Error: Could not login:", 6,
+              r"Error: Process completed with exit code|^[ \t]*Error: Could not login:", 6,
               "GitHub Actions"),
         # GitHub masks secrets (the account id, as aws-actions/amazon-ecr-login outputs it)
         # as exactly three stars.
