@@ -128,8 +128,14 @@ def cli_fix(text: str, *, unsafe: bool = False) -> str:
 # --- the build and the server, no browser needed --------------------------------------------
 
 
+def _manifest(site: web.BuildResult) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((site.out_dir / "manifest.json").read_text())
+    return manifest
+
+
 def test_bundle_is_the_core_and_the_page_module_only(site: web.BuildResult) -> None:
-    with zipfile.ZipFile(site.out_dir / web.WHEEL_NAME) as wheel:
+    manifest = _manifest(site)
+    with zipfile.ZipFile(site.out_dir / manifest["wheel"]) as wheel:
         names = set(wheel.namelist())
     sources = {n for n in names if n.endswith(".py")}
     core = {p.relative_to(SRC.parent).as_posix() for p in (SRC / "core").rglob("*.py")}
@@ -143,12 +149,47 @@ def test_bundle_is_the_core_and_the_page_module_only(site: web.BuildResult) -> N
     for name in sources:
         folder, _, file = name.rpartition("/")
         assert any(c.startswith(f"{folder}/__pycache__/{file[:-3]}.cpython-3") for c in cached)
-    with zipfile.ZipFile(site.out_dir / "pyodide" / "python_stdlib.zip") as stdlib:
-        stdlib_names = set(stdlib.namelist())
-    assert "os.pyc" in stdlib_names and "os.py" in stdlib_names
-    assert all(n + "c" in stdlib_names for n in stdlib_names if n.endswith(".py"))
-    # Only what loadPyodide fetches: no source maps, no npm leftovers.
-    assert sorted(p.name for p in (site.out_dir / "pyodide").iterdir()) == sorted(web.PYODIDE_FILES)
+    # Only what loadPyodide fetches (no source maps, no npm leftovers), each with the
+    # precompressed forms the server hands out.
+    runtime = site.out_dir / manifest["runtime"]
+    shipped = {p.name for p in runtime.iterdir()}
+    assert {n for n in shipped if not n.endswith((".br", ".gz"))} == set(web.PYODIDE_FILES)
+    assert {"pyodide.asm.wasm.br", "pyodide.asm.wasm.gz", "pyodide.asm.mjs.br"} <= shipped
+
+
+def test_standard_library_is_trimmed_to_what_the_page_imports(site: web.BuildResult) -> None:
+    manifest = _manifest(site)
+    with zipfile.ZipFile(site.out_dir / manifest["runtime"] / "python_stdlib.zip") as stdlib:
+        names = set(stdlib.namelist())
+    # Precompiled, sources left out; what the core and Pyodide import is there...
+    assert not any(n.endswith(".py") for n in names)
+    for needed in ("os.pyc", "json/__init__.pyc", "difflib.pyc", "traceback.pyc",
+                   "encodings/utf_8.pyc", "_pyodide/_base.pyc", "pyodide/ffi/__init__.pyc"):
+        assert needed in names, needed
+    # ...and what nothing on the page can import is not.
+    for unused in ("unittest/__init__.pyc", "sqlite3/__init__.pyc", "email/__init__.pyc",
+                   "xml/dom/minidom.pyc", "encodings/cp037.pyc", "pydoc.pyc"):
+        assert unused not in names, unused
+    kept = manifest["stdlib_modules"]
+    assert kept["kept"] < kept["dropped"]
+
+
+def test_a_rebuild_removes_what_the_last_build_wrote_and_nothing_else(
+        site: web.BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = web.build(out)
+    stale = out / "runtime-0123456789ab" / "pyodide.asm.wasm"
+    stale.parent.mkdir()
+    stale.write_bytes(b"an older build's runtime")
+    mine = out / "notes.txt"
+    mine.write_text("the user's own file")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"].append("runtime-0123456789ab/pyodide.asm.wasm")
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    again = web.build(out)
+    assert again.version == first.version
+    assert not stale.parent.exists()  # listed by the last build: removed, folder too
+    assert mine.read_text() == "the user's own file"  # never ours: kept
 
 
 def test_bundle_imports_only_the_standard_library(site: web.BuildResult) -> None:
@@ -169,15 +210,20 @@ def test_bundle_imports_only_the_standard_library(site: web.BuildResult) -> None
 
 def test_build_is_reproducible(site: web.BuildResult, tmp_path: Path) -> None:
     again = web.build(tmp_path / "again")
-    assert again.version == site.version
-    for name in (web.WHEEL_NAME, "pyodide/python_stdlib.zip"):
-        assert (again.out_dir / name).read_bytes() == (site.out_dir / name).read_bytes()
+    assert again.version == site.version and again.files == site.files
+    for name in site.files:
+        assert (again.out_dir / name).read_bytes() == (site.out_dir / name).read_bytes(), name
 
 
-def test_headers_csp_and_mime_types(origin: str) -> None:
-    with urllib.request.urlopen(origin + "/") as response:
-        headers = response.headers
-        html = response.read().decode()
+def _get(url: str, **headers: str) -> tuple[Any, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return response.headers, response.read()
+
+
+def test_headers_csp_and_mime_types(site: web.BuildResult, origin: str) -> None:
+    headers, body = _get(origin + "/")
+    html = body.decode()
     csp = headers["Content-Security-Policy"]
     for directive in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'",
                       "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
@@ -187,11 +233,50 @@ def test_headers_csp_and_mime_types(origin: str) -> None:
     assert 'http-equiv="Content-Security-Policy"' in html and "default-src 'self'" in html
     # No absolute URL anywhere in the page: everything is relative to its own origin.
     assert "http://" not in html and "https://" not in html
-    for path, mime in (("/pyodide/pyodide.asm.wasm", "application/wasm"),
-                       ("/pyodide/pyodide.mjs", "text/javascript"), ("/app.js", "text/javascript")):
-        with urllib.request.urlopen(origin + path) as response:
-            assert response.headers["Content-Type"].startswith(mime), path
-            assert "Content-Security-Policy" in response.headers
+    runtime = "/" + _manifest(site)["runtime"]
+    for path, mime in ((runtime + "pyodide.asm.wasm", "application/wasm"),
+                       (runtime + "pyodide.mjs", "text/javascript"),
+                       ("/app.js", "text/javascript")):
+        headers, _ = _get(origin + path)
+        assert headers["Content-Type"].startswith(mime), path
+        assert "Content-Security-Policy" in headers
+
+
+@pytest.mark.parametrize(("accept", "coding"), [
+    ("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("br;q=0, gzip;q=0.5", "gzip"),
+    ("identity", None), ("", None)])
+def test_precompressed_files_are_served_to_browsers_that_take_them(
+        site: web.BuildResult, origin: str, accept: str, coding: str | None) -> None:
+    wasm = "/" + _manifest(site)["runtime"] + "pyodide.asm.wasm"
+    raw = (site.out_dir / wasm.lstrip("/")).read_bytes()
+    headers, body = _get(origin + wasm, **({"Accept-Encoding": accept} if accept else {}))
+    # The type is the file's own (streaming compilation needs application/wasm), the encoding
+    # says how to read it, and caches keep the forms apart.
+    assert headers["Content-Type"] == "application/wasm"
+    assert headers.get("Content-Encoding") == coding
+    assert "Accept-Encoding" in headers["Vary"]
+    assert int(headers["Content-Length"]) == len(body)
+    if coding == "gzip":
+        import gzip
+        assert gzip.decompress(body) == raw and len(body) < len(raw) / 2
+    elif coding is None:
+        assert body == raw
+    else:
+        assert len(body) < len(raw) / 3
+
+
+def test_content_named_files_are_cached_for_good_the_page_revalidated(
+        site: web.BuildResult, origin: str) -> None:
+    manifest = _manifest(site)
+    for path in ("/" + manifest["wheel"], "/" + manifest["runtime"] + "pyodide.asm.wasm"):
+        headers, _ = _get(origin + path)
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+    for path in ("/", "/index.html", "/app.js", "/manifest.json", "/sw.js"):
+        headers, _ = _get(origin + path, **{"Accept-Encoding": "br"})
+        assert headers["Cache-Control"] == "no-cache", path
+    # A folder merely named like one is not trusted to be content-named.
+    assert not web.is_content_addressed("/runtime-latest/pyodide.asm.wasm")
+    assert web.is_content_addressed("/" + manifest["runtime"] + "pyodide.mjs")
 
 
 def test_cli_builds_and_serves_on_loopback(site: web.BuildResult, tmp_path: Path) -> None:

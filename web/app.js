@@ -1,7 +1,8 @@
 // ecr-doctor's offline page: the Python core (the same code as the CLI) runs in Pyodide.
 // Everything is loaded from this origin; nothing typed or dropped here is sent anywhere.
 // All text from Python reaches the DOM through textContent, never innerHTML.
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+// The runtime lives in a content-named folder the manifest names (cached for good by the
+// browser), so it is imported once the manifest is known, not statically.
 
 const $ = (id) => document.getElementById(id);
 const state = { api: null, fixed: "", redacted: "", busy: false };
@@ -44,7 +45,7 @@ function rich(text) {
 async function boot() {
   mark("boot");
   try {
-    setStatus("Loading the Python runtime (WebAssembly, about 18 MB the first time)…", 10);
+    setStatus("Loading the Python runtime (WebAssembly, a few MB the first time)…", 10);
     const base = new URL("./", window.location.href);
     // Real milestones, not a timer: the bar moves when the runtime's downloads complete.
     const seen = new Set();
@@ -56,11 +57,14 @@ async function boot() {
       }
     });
     observer.observe({ type: "resource", buffered: true });
-    const manifestP = fetch(new URL("manifest.json", base)).then((r) => r.json());
-    const pyodideP = loadPyodide({
-      indexURL: new URL("pyodide/", base).href,
-      stdout: () => {},
-      stderr: () => {},
+    const manifestP = fetch(new URL("manifest.json", base)).then((r) => {
+      if (!r.ok) throw new Error(`manifest.json: HTTP ${r.status}`);
+      return r.json();
+    });
+    const pyodideP = manifestP.then(async (m) => {
+      const runtime = new URL(m.runtime, base);
+      const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
+      return loadPyodide({ indexURL: runtime.href, stdout: () => {}, stderr: () => {} });
     });
     // The core: a same-origin wheel built from src/ by `ecr-doctor web --build` (no micropip,
     // no CDN). Fetched while the runtime compiles, then unpacked into site-packages: measured

@@ -18,10 +18,19 @@ self.addEventListener("activate", (event) => {
       .then(() => self.clients.claim()));
 });
 
+// The worker's folder: the site may live under a sub-path (https://owner.github.io/ecr-doctor/).
+const scopePath = () => new URL("./", self.location.href).pathname;
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
-  // Network first, so a rebuilt page is picked up at once; the cache answers when offline.
+  // A content-named folder (runtime-<hash>/, core-<hash>/) never changes: cache first.
+  if (/^\/(?:runtime|core)-[0-9a-f]{12}\//.test(url.pathname.slice(scopePath().length - 1))) {
+    event.respondWith(caches.match(event.request).then((hit) => hit || fetch(event.request)));
+    return;
+  }
+  // Network first for the page's own files, so a rebuilt page is picked up at once; the
+  // cache answers when offline.
   event.respondWith(
     fetch(event.request)
       .then((response) => {

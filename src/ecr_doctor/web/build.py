@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 import base64
+import contextlib
+import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +40,9 @@ PAGE_FILES = ("index.html", "app.js", "style.css", "sw.js", "favicon.svg")
 # is a build error, not a silent surprise in the browser.
 PAGE_MODULES = ("ecr_doctor", "ecr_doctor.web", "ecr_doctor.web.api")
 WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
+# Served encoded when the browser accepts it (see serve.py); archives are compressed already.
+_ENCODABLE = (".html", ".js", ".mjs", ".css", ".svg", ".json", ".wasm", ".zip")
+_ENCODE_MIN = 1024
 # A fixed timestamp makes the wheel byte-for-byte reproducible.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -130,8 +136,8 @@ def bundle_sources() -> list[tuple[str, bytes]]:
     return members
 
 
-def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> Path:
-    """A pure-Python wheel of the core: `pyodide.loadPackage(url)` installs it, no micropip.
+def wheel_bytes(bytecode: list[tuple[str, bytes]] | None = None) -> bytes:
+    """A pure-Python wheel of the core: the page unpacks it into site-packages, no micropip.
     `bytecode`: precompiled `__pycache__` members (see `precompile`), so the page does not
     compile the core from source at start-up."""
 
@@ -148,7 +154,6 @@ def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> 
         record.append(f"{name},sha256={digest},{len(data)}")
     record.append(f"{dist_info}/RECORD,,")
     members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
-    wheel = dest / WHEEL_NAME
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
@@ -156,8 +161,7 @@ def build_wheel(dest: Path, bytecode: list[tuple[str, bytes]] | None = None) -> 
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-    _write_site_file(wheel, buffer.getvalue())
-    return wheel
+    return buffer.getvalue()
 
 
 def _write_site_file(path: Path, data: bytes) -> None:
@@ -173,7 +177,7 @@ def is_built_site(out_dir: Path) -> bool:
     except (OSError, ValueError):
         return False
     return (isinstance(manifest, dict) and isinstance(manifest.get("wheel"), str)
-            and manifest["wheel"].startswith("ecr_doctor-")
+            and manifest["wheel"].rpartition("/")[2].startswith("ecr_doctor-")
             and isinstance(manifest.get("assets"), list))
 
 
@@ -191,41 +195,66 @@ def check_out_dir(out_dir: Path) -> None:
                          "files: choose an empty or new directory (nothing written)")
 
 
-def precompile(pyodide: Path, stdlib_out: Path) -> list[tuple[str, bytes]]:
-    """Compile the standard library and the core to bytecode with Pyodide's own CPython
-    (under Node, the runtime `npm ci` needed anyway; web/precompile.mjs). Writes the
-    standard library zip with a .pyc beside every .py to `stdlib_out`; returns the core's
-    `__pycache__` members for the wheel. Without it the page compiles ~2 MB of Python source
-    at every start: measured ~1.6 s of a ~3.3 s first result on a 2-CPU machine."""
+class Precompiled(NamedTuple):
+    stdlib: bytes                       # the trimmed, precompiled python_stdlib.zip
+    core: list[tuple[str, bytes]]       # the core's __pycache__ members, for the wheel
+    kept: int                           # standard-library modules shipped
+    dropped: int                        # and left out (not in the page's import closure)
 
+
+def _node() -> str:
     node = shutil.which("node")
     if node is None:
-        raise BuildError("Node.js (`node`) is needed to precompile the page's Python: "
-                         "install it (it also runs `npm ci` in web/)")
+        raise BuildError("Node.js (`node`) is needed to build the page (it precompiles the "
+                         "page's Python and compresses the files): install it, then "
+                         "`npm ci --prefix web` in the checkout")
+    return node
+
+
+def _run_node(script: str, *args: str, what: str, timeout: int = 600) -> str:
+    try:
+        proc = subprocess.run([_node(), str(WEB_SRC / script), *args], check=True,
+                              capture_output=True, text=True, timeout=timeout)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        detail = getattr(exc, "stderr", "") or ""
+        # Node prints the minified line an error came from: the end says what happened.
+        raise BuildError(f"{what} failed: {exc}\n{detail[-3000:]}") from exc
+    return proc.stdout
+
+
+def precompile(pyodide: Path) -> Precompiled:
+    """Compile the standard library and the core to bytecode with Pyodide's own CPython
+    (under Node, the runtime `npm ci` needed anyway; web/precompile.mjs), and trim the
+    standard library to the page's import closure. Without the bytecode the page compiles
+    ~2 MB of Python source at every start: measured ~1.6 s of a ~3.3 s first result on a
+    2-CPU machine."""
     with tempfile.TemporaryDirectory(prefix="ecr-doctor-pyc-") as tmp:
         core = Path(tmp) / "core"
         core.mkdir()
         # Node writes into this private scratch folder; the result reaches the site through
         # the one writer.
         stdlib_tmp = Path(tmp) / "python_stdlib.zip"
+        source_wheel = Path(tmp) / WHEEL_NAME
+        source_wheel.write_bytes(wheel_bytes())
         sources = [name for name, _ in bundle_sources() if name.endswith(".py")]
         for name, data in bundle_sources():
             if name.endswith(".py"):
                 (core / name).parent.mkdir(parents=True, exist_ok=True)
                 (core / name).write_bytes(data)
+        out = _run_node("precompile.mjs", str(pyodide), str(pyodide / "python_stdlib.zip"),
+                        str(stdlib_tmp), str(core), str(source_wheel),
+                        what="precompiling Python for the page")
         try:
-            subprocess.run([node, str(WEB_SRC / "precompile.mjs"), str(pyodide),
-                            str(pyodide / "python_stdlib.zip"), str(stdlib_tmp), str(core)],
-                           check=True, capture_output=True, text=True, timeout=300)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            detail = getattr(exc, "stderr", "") or ""
-            raise BuildError(f"precompiling Python for the page failed: {exc}\n{detail}") from exc
+            report = json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError) as exc:
+            raise BuildError(f"precompiling Python for the page said nothing usable: {out!r}"
+                             ) from exc
         members = [(p.relative_to(core).as_posix(), p.read_bytes())
                    for p in core.rglob("*.pyc")]
-        _write_site_file(stdlib_out, stdlib_tmp.read_bytes())
+        stdlib = stdlib_tmp.read_bytes()
     if len(members) != len(sources):
         raise BuildError(f"precompiled {len(members)} core modules, expected {len(sources)}")
-    return sorted(members)
+    return Precompiled(stdlib, sorted(members), int(report["kept"]), int(report["dropped"]))
 
 
 def find_pyodide(explicit: Path | None = None) -> Path:
@@ -239,44 +268,129 @@ def find_pyodide(explicit: Path | None = None) -> Path:
     )
 
 
+def _content_dir(prefix: str, files: dict[str, bytes]) -> str:
+    """A folder named after what it holds: its files never change under that name, so a
+    browser may keep them for good (the server says `immutable`)."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return f"{prefix}-{digest.hexdigest()[:12]}"
+
+
+def is_content_addressed(url_path: str) -> bool:
+    """Whether a site path lies in a content-named folder (see `_content_dir`)."""
+    first = url_path.lstrip("/").split("/", 1)[0]
+    prefix, _, digest = first.partition("-")
+    return (prefix in ("runtime", "core") and len(digest) == 12
+            and all(c in "0123456789abcdef" for c in digest))
+
+
+def _encoded_variants(files: dict[str, bytes]) -> dict[str, bytes]:
+    """`name.br` and `name.gz` for each file worth it: text and WebAssembly, not already
+    compressed archives, and only where the variant is clearly smaller."""
+    worth = {name: data for name, data in files.items()
+             if name.endswith(_ENCODABLE) and len(data) >= _ENCODE_MIN}
+    variants: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="ecr-doctor-br-") as tmp:
+        names = sorted(worth)
+        inputs = []
+        for n, name in enumerate(names):
+            (Path(tmp) / f"{n}.in").write_bytes(worth[name])
+            inputs.append(str(Path(tmp) / f"{n}.in"))
+        if names:
+            _run_node("compress.mjs", str(_compression_cache()), tmp, *inputs,
+                      what="compressing the page's files")
+        for n, name in enumerate(names):
+            data = worth[name]
+            for suffix, encoded in ((".br", (Path(tmp) / f"{n}.br").read_bytes()),
+                                    (".gz", gzip.compress(data, 9, mtime=0))):
+                if len(encoded) <= len(data) * 0.95:
+                    variants[name + suffix] = encoded
+    return variants
+
+
+def _compression_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ecr-doctor" / "brotli"
+
+
+def _previous_files(out_dir: Path) -> list[str]:
+    if not is_built_site(out_dir):
+        return []
+    manifest = json.loads((out_dir / "manifest.json").read_bytes())
+    files = manifest.get("files", [])
+    return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+
+
+def _remove_stale(out_dir: Path, previous: list[str], current: set[str]) -> None:
+    """Files an earlier build wrote (its manifest lists them) and this one did not: removed,
+    so an old runtime folder does not linger. Nothing the manifest does not name is touched."""
+    root = out_dir.resolve()
+    emptied: set[Path] = set()
+    for name in previous:
+        if name in current:
+            continue
+        path = (out_dir / name)
+        if not path.resolve().is_relative_to(root) or path.is_symlink() or not path.is_file():
+            continue
+        path.unlink()
+        emptied.add(path.parent)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something else lives there
+            if folder.resolve() != root:
+                folder.rmdir()
+
+
 def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
     """Write the self-contained static site to `out_dir`: created, empty, or an earlier build
-    (whose files are replaced); any other folder is refused (BuildError, nothing written)."""
+    (whose files are replaced); any other folder is refused (BuildError, nothing written).
+
+    Layout: the page's own files at the top (revalidated on every visit), the runtime and
+    the core wheel in content-named folders (cached for good), and `.br` / `.gz` beside
+    every file worth compressing, for `ecr-doctor web` to serve with Content-Encoding."""
     check_out_dir(out_dir)
     pyodide = find_pyodide(pyodide_dir)
     if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
         raise BuildError(f"page sources missing in {WEB_SRC}")
+    previous = _previous_files(out_dir)
+    compiled = precompile(pyodide)
+    runtime = {name: (compiled.stdlib if name == "python_stdlib.zip"
+                      else (pyodide / name).read_bytes()) for name in PYODIDE_FILES}
+    runtime_dir = _content_dir("runtime", runtime)
+    wheel = wheel_bytes(compiled.core)
+    core_dir = _content_dir("core", {WHEEL_NAME: wheel})
+
+    files: dict[str, bytes] = {f"{runtime_dir}/{name}": data for name, data in runtime.items()}
+    files[f"{core_dir}/{WHEEL_NAME}"] = wheel
+    for name in PAGE_FILES:
+        if name != "sw.js":
+            files[name] = (WEB_SRC / name).read_bytes()
+    assets = ["./", "manifest.json", *PAGE_FILES, *sorted(n for n in files if "/" in n)]
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    version = digest.hexdigest()[:16]
+    # The service worker names its cache after the content hash, so a rebuilt page replaces
+    # the cached one instead of mixing old and new files.
+    sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
+    files["sw.js"] = sw.replace("__ASSETS__", json.dumps(assets)).encode()
+    files.update(_encoded_variants(files))
+
     out_dir.mkdir(parents=True, exist_ok=True)
     if not is_built_site(out_dir):
         # Claim the folder first, so a build interrupted half-way can be run again into it.
         _write_site_file(out_dir / "manifest.json", (json.dumps(
-            {"version": "incomplete", "wheel": WHEEL_NAME, "assets": []}, indent=2)
-            + "\n").encode())
-    (out_dir / "pyodide").mkdir(exist_ok=True)
-    for name in PYODIDE_FILES:
-        if name != "python_stdlib.zip":  # written precompiled below
-            _write_site_file(out_dir / "pyodide" / name, (pyodide / name).read_bytes())
-    build_wheel(out_dir, precompile(pyodide, out_dir / "pyodide" / "python_stdlib.zip"))
-    for name in PAGE_FILES:
-        if name != "sw.js":
-            _write_site_file(out_dir / name, (WEB_SRC / name).read_bytes())
-
-    assets = ["./", "manifest.json", *PAGE_FILES, WHEEL_NAME,
-              *(f"pyodide/{n}" for n in PYODIDE_FILES)]
-    digest = hashlib.sha256()
-    for name in sorted(assets[2:]):
-        if name != "sw.js":
-            digest.update(name.encode() + b"\0" + (out_dir / name).read_bytes())
-    version = digest.hexdigest()[:16]
-    # The manifest is written after hashing (it holds the hash); the SW caches it like the rest.
-    manifest = {"version": version, "wheel": WHEEL_NAME, "assets": assets}
+            {"version": "incomplete", "wheel": WHEEL_NAME, "assets": [],
+             "files": sorted(files)}, indent=2) + "\n").encode())
+    for name, data in sorted(files.items()):
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        _write_site_file(out_dir / name, data)
+    # Written last: the manifest is what makes the folder a finished build.
+    written = sorted([*files, "manifest.json"])
+    manifest = {"version": version, "runtime": f"{runtime_dir}/",
+                "wheel": f"{core_dir}/{WHEEL_NAME}", "assets": assets, "files": written,
+                "stdlib_modules": {"kept": compiled.kept, "dropped": compiled.dropped}}
     _write_site_file(out_dir / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
-    # The service worker names its cache after the content hash, so a rebuilt page replaces
-    # the cached one instead of mixing old and new files.
-    sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
-    sw = sw.replace("__ASSETS__", json.dumps(assets))
-    _write_site_file(out_dir / "sw.js", sw.encode())
-
-    files = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()))
-    total = sum((out_dir / f).stat().st_size for f in files)
-    return BuildResult(out_dir, files, total, version)
+    _remove_stale(out_dir, previous, set(written))
+    total = sum((out_dir / f).stat().st_size for f in written)
+    return BuildResult(out_dir, tuple(written), total, version)

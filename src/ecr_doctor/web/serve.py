@@ -9,6 +9,8 @@ enforced by the browser rather than promised by us.
 from __future__ import annotations
 
 import functools
+import io
+import os
 import signal
 import sys
 import tempfile
@@ -17,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from ecr_doctor.web.build import build
+from ecr_doctor.web.build import build, is_content_addressed
 
 DEFAULT_PORT = 8765
 
@@ -39,8 +41,32 @@ SECURITY_HEADERS = {
 }
 
 
+def accepted_encodings(header: str) -> frozenset[str]:
+    """The codings an Accept-Encoding header allows (RFC 9110 §12.5.3): `q=0` refuses one."""
+    allowed: set[str] = set()
+    for item in header.split(",")[:32]:
+        coding, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0 and coding:
+            allowed.add(coding.strip().lower())
+    return frozenset(allowed)
+
+
+# Precompressed variants `web --build` writes beside a file, best first.
+_VARIANTS = (("br", ".br"), ("gzip", ".gz"))
+
+
 def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
-    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers."""
+    """A static server for `root` bound to 127.0.0.1 only, with the page's security headers,
+    precompressed files served with Content-Encoding, and content-named folders cached for
+    good."""
     class Handler(SimpleHTTPRequestHandler):
         extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
             **SimpleHTTPRequestHandler.extensions_map,
@@ -52,13 +78,42 @@ def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
             ".zip": "application/zip",
             ".svg": "image/svg+xml",
         }
+        _encoding: str | None = None
+        _encoded_type: str = ""
+
+        def send_head(self) -> io.BytesIO | BinaryIO | None:
+            self._encoding = None
+            url_path, sep, query = self.path.partition("?")
+            local = self.translate_path(url_path)
+            if url_path.endswith("/") and os.path.isdir(local):
+                url_path, local = url_path + "index.html", os.path.join(local, "index.html")
+            if os.path.isfile(local):
+                allowed = accepted_encodings(self.headers.get("Accept-Encoding", ""))
+                for coding, suffix in _VARIANTS:
+                    if coding in allowed and os.path.isfile(local + suffix):
+                        # The same file, smaller: its type is the original's, its encoding
+                        # says how to read it.
+                        self._encoding, self._encoded_type = coding, self.guess_type(local)
+                        self.path = url_path + suffix + sep + query
+                        break
+            return super().send_head()
+
+        def guess_type(self, path: str | os.PathLike[str]) -> str:
+            return self._encoded_type if self._encoding else super().guess_type(path)
 
         def end_headers(self) -> None:
             for name, value in SECURITY_HEADERS.items():
                 self.send_header(name, value)
-            # Revalidate every time: the service worker is the offline cache, and a stale
-            # HTTP cache must not pin an old build under it.
-            self.send_header("Cache-Control", "no-cache")
+            if self._encoding:
+                self.send_header("Content-Encoding", self._encoding)
+            self.send_header("Vary", "Accept-Encoding")
+            if is_content_addressed(self.path.partition("?")[0]):
+                # Named after its content: it never changes under this name.
+                self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+            else:
+                # Revalidate the page's own files every time: a stale HTTP cache must not pin
+                # an old build under the service worker.
+                self.send_header("Cache-Control", "no-cache")
             super().end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
