@@ -23,6 +23,7 @@ from ecr_doctor.cli.exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, Wr
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.dockerconfig import ConfigError
 from ecr_doctor.render.guard import guarded
+from ecr_doctor.web.site import version_line
 
 # Every sub-command, in the order `--help` lists them; each names a module of this package.
 COMMANDS = ("diagnose", "fix", "explain", "verify", "rules", "policy", "ci", "redact",
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "no command prints a secret: tokens show as a short keyed fingerprint at most. With "
         "no command, `diagnose` runs.",
     )
-    parser.add_argument("--version", action="version", version=f"ecr-doctor {__version__}")
+    parser.add_argument("--version", action="version", version=version_line(__version__),
+                        help="print the version and the content hash of the built-in page")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = command_module(name)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from ecr_doctor import __version__
 from ecr_doctor.machine.files import write_atomic
+from ecr_doctor.web.site import HOW_TO_GET_THE_PAGE
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # In a checkout: <repo>/src/ecr_doctor/web/build.py -> <repo>/web
@@ -262,10 +263,37 @@ def find_pyodide(explicit: Path | None = None) -> Path:
     for candidate in candidates:
         if candidate and all((candidate / name).is_file() for name in PYODIDE_FILES):
             return candidate
+    if explicit is None and not (WEB_SRC / "precompile.mjs").is_file():
+        # An install, not a checkout: there is nothing here to build from.
+        raise BuildError(HOW_TO_GET_THE_PAGE)
     raise BuildError(
-        f"pyodide runtime not found in {candidates[0]}: run `npm ci` in {WEB_SRC} "
+        f"pyodide runtime not found in {candidates[0]}: run `npm ci --prefix {WEB_SRC}` "
         "(package-lock.json pins the version)"
     )
+
+
+def copy_site(source: Path, out_dir: Path) -> BuildResult:
+    """A finished build (the one this install carries) copied to `out_dir`, through the one
+    writer, with the same rules as `build` for what `out_dir` may already hold."""
+    check_out_dir(out_dir)
+    manifest = json.loads((source / "manifest.json").read_bytes())
+    files = sorted(f for f in manifest["files"] if f != "manifest.json")
+    previous = _previous_files(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not is_built_site(out_dir):
+        _write_site_file(out_dir / "manifest.json", (json.dumps(
+            {"version": "incomplete", "wheel": manifest["wheel"], "assets": [],
+             "files": files}, indent=2) + "\n").encode())
+    for name in files:
+        if not (source / name).resolve().is_relative_to(source.resolve()):
+            raise BuildError(f"the built-in page names a file outside it: {name!r}")
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        _write_site_file(out_dir / name, (source / name).read_bytes())
+    _write_site_file(out_dir / "manifest.json", (source / "manifest.json").read_bytes())
+    written = [*files, "manifest.json"]
+    _remove_stale(out_dir, previous, set(written))
+    total = sum((out_dir / f).stat().st_size for f in written)
+    return BuildResult(out_dir, tuple(sorted(written)), total, str(manifest["version"]))
 
 
 def _content_dir(prefix: str, files: dict[str, bytes]) -> str:

@@ -21,7 +21,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from ecr_doctor.web.build import build, is_content_addressed
+from ecr_doctor.web.build import build, copy_site, find_pyodide, is_content_addressed
+from ecr_doctor.web.site import PACKAGED_SITE, page_version
 
 DEFAULT_PORT = 8765
 
@@ -159,10 +160,14 @@ class ServeError(Exception):
 
 def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
             pyodide_dir: str | None, out: TextIO) -> int:
-    """`ecr-doctor web`: build (`--build DIR` only builds), then serve until interrupted."""
+    """`ecr-doctor web`: serve the page this install carries (or, in a checkout, build it
+    first); `--build DIR` only writes the static site."""
     pyodide = Path(pyodide_dir) if pyodide_dir else None
+    # The built-in page, unless the user asked for another runtime to build with.
+    packaged = PACKAGED_SITE if pyodide is None and page_version() else None
     if build_dir is not None:
-        result = build(Path(build_dir), pyodide_dir=pyodide)
+        result = (copy_site(packaged, Path(build_dir)) if packaged
+                  else build(Path(build_dir), pyodide_dir=pyodide))
         out.write(f"built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) "
                   f"in {result.out_dir}\n")
         return 0
@@ -170,7 +175,9 @@ def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
         raise ServeError(f"--port {port} is not a TCP port (0 to 65535; 0 picks a free one)")
     _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="ecr-doctor-web-") as tmp:
-        root = Path(serve_dir) if serve_dir else Path(tmp)
+        root = Path(serve_dir) if serve_dir else (packaged or Path(tmp))
+        if root == Path(tmp):
+            find_pyodide(pyodide)  # no runtime to build with: say how to get one, bind nothing
         # Bind before building: a busy port is known in a millisecond, the build takes seconds.
         try:
             server = make_server(root, port)
@@ -178,7 +185,7 @@ def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
             raise ServeError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc} "
                              "(another server there? choose one with --port, or 0 for any "
                              "free port)") from None
-        if not serve_dir:
+        if root == Path(tmp):
             build(root, pyodide_dir=pyodide)
         host, bound = server.server_address[:2]
         out.write(f"ecr-doctor web page: http://{host!s}:{bound}/  (Ctrl-C to stop)\n"
