@@ -21,20 +21,16 @@ from typing import Any
 
 import pytest
 from conftest import ECR, IN_CI, expired_auth, require_binary
+from pagedriver import CHROMIUM_ARGS, Browser, cli_fix
 
-from ecr_doctor.core.engine import diagnose_text, fix_text
+from ecr_doctor.core.engine import diagnose_text
 from ecr_doctor.core.environment import unknown_environment
 from ecr_doctor.core.explain import explain_error
-from ecr_doctor.core.options import Options
 from ecr_doctor.web import build as web
 from ecr_doctor.web.serve import serving
 
 SRC = Path(web.PACKAGE_DIR)
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-LOAD_TIMEOUT_MS = 30_000
 
 
 def _need(condition: bool, reason: str) -> None:
@@ -60,42 +56,6 @@ def origin(site: web.BuildResult) -> Iterator[str]:
         yield url
 
 
-class Browser:
-    """One Chromium profile and page for the module, with every request recorded."""
-
-    def __init__(self, context: Any, page: Any, origin: str) -> None:
-        self.context, self.page, self.origin = context, page, origin
-        self.requests: list[str] = []
-        self.foreign: list[str] = []
-        self.runs = 0
-
-    def route(self, route: Any) -> None:
-        url = route.request.url
-        self.requests.append(url)
-        if url == self.origin or url.startswith(self.origin + "/"):
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-    def load(self) -> None:
-        self.page.goto(self.origin + "/")
-        self.page.wait_for_selector("body[data-state]", state="attached", timeout=LOAD_TIMEOUT_MS)
-        assert self.page.get_attribute("body", "data-state") == "ready", \
-            self.page.text_content("#status-text")
-        self.runs = 0
-
-    def diagnose(self, text: str, *, unsafe: bool = False) -> None:
-        page = self.page
-        page.fill("#config", text)
-        if page.is_checked("#unsafe") != unsafe:
-            page.click("#unsafe")  # re-diagnoses on change; counted by data-runs
-            self.runs += 1
-        page.click("#diagnose")
-        self.runs += 1
-        page.wait_for_selector(f'body[data-runs="{self.runs}"]', state="attached")
-
-
 @pytest.fixture(scope="module")
 def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     chromium = require_binary("chromium")
@@ -119,10 +79,6 @@ def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
         yield b
         context.close()
     assert not errors, errors
-
-
-def cli_fix(text: str, *, unsafe: bool = False) -> str:
-    return fix_text(text, "config.json", unknown_environment(), Options(unsafe_fixes=unsafe)).after
 
 
 # --- the build and the server, no browser needed --------------------------------------------

@@ -313,9 +313,10 @@ def is_content_addressed(url_path: str) -> bool:
             and all(c in "0123456789abcdef" for c in digest))
 
 
-def _encoded_variants(files: dict[str, bytes]) -> dict[str, bytes]:
-    """`name.br` and `name.gz` for each file worth it: text and WebAssembly, not already
-    compressed archives, and only where the variant is clearly smaller."""
+def _encoded_variants(files: dict[str, bytes], suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """`name.br` and `name.gz` (those of them in `suffixes`) for each file worth it: text and
+    WebAssembly, not already compressed archives, and only where the variant is clearly
+    smaller."""
     worth = {name: data for name, data in files.items()
              if name.endswith(_ENCODABLE) and len(data) >= _ENCODE_MIN}
     variants: dict[str, bytes] = {}
@@ -325,13 +326,14 @@ def _encoded_variants(files: dict[str, bytes]) -> dict[str, bytes]:
         for n, name in enumerate(names):
             (Path(tmp) / f"{n}.in").write_bytes(worth[name])
             inputs.append(str(Path(tmp) / f"{n}.in"))
-        if names:
+        if names and ".br" in suffixes:
             _run_node("compress.mjs", str(_compression_cache()), tmp, *inputs,
                       what="compressing the page's files")
         for n, name in enumerate(names):
             data = worth[name]
-            for suffix, encoded in ((".br", (Path(tmp) / f"{n}.br").read_bytes()),
-                                    (".gz", gzip.compress(data, 9, mtime=0))):
+            for suffix in suffixes:
+                encoded = ((Path(tmp) / f"{n}.br").read_bytes() if suffix == ".br"
+                           else gzip.compress(data, 9, mtime=0))
                 if len(encoded) <= len(data) * 0.95:
                     variants[name + suffix] = encoded
     return variants
@@ -369,13 +371,16 @@ def _remove_stale(out_dir: Path, previous: list[str], current: set[str]) -> None
                 folder.rmdir()
 
 
-def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
+def build(out_dir: Path, *, pyodide_dir: Path | None = None,
+          encodings: tuple[str, ...] = (".br", ".gz")) -> BuildResult:
     """Write the self-contained static site to `out_dir`: created, empty, or an earlier build
     (whose files are replaced); any other folder is refused (BuildError, nothing written).
 
     Layout: the page's own files at the top (revalidated on every visit), the runtime and
-    the core wheel in content-named folders (cached for good), and `.br` / `.gz` beside
-    every file worth compressing, for `ecr-doctor web` to serve with Content-Encoding."""
+    the core wheel in content-named folders (cached for good), and `.br` / `.gz` (those in
+    `encodings`) beside every file worth compressing, for `ecr-doctor web` to serve with
+    Content-Encoding. The wheel's copy has `.br` only: every current browser takes Brotli,
+    and the rest get the plain file."""
     check_out_dir(out_dir)
     pyodide = find_pyodide(pyodide_dir)
     if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
@@ -402,7 +407,7 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None) -> BuildResult:
     # the cached one instead of mixing old and new files.
     sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
     files["sw.js"] = sw.replace("__ASSETS__", json.dumps(assets)).encode()
-    files.update(_encoded_variants(files))
+    files.update(_encoded_variants(files, encodings))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if not is_built_site(out_dir):

@@ -164,7 +164,7 @@ def run_web(*, port: int, build_dir: str | None, serve_dir: str | None,
     first); `--build DIR` only writes the static site."""
     pyodide = Path(pyodide_dir) if pyodide_dir else None
     # The built-in page, unless the user asked for another runtime to build with.
-    packaged = PACKAGED_SITE if pyodide is None and page_version() else None
+    packaged = PACKAGED_SITE if pyodide is None and page_version(PACKAGED_SITE) else None
     if build_dir is not None:
         result = (copy_site(packaged, Path(build_dir)) if packaged
                   else build(Path(build_dir), pyodide_dir=pyodide))
