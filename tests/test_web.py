@@ -9,13 +9,17 @@ request was even attempted.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import shutil
 import subprocess
 import sys
+import threading
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -488,3 +492,62 @@ def test_a_bug_in_the_core_is_an_answer_the_page_can_show(
     assert result["ok"] is False and result["internal"] is True
     assert "RuntimeError" in result["error"] and secret not in raw
     assert result["redacted"]["text"] == "" and result["causes"] == []
+
+
+# --- a plain static host, under a sub-path -----------------------------------------------------
+
+
+class _PlainStaticHost(SimpleHTTPRequestHandler):
+    """What a static host such as GitHub Pages does for the page: files with their types, and
+    no security header at all (so only the page's <meta> policy can hold)."""
+
+    extensions_map = {  # noqa: RUF012  (the base class declares it a plain attribute)
+        **SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+        ".mjs": "text/javascript", ".js": "text/javascript", ".json": "application/json"}
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.real
+def test_the_built_site_works_from_a_sub_path_of_a_plain_static_host(
+        site: web.BuildResult, tmp_path: Path) -> None:
+    chromium = require_binary("chromium")
+    from playwright.sync_api import sync_playwright
+
+    shutil.copytree(site.out_dir, tmp_path / "root" / "ecr-doctor")
+    (tmp_path / "root" / "index.html").write_text("the host's own page")
+    handler = functools.partial(_PlainStaticHost, directory=str(tmp_path / "root"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    text = EXAMPLES[0].read_text()
+    try:
+        headers, _ = _get(origin + "/ecr-doctor/")
+        assert "Content-Security-Policy" not in headers  # the host sends none
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp_path / "profile"), executable_path=chromium, args=CHROMIUM_ARGS,
+                headless=True)
+            try:
+                page = context.pages[0] if context.pages else context.new_page()
+                b = Browser(context, page, origin, url=origin + "/ecr-doctor/")
+                context.route("**/*", b.route)
+                b.load()
+                b.diagnose(text)
+                assert page.text_content("#fixed") == cli_fix(text)
+                # The <meta> policy is in force: a connection elsewhere is refused by the page
+                # itself, before any request exists.
+                outcome = page.evaluate(
+                    "fetch('http://203.0.113.7/collect').then(() => 'sent', e => 'blocked')")
+                assert outcome == "blocked"
+                assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == \
+                    origin + "/ecr-doctor/"
+            finally:
+                context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert b.foreign == []
+    # Everything the page fetched lives under its sub-path: nothing assumed the site root.
+    assert all(url.startswith(origin + "/ecr-doctor/") for url in b.requests), b.requests
