@@ -26,6 +26,7 @@ class Browser:
         self.requests: list[str] = []
         self.foreign: list[str] = []
         self.runs = 0
+        self.playwright: Any = None
 
     def route(self, route: Any) -> None:
         url = route.request.url

@@ -78,7 +78,7 @@ class Dists(NamedTuple):
 def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
     require_binary("node")
     try:
-        web.find_pyodide()
+        web.find_pyodide(web_src=REPO / "web")
     except web.BuildError as exc:
         _need(False, str(exc))
     work = tmp_path_factory.mktemp("dist")

@@ -34,6 +34,9 @@ from ecr_doctor.web import build as web
 from ecr_doctor.web.serve import serving
 
 SRC = Path(web.PACKAGE_DIR)
+# The page's sources in this checkout: named, so the suite also runs against an installed
+# wheel (the release workflow does), where the package has no web/ beside it.
+WEB_SRC = Path(__file__).resolve().parent.parent / "web"
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
 
 
@@ -48,10 +51,10 @@ def _need(condition: bool, reason: str) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> web.BuildResult:
     try:
-        web.find_pyodide()
+        web.find_pyodide(web_src=WEB_SRC)
     except web.BuildError as exc:
         _need(False, str(exc))
-    return web.build(tmp_path_factory.mktemp("site"))
+    return web.build(tmp_path_factory.mktemp("site"), web_src=WEB_SRC)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,7 @@ def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
         )
         page = context.pages[0] if context.pages else context.new_page()
         b = Browser(context, page, origin)
+        b.playwright = pw  # one Playwright per process: a test needing a second profile uses it
         context.route("**/*", b.route)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -137,7 +141,7 @@ def test_standard_library_is_trimmed_to_what_the_page_imports(site: web.BuildRes
 def test_a_rebuild_removes_what_the_last_build_wrote_and_nothing_else(
         site: web.BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    first = web.build(out)
+    first = web.build(out, web_src=WEB_SRC)
     stale = out / "runtime-0123456789ab" / "pyodide.asm.wasm"
     stale.parent.mkdir()
     stale.write_bytes(b"an older build's runtime")
@@ -146,7 +150,7 @@ def test_a_rebuild_removes_what_the_last_build_wrote_and_nothing_else(
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["files"].append("runtime-0123456789ab/pyodide.asm.wasm")
     (out / "manifest.json").write_text(json.dumps(manifest))
-    again = web.build(out)
+    again = web.build(out, web_src=WEB_SRC)
     assert again.version == first.version
     assert not stale.parent.exists()  # listed by the last build: removed, folder too
     assert mine.read_text() == "the user's own file"  # never ours: kept
@@ -169,7 +173,7 @@ def test_bundle_imports_only_the_standard_library(site: web.BuildResult) -> None
 
 
 def test_build_is_reproducible(site: web.BuildResult, tmp_path: Path) -> None:
-    again = web.build(tmp_path / "again")
+    again = web.build(tmp_path / "again", web_src=WEB_SRC)
     assert again.version == site.version and again.files == site.files
     for name in site.files:
         assert (again.out_dir / name).read_bytes() == (site.out_dir / name).read_bytes(), name
@@ -511,9 +515,8 @@ class _PlainStaticHost(SimpleHTTPRequestHandler):
 
 @pytest.mark.real
 def test_the_built_site_works_from_a_sub_path_of_a_plain_static_host(
-        site: web.BuildResult, tmp_path: Path) -> None:
+        site: web.BuildResult, browser: Browser, tmp_path: Path) -> None:
     chromium = require_binary("chromium")
-    from playwright.sync_api import sync_playwright
 
     shutil.copytree(site.out_dir, tmp_path / "root" / "ecr-doctor")
     (tmp_path / "root" / "index.html").write_text("the host's own page")
@@ -525,26 +528,25 @@ def test_the_built_site_works_from_a_sub_path_of_a_plain_static_host(
     try:
         headers, _ = _get(origin + "/ecr-doctor/")
         assert "Content-Security-Policy" not in headers  # the host sends none
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                str(tmp_path / "profile"), executable_path=chromium, args=CHROMIUM_ARGS,
-                headless=True)
-            try:
-                page = context.pages[0] if context.pages else context.new_page()
-                b = Browser(context, page, origin, url=origin + "/ecr-doctor/")
-                context.route("**/*", b.route)
-                b.load()
-                b.diagnose(text)
-                assert page.text_content("#fixed") == cli_fix(text)
-                # The <meta> policy is in force: a connection elsewhere is refused by the page
-                # itself, before any request exists.
-                outcome = page.evaluate(
-                    "fetch('http://203.0.113.7/collect').then(() => 'sent', e => 'blocked')")
-                assert outcome == "blocked"
-                assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == \
-                    origin + "/ecr-doctor/"
-            finally:
-                context.close()
+        context = browser.playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=chromium, args=CHROMIUM_ARGS,
+            headless=True)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            b = Browser(context, page, origin, url=origin + "/ecr-doctor/")
+            context.route("**/*", b.route)
+            b.load()
+            b.diagnose(text)
+            assert page.text_content("#fixed") == cli_fix(text)
+            # The <meta> policy is in force: a connection elsewhere is refused by the page
+            # itself, before any request exists.
+            outcome = page.evaluate(
+                "fetch('http://203.0.113.7/collect').then(() => 'sent', e => 'blocked')")
+            assert outcome == "blocked"
+            assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == \
+                origin + "/ecr-doctor/"
+        finally:
+            context.close()
     finally:
         server.shutdown()
         server.server_close()

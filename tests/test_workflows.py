@@ -368,7 +368,8 @@ def test_pages_build_steps_produce_the_site_it_uploads(tmp_path: Path) -> None:
     site = workspace / the_step(workflow, "build", "actions/upload-pages-artifact")["with"]["path"]
     assert (site / "index.html").is_file()
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["wheel"] == WHEEL
+    # The core wheel, in its content-named folder.
+    assert manifest["wheel"].rpartition("/")[2] == WHEEL
     with zipfile.ZipFile(site / manifest["wheel"]) as wheel:
         assert "ecr_doctor/web/api.py" in wheel.namelist()
     # Everything the service worker caches for offline use is in the artifact, and nothing
@@ -408,6 +409,8 @@ def test_release_build_steps_produce_the_sdist_and_the_wheel(
     assert "Name: ecr-doctor\n" in metadata and f"Version: {VERSION}\n" in metadata
     assert "ecr-doctor = ecr_doctor.cli.main:main" in entry_points
     assert {"ecr_doctor/py.typed", "ecr_doctor/schemas/verify.json"} <= names
+    assert "ecr_doctor/web/site/manifest.json" in names  # the page, built in
+    assert load(RELEASE)["jobs"]["build"]["steps"][-2]["env"] == {"ECR_DOCTOR_REQUIRE_PAGE": "1"}
 
 
 def test_release_installs_the_wheel_and_runs_it(release_build: tuple[Path, float],
@@ -422,7 +425,9 @@ def test_release_installs_the_wheel_and_runs_it(release_build: tuple[Path, float
     env = _runner_env(bin_dir, workspace, runner_temp)
     out = {name: _run(the_step(workflow, "test", name)["run"], workspace, env)
            for name in RELEASE_TEST_RUN_HERE}
-    assert out["ecr-doctor --version from the installed wheel"].strip() == f"ecr-doctor {VERSION}"
+    # The version, and the content hash of the page the wheel carries.
+    assert re.fullmatch(rf"ecr-doctor {re.escape(VERSION)} \(page [0-9a-f]{{16}}\)",
+                        out["ecr-doctor --version from the installed wheel"].strip())
     venv = (runner_temp / "wheel-venv").resolve()
     imported = out["The suite imports ecr_doctor from the wheel, not from src/"]
     assert f"ecr_doctor imported from {venv}/" in imported

@@ -212,9 +212,9 @@ def _node() -> str:
     return node
 
 
-def _run_node(script: str, *args: str, what: str, timeout: int = 600) -> str:
+def _run_node(script: str, *args: str, what: str, web_src: Path, timeout: int = 600) -> str:
     try:
-        proc = subprocess.run([_node(), str(WEB_SRC / script), *args], check=True,
+        proc = subprocess.run([_node(), str(web_src / script), *args], check=True,
                               capture_output=True, text=True, timeout=timeout)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         detail = getattr(exc, "stderr", "") or ""
@@ -223,7 +223,7 @@ def _run_node(script: str, *args: str, what: str, timeout: int = 600) -> str:
     return proc.stdout
 
 
-def precompile(pyodide: Path) -> Precompiled:
+def precompile(pyodide: Path, web_src: Path = WEB_SRC) -> Precompiled:
     """Compile the standard library and the core to bytecode with Pyodide's own CPython
     (under Node, the runtime `npm ci` needed anyway; web/precompile.mjs), and trim the
     standard library to the page's import closure. Without the bytecode the page compiles
@@ -244,7 +244,7 @@ def precompile(pyodide: Path) -> Precompiled:
                 (core / name).write_bytes(data)
         out = _run_node("precompile.mjs", str(pyodide), str(pyodide / "python_stdlib.zip"),
                         str(stdlib_tmp), str(core), str(source_wheel),
-                        what="precompiling Python for the page")
+                        what="precompiling Python for the page", web_src=web_src)
         try:
             report = json.loads(out.strip().splitlines()[-1])
         except (ValueError, IndexError) as exc:
@@ -258,16 +258,16 @@ def precompile(pyodide: Path) -> Precompiled:
     return Precompiled(stdlib, sorted(members), int(report["kept"]), int(report["dropped"]))
 
 
-def find_pyodide(explicit: Path | None = None) -> Path:
-    candidates = [explicit] if explicit else [WEB_SRC / "node_modules" / "pyodide"]
+def find_pyodide(explicit: Path | None = None, web_src: Path = WEB_SRC) -> Path:
+    candidates = [explicit] if explicit else [web_src / "node_modules" / "pyodide"]
     for candidate in candidates:
         if candidate and all((candidate / name).is_file() for name in PYODIDE_FILES):
             return candidate
-    if explicit is None and not (WEB_SRC / "precompile.mjs").is_file():
+    if explicit is None and not (web_src / "precompile.mjs").is_file():
         # An install, not a checkout: there is nothing here to build from.
         raise BuildError(HOW_TO_GET_THE_PAGE)
     raise BuildError(
-        f"pyodide runtime not found in {candidates[0]}: run `npm ci --prefix {WEB_SRC}` "
+        f"pyodide runtime not found in {candidates[0]}: run `npm ci --prefix {web_src}` "
         "(package-lock.json pins the version)"
     )
 
@@ -313,7 +313,8 @@ def is_content_addressed(url_path: str) -> bool:
             and all(c in "0123456789abcdef" for c in digest))
 
 
-def _encoded_variants(files: dict[str, bytes], suffixes: tuple[str, ...]) -> dict[str, bytes]:
+def _encoded_variants(files: dict[str, bytes], suffixes: tuple[str, ...],
+                      web_src: Path) -> dict[str, bytes]:
     """`name.br` and `name.gz` (those of them in `suffixes`) for each file worth it: text and
     WebAssembly, not already compressed archives, and only where the variant is clearly
     smaller."""
@@ -328,7 +329,7 @@ def _encoded_variants(files: dict[str, bytes], suffixes: tuple[str, ...]) -> dic
             inputs.append(str(Path(tmp) / f"{n}.in"))
         if names and ".br" in suffixes:
             _run_node("compress.mjs", str(_compression_cache()), tmp, *inputs,
-                      what="compressing the page's files")
+                      what="compressing the page's files", web_src=web_src)
         for n, name in enumerate(names):
             data = worth[name]
             for suffix in suffixes:
@@ -372,7 +373,8 @@ def _remove_stale(out_dir: Path, previous: list[str], current: set[str]) -> None
 
 
 def build(out_dir: Path, *, pyodide_dir: Path | None = None,
-          encodings: tuple[str, ...] = (".br", ".gz")) -> BuildResult:
+          encodings: tuple[str, ...] = (".br", ".gz"), web_src: Path | None = None
+          ) -> BuildResult:
     """Write the self-contained static site to `out_dir`: created, empty, or an earlier build
     (whose files are replaced); any other folder is refused (BuildError, nothing written).
 
@@ -380,13 +382,15 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     the core wheel in content-named folders (cached for good), and `.br` / `.gz` (those in
     `encodings`) beside every file worth compressing, for `ecr-doctor web` to serve with
     Content-Encoding. The wheel's copy has `.br` only: every current browser takes Brotli,
-    and the rest get the plain file."""
+    and the rest get the plain file. `web_src`: the page's sources (default: the checkout's
+    web/ beside src/; a test suite run against an installed wheel names its checkout's)."""
     check_out_dir(out_dir)
-    pyodide = find_pyodide(pyodide_dir)
-    if not all((WEB_SRC / name).is_file() for name in PAGE_FILES):
-        raise BuildError(f"page sources missing in {WEB_SRC}")
+    web_src = web_src or WEB_SRC
+    pyodide = find_pyodide(pyodide_dir, web_src)
+    if not all((web_src / name).is_file() for name in PAGE_FILES):
+        raise BuildError(f"page sources missing in {web_src}")
     previous = _previous_files(out_dir)
-    compiled = precompile(pyodide)
+    compiled = precompile(pyodide, web_src)
     runtime = {name: (compiled.stdlib if name == "python_stdlib.zip"
                       else (pyodide / name).read_bytes()) for name in PYODIDE_FILES}
     runtime_dir = _content_dir("runtime", runtime)
@@ -397,7 +401,7 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     files[f"{core_dir}/{WHEEL_NAME}"] = wheel
     for name in PAGE_FILES:
         if name != "sw.js":
-            files[name] = (WEB_SRC / name).read_bytes()
+            files[name] = (web_src / name).read_bytes()
     assets = ["./", "manifest.json", *PAGE_FILES, *sorted(n for n in files if "/" in n)]
     digest = hashlib.sha256()
     for name in sorted(files):
@@ -405,9 +409,9 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     version = digest.hexdigest()[:16]
     # The service worker names its cache after the content hash, so a rebuilt page replaces
     # the cached one instead of mixing old and new files.
-    sw = (WEB_SRC / "sw.js").read_text().replace("__BUILD_VERSION__", version)
+    sw = (web_src / "sw.js").read_text().replace("__BUILD_VERSION__", version)
     files["sw.js"] = sw.replace("__ASSETS__", json.dumps(assets)).encode()
-    files.update(_encoded_variants(files, encodings))
+    files.update(_encoded_variants(files, encodings, web_src))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if not is_built_site(out_dir):
