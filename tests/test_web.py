@@ -489,7 +489,7 @@ def test_a_bug_in_the_core_is_an_answer_the_page_can_show(
         raise RuntimeError(f"core bug quoting the paste: {secret}")
 
     monkeypatch.setattr(api, "diagnose_text", broken)
-    monkeypatch.setattr(api, "explain_error", broken)
+    monkeypatch.setattr("ecr_doctor.core.explain.explain_error", broken)  # imported lazily
     args = ('{"auths": {}}',) if call == "analyse" else ("no basic auth credentials",)
     raw = getattr(api, call)(*args)
     result = json.loads(raw)

@@ -5,7 +5,7 @@
 // browser), so it is imported once the manifest is known, not statically.
 
 const $ = (id) => document.getElementById(id);
-const state = { api: null, fixed: "", redacted: "", busy: false };
+const state = { api: null, fixed: "", redacted: "", busy: false, workerRegistered: false, warmed: false };
 // For tests and the benchmark: milestones of this page load, in ms since navigation.
 window.ecrDoctor = { ready: false, marks: {} };
 
@@ -89,7 +89,9 @@ async function boot() {
     for (const id of ["diagnose", "explain", "example"]) $(id).disabled = false;
     window.ecrDoctor.ready = true;
     document.body.dataset.state = "ready";  // tests wait on this selector (CSP forbids eval)
-    registerServiceWorker();
+    // The worker's install downloads and stores every file again: kept out of the way of
+    // the first paste (after its result, or once the page has been idle a while).
+    setTimeout(registerServiceWorker, 3000);
     if ($("config").value.trim()) diagnose();
   } catch (err) {
     setStatus(`The page could not start: ${err && err.message ? err.message : err}`, null, "bad");
@@ -99,7 +101,8 @@ async function boot() {
 }
 
 function registerServiceWorker() {
-  if (!("serviceWorker" in navigator)) return;
+  if (state.workerRegistered || !("serviceWorker" in navigator)) return;
+  state.workerRegistered = true;
   navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(() => {
     // Offline use is a bonus: without a worker the page still works while online.
   });
@@ -216,6 +219,12 @@ function diagnose() {
   try {
     render(result);
   } finally {
+    if (!state.warmed) {
+      // What only Explain needs is imported once the first result is on screen.
+      state.warmed = true;
+      setTimeout(() => callCore(() => state.api.warm()), 0);
+    }
+    registerServiceWorker();
     // Tests and the benchmark wait on this counter (CSP rules out eval-based waiting).
     document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
   }

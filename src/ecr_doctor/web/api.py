@@ -18,7 +18,6 @@ from ecr_doctor import __version__
 from ecr_doctor.core.dockerconfig import ConfigError
 from ecr_doctor.core.engine import diagnose_text, fix_text
 from ecr_doctor.core.environment import unknown_environment
-from ecr_doctor.core.explain import explain_error
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.core.options import Options
 from ecr_doctor.core.records import finding_dict
@@ -145,6 +144,8 @@ def explain(error_text: str, config_text: str = "") -> str:
             findings = diagnose_text(config_text, PASTED_PATH, unknown_environment()).findings
         except ConfigError:
             findings = ()  # a broken config must not stop the explanation
+    from ecr_doctor.core.explain import explain_error  # see warm(): not needed to start
+
     explanation = explain_error(error_text, findings)
     return json.dumps({
         "runtime": explanation.runtime_line(),
@@ -165,6 +166,15 @@ def ready() -> str:
     from ecr_doctor.core import fixer  # noqa: F401  (engine imports it lazily; warm it here)
 
     return json.dumps({"version": __version__, "rules": len(all_rules())})
+
+
+def warm() -> str:
+    """Called once the first result is on screen: imports what only Explain needs (its
+    regular expressions are a third of the core's import time), off the path to the first
+    result."""
+    from ecr_doctor.core import explain  # noqa: F401
+
+    return "{}"
 
 
 def examples() -> str:
