@@ -99,9 +99,9 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
 def test_the_wheel_carries_the_built_page(dists: Dists) -> None:
     members = _members(dists.wheel)
     manifest = json.loads(members[SITE_PREFIX + "manifest.json"])
-    # Every file the build wrote, the runtime with its Brotli form, and the core wheel.
+    # Every file the build wrote, the runtime with its Brotli form, and the core's zip.
     assert {SITE_PREFIX + f for f in manifest["files"]} <= set(members)
-    assert SITE_PREFIX + manifest["wheel"] in members
+    assert SITE_PREFIX + manifest["core"] in members
     assert SITE_PREFIX + manifest["runtime"] + "pyodide.asm.wasm.br" in members
     assert not any(n.endswith(".gz") for n in members if n.startswith(SITE_PREFIX))
     # Nothing the build only needs: no Node scripts, no npm tree.

@@ -384,7 +384,7 @@ def test_redact_refuses_outputs_that_name_an_input(tmp_path: Path) -> None:
 
 def test_web_build_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     from ecr_doctor.cli.main import main
-    from ecr_doctor.web.build import WHEEL_NAME, check_out_dir
+    from ecr_doctor.web.build import CORE_NAME, check_out_dir
 
     site = tmp_path / "site"
     site.mkdir()
@@ -398,8 +398,8 @@ def test_web_build_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     assert main(["web", "--build", str(tmp_path / "file")], stdout=io.StringIO(),
                 stderr=io.StringIO()) == 2
-    # A folder an earlier build wrote (its manifest names our wheel), an empty or a new one.
-    (site / "manifest.json").write_text(json.dumps({"version": "x", "wheel": WHEEL_NAME,
+    # A folder an earlier build wrote (its manifest names our core), an empty or a new one.
+    (site / "manifest.json").write_text(json.dumps({"version": "x", "core": CORE_NAME,
                                                     "assets": []}))
     check_out_dir(site)
     (tmp_path / "empty").mkdir()

@@ -99,20 +99,18 @@ def _manifest(site: web.BuildResult) -> dict[str, Any]:
 
 def test_bundle_is_the_core_and_the_page_module_only(site: web.BuildResult) -> None:
     manifest = _manifest(site)
-    with zipfile.ZipFile(site.out_dir / manifest["wheel"]) as wheel:
-        names = set(wheel.namelist())
-    sources = {n for n in names if n.endswith(".py")}
+    with zipfile.ZipFile(site.out_dir / manifest["core"]) as archive:
+        names = set(archive.namelist())
+    modules = {n[:-1] for n in names if n.endswith(".pyc")}  # as source paths
     core = {p.relative_to(SRC.parent).as_posix() for p in (SRC / "core").rglob("*.py")}
     page = {"ecr_doctor/__init__.py", "ecr_doctor/web/__init__.py", "ecr_doctor/web/api.py"}
     # By construction: every core module, the page's module, and nothing that runs a process,
     # reads the environment or writes a file (machine/, cli/, the rest of web/).
-    assert sources == core | page
-    # Every core module ships precompiled for the page's CPython (no compile at start-up).
-    cached = {n for n in names if n.endswith(".pyc")}
-    assert sources and len(cached) == len(sources)
-    for name in sources:
-        folder, _, file = name.rpartition("/")
-        assert any(c.startswith(f"{folder}/__pycache__/{file[:-3]}.cpython-3") for c in cached)
+    assert modules == core | page
+    # Each precompiled for the page's CPython (no compile at start-up), where zipimport looks
+    # (beside the source's place, never __pycache__), and with the examples the page offers.
+    assert not any(n.endswith(".py") or "__pycache__" in n for n in names)
+    assert {f"ecr_doctor/examples/{p.name}" for p in EXAMPLES} <= names
     # Only what loadPyodide fetches (no source maps, no npm leftovers), each with the
     # precompressed forms the server hands out.
     runtime = site.out_dir / manifest["runtime"]
@@ -232,7 +230,7 @@ def test_precompressed_files_are_served_to_browsers_that_take_them(
 def test_content_named_files_are_cached_for_good_the_page_revalidated(
         site: web.BuildResult, origin: str) -> None:
     manifest = _manifest(site)
-    for path in ("/" + manifest["wheel"], "/" + manifest["runtime"] + "pyodide.asm.wasm"):
+    for path in ("/" + manifest["core"], "/" + manifest["runtime"] + "pyodide.asm.wasm"):
         headers, _ = _get(origin + path)
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable", path
     for path in ("/", "/index.html", "/app.js", "/manifest.json", "/sw.js"):

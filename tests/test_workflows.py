@@ -368,10 +368,10 @@ def test_pages_build_steps_produce_the_site_it_uploads(tmp_path: Path) -> None:
     site = workspace / the_step(workflow, "build", "actions/upload-pages-artifact")["with"]["path"]
     assert (site / "index.html").is_file()
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    # The core wheel, in its content-named folder.
-    assert manifest["wheel"].rpartition("/")[2] == WHEEL
-    with zipfile.ZipFile(site / manifest["wheel"]) as wheel:
-        assert "ecr_doctor/web/api.py" in wheel.namelist()
+    # The core's zip, in its content-named folder.
+    assert manifest["core"].rpartition("/")[2] == f"ecr_doctor-{VERSION}.zip"
+    with zipfile.ZipFile(site / manifest["core"]) as core:
+        assert "ecr_doctor/web/api.pyc" in core.namelist()
     # Everything the service worker caches for offline use is in the artifact, and nothing
     # upload-pages-artifact would leave out (it drops hidden files).
     for asset in manifest["assets"]:

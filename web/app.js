@@ -66,16 +66,17 @@ async function boot() {
       const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
       return loadPyodide({ indexURL: runtime.href, stdout: () => {}, stderr: () => {} });
     });
-    // The core: a same-origin wheel built from src/ by `ecr-doctor web --build` (no micropip,
-    // no CDN). Fetched while the runtime compiles, then unpacked into site-packages: measured
-    // about 10x faster than pyodide.loadPackage(url), which sets up its package machinery.
-    const wheelP = manifestP
-      .then((m) => fetch(new URL(m.wheel, base)))
-      .then((r) => { if (!r.ok) throw new Error(`core wheel: HTTP ${r.status}`); return r.arrayBuffer(); });
-    const [, pyodide, wheel] = await Promise.all([manifestP, pyodideP, wheelP]);
+    // The core: a same-origin zip built from src/ by `ecr-doctor web --build` (no micropip,
+    // no CDN), fetched while the runtime compiles, then imported straight from the zip as
+    // the standard library is: no unpacking step.
+    const coreP = manifestP
+      .then((m) => fetch(new URL(m.core, base)))
+      .then((r) => { if (!r.ok) throw new Error(`core: HTTP ${r.status}`); return r.arrayBuffer(); });
+    const [manifest, pyodide, core] = await Promise.all([manifestP, pyodideP, coreP]);
     mark("pyodide");
     setStatus("Loading the ecr-doctor core…", 75);
-    pyodide.unpackArchive(wheel, "wheel");
+    pyodide.FS.writeFile(manifest.core_path, new Uint8Array(core));
+    pyodide.pyimport("sys").path.insert(0, manifest.core_path);
     const webapi = pyodide.pyimport("ecr_doctor.web.api");
     const info = JSON.parse(webapi.ready());
     state.api = webapi;

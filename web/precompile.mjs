@@ -4,10 +4,11 @@
 // every start (measured: Python's bootstrap in the page drops from ~2.0 s to ~0.4 s), and
 // trims the standard library to what the page can import.
 //
-//   node precompile.mjs PYODIDE_DIR STDLIB_IN STDLIB_OUT CORE_DIR CORE_WHEEL
+//   node precompile.mjs PYODIDE_DIR STDLIB_IN STDLIB_OUT CORE_DIR CORE_ZIP CORE_PATH
 //
-// CORE_WHEEL: the core as a source wheel; it is unpacked and run here exactly as the page does
-// (unpackArchive, then every call the page makes, on every bundled example), so the modules
+// CORE_ZIP: the core as a zip of sources; it is imported and run here exactly as the page does
+// (written to CORE_PATH, put on sys.path, then every call the page makes, on every bundled
+// example), so the modules
 // Pyodide and the core import at run time are known. With the modules the core's files import
 // anywhere (lazy imports included), imported here too, and a few kept whole, that is the
 // import closure; the rest of the standard library (tests, tkinter-less GUIs, asyncio's servers,
@@ -15,22 +16,24 @@
 // STDLIB_OUT: those modules as unchecked hash-based .pyc files compiled as "python -OO"
 // would (no sources: tracebacks from the standard library show no source lines, the core's
 // still do), deflated (a host that compresses nothing still sends it small).
-// CORE_DIR: a tree of .py files; each gets __pycache__/NAME.cpython-3XY.pyc, compiled under
-// the path it is unpacked to in the page.
+// CORE_DIR: a tree of .py files; each gets NAME.pyc beside it (where zipimport looks),
+// compiled under the path the page imports it from (CORE_PATH/...).
 // Prints one JSON line: {"kept": N, "dropped": N} (modules).
 // Output is byte-for-byte reproducible: fixed zip timestamps, hash-based (not mtime) pycs.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [pyodideDir, stdlibIn, stdlibOut, coreDir, coreWheel] = process.argv.slice(2).map((p) => path.resolve(p));
+const [pyodideDir, stdlibIn, stdlibOut, coreDir, coreZip] = process.argv.slice(2, 7).map((p) => path.resolve(p));
+const corePath = process.argv[7];
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: (m) => console.error(m) });
 // What Pyodide itself imported to start, before anything of ours ran.
 const startup = py.runPython("import sys; sorted(sys.modules)").toJs();
 
 // Run the page's calls, as the page makes them, so run-time imports are seen.
-py.unpackArchive(new Uint8Array(fs.readFileSync(coreWheel)), "wheel");  // a Buffer is not a plain typed array to Pyodide
+py.FS.writeFile(corePath, new Uint8Array(fs.readFileSync(coreZip)));  // as app.js does
+py.pyimport("sys").path.insert(0, corePath);
 const api = py.pyimport("ecr_doctor.web.api");
 api.ready();
 api.rules();
@@ -61,6 +64,7 @@ for (const name of coreFiles) {
 }
 py.globals.set("core_files", py.toPy(coreFiles));
 py.globals.set("seen_modules", py.toPy([...startup, ...used]));
+py.globals.set("core_path", corePath);
 const report = py.runPython(`
 import importlib.util, json, os, sys, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
@@ -147,25 +151,15 @@ with zipfile.ZipFile("/build/stdlib.out.zip", "w", zipfile.ZIP_DEFLATED) as out:
             out.writestr(zipfile.ZipInfo(filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
                          compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
-site = f"/lib/python{major}.{minor}/site-packages"  # where the page unpacks the core wheel
-tag = sys.implementation.cache_tag
 for name in core_files:
-    folder, _, file = name.rpartition("/")
     with open(f"/build/core/{name}", "rb") as f:
         data = f.read()
-    cache = f"/build/core/{folder}/__pycache__" if folder else "/build/core/__pycache__"
-    os.makedirs(cache, exist_ok=True)
-    with open(f"{cache}/{file[:-3]}.{tag}.pyc", "wb") as f:
-        f.write(pyc(data, f"{site}/{name}"))
+    with open(f"/build/core/{name}c", "wb") as f:
+        f.write(pyc(data, f"{core_path}/{name}"))
 json.dumps({"kept": kept, "dropped": dropped})
 `);
 fs.writeFileSync(stdlibOut, py.FS.readFile("/build/stdlib.out.zip"));
 for (const name of coreFiles) {
-  const folder = path.posix.dirname(name);
-  const cache = `${folder === "." ? "" : folder + "/"}__pycache__`;
-  fs.mkdirSync(path.join(coreDir, cache), { recursive: true });
-  for (const pyc of py.FS.readdir(`/build/core/${cache}`).filter((n) => n.endsWith(".pyc"))) {
-    fs.writeFileSync(path.join(coreDir, cache, pyc), py.FS.readFile(`/build/core/${cache}/${pyc}`));
-  }
+  fs.writeFileSync(path.join(coreDir, `${name}c`), py.FS.readFile(`/build/core/${name}c`));
 }
 console.log(report);

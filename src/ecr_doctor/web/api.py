@@ -179,8 +179,11 @@ def warm() -> str:
 
 def examples() -> str:
     """The bundled example configs (the same ones `ecr-doctor demo` uses): name -> text."""
-    from pathlib import Path
+    from importlib.resources import files
 
-    folder = Path(__file__).parent.parent / "examples"
-    return json.dumps([{"name": p.stem, "text": p.read_text(encoding="utf-8")}
-                       for p in sorted(folder.glob("*.json"))])
+    # Through the package's loader: on the page the core is imported from its zip.
+    folder = files("ecr_doctor") / "examples"
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".json")),
+                   key=lambda p: p.name)
+    return json.dumps([{"name": p.name.removesuffix(".json"), "text": p.read_text("utf-8")}
+                       for p in found])

@@ -1,4 +1,4 @@
-"""Build the offline page into a static folder: the page's files, Pyodide, and a wheel that
+"""Build the offline page into a static folder: the page's files, Pyodide, and a zip that
 holds the core and the page's module (precompiled for Pyodide's CPython).
 
 It writes files and runs Node (to precompile), so it never ships in the browser bundle.
@@ -7,7 +7,6 @@ It writes files and runs Node (to precompile), so it never ships in the browser 
 from __future__ import annotations
 
 import ast
-import base64
 import contextlib
 import gzip
 import hashlib
@@ -40,11 +39,15 @@ PAGE_FILES = ("index.html", "app.js", "style.css", "sw.js", "favicon.svg")
 # packages that hold them. Anything else one of them imports (the machine, the CLI, a renderer)
 # is a build error, not a silent surprise in the browser.
 PAGE_MODULES = ("ecr_doctor", "ecr_doctor.web", "ecr_doctor.web.api")
-WHEEL_NAME = f"ecr_doctor-{__version__}-py3-none-any.whl"
+# The core as the page imports it: a zip on sys.path, like the standard library's.
+CORE_NAME = f"ecr_doctor-{__version__}.zip"
+# Where the page (app.js, told by the manifest) writes it before putting it on sys.path; the
+# bytecode is compiled under this name, so a traceback names the module where it was imported from.
+CORE_PATH_ON_PAGE = "/lib/ecr_doctor.zip"
 # Served encoded when the browser accepts it (see serve.py); archives are compressed already.
 _ENCODABLE = (".html", ".js", ".mjs", ".css", ".svg", ".json", ".wasm", ".zip")
 _ENCODE_MIN = 1024
-# A fixed timestamp makes the wheel byte-for-byte reproducible.
+# A fixed timestamp makes the zip byte-for-byte reproducible.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -137,31 +140,24 @@ def bundle_sources() -> list[tuple[str, bytes]]:
     return members
 
 
-def wheel_bytes(bytecode: list[tuple[str, bytes]] | None = None) -> bytes:
-    """A pure-Python wheel of the core: the page unpacks it into site-packages, no micropip.
-    `bytecode`: precompiled `__pycache__` members (see `precompile`), so the page does not
-    compile the core from source at start-up."""
-
-    dist_info = f"ecr_doctor-{__version__}.dist-info"
-    members = bundle_sources() + sorted(bytecode or [])
-    members.append((f"{dist_info}/METADATA",
-                    f"Metadata-Version: 2.1\nName: ecr-doctor\nVersion: {__version__}\n".encode()))
-    members.append((f"{dist_info}/WHEEL",
-                    b"Wheel-Version: 1.0\nGenerator: ecr-doctor web\nRoot-Is-Purelib: true\n"
-                    b"Tag: py3-none-any\n"))
-    record = []
-    for name, data in members:
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
-    record.append(f"{dist_info}/RECORD,,")
-    members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
+def core_zip(bytecode: dict[str, bytes] | None = None) -> bytes:
+    """The core as an importable zip: each module as `name.pyc` beside where its source
+    would be (where zipimport looks; it never reads `__pycache__`), and the bundled examples.
+    Without `bytecode` (module source path -> .pyc, see `precompile`) it holds the sources,
+    which zipimport compiles on import (the build's own trial run does that)."""
+    members: list[tuple[str, bytes]] = []
+    for name, data in bundle_sources():
+        if bytecode is not None and name.endswith(".py"):
+            members.append((name + "c", bytecode[name]))
+        else:
+            members.append((name, data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
+        for name, data in sorted(members):
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
 
 
@@ -172,13 +168,14 @@ def _write_site_file(path: Path, data: bytes) -> None:
 
 
 def is_built_site(out_dir: Path) -> bool:
-    """Whether `out_dir` holds a site `build` wrote: its manifest.json names our wheel."""
+    """Whether `out_dir` holds a site `build` wrote: its manifest.json names our core."""
     try:
         manifest = json.loads((out_dir / "manifest.json").read_bytes())
     except (OSError, ValueError):
         return False
-    return (isinstance(manifest, dict) and isinstance(manifest.get("wheel"), str)
-            and manifest["wheel"].rpartition("/")[2].startswith("ecr_doctor-")
+    # "wheel": what builds before the core became a plain zip named it.
+    core = manifest.get("core", manifest.get("wheel")) if isinstance(manifest, dict) else None
+    return (isinstance(core, str) and core.rpartition("/")[2].startswith("ecr_doctor-")
             and isinstance(manifest.get("assets"), list))
 
 
@@ -198,7 +195,7 @@ def check_out_dir(out_dir: Path) -> None:
 
 class Precompiled(NamedTuple):
     stdlib: bytes                       # the trimmed, precompiled python_stdlib.zip
-    core: list[tuple[str, bytes]]       # the core's __pycache__ members, for the wheel
+    core: dict[str, bytes]              # the core's bytecode: source path -> .pyc
     kept: int                           # standard-library modules shipped
     dropped: int                        # and left out (not in the page's import closure)
 
@@ -235,27 +232,27 @@ def precompile(pyodide: Path, web_src: Path = WEB_SRC) -> Precompiled:
         # Node writes into this private scratch folder; the result reaches the site through
         # the one writer.
         stdlib_tmp = Path(tmp) / "python_stdlib.zip"
-        source_wheel = Path(tmp) / WHEEL_NAME
-        source_wheel.write_bytes(wheel_bytes())
+        source_zip = Path(tmp) / CORE_NAME
+        source_zip.write_bytes(core_zip())
         sources = [name for name, _ in bundle_sources() if name.endswith(".py")]
         for name, data in bundle_sources():
             if name.endswith(".py"):
                 (core / name).parent.mkdir(parents=True, exist_ok=True)
                 (core / name).write_bytes(data)
         out = _run_node("precompile.mjs", str(pyodide), str(pyodide / "python_stdlib.zip"),
-                        str(stdlib_tmp), str(core), str(source_wheel),
+                        str(stdlib_tmp), str(core), str(source_zip), CORE_PATH_ON_PAGE,
                         what="precompiling Python for the page", web_src=web_src)
         try:
             report = json.loads(out.strip().splitlines()[-1])
         except (ValueError, IndexError) as exc:
             raise BuildError(f"precompiling Python for the page said nothing usable: {out!r}"
                              ) from exc
-        members = [(p.relative_to(core).as_posix(), p.read_bytes())
-                   for p in core.rglob("*.pyc")]
+        compiled = {name: (core / (name + "c")).read_bytes() for name in sources
+                    if (core / (name + "c")).is_file()}
         stdlib = stdlib_tmp.read_bytes()
-    if len(members) != len(sources):
-        raise BuildError(f"precompiled {len(members)} core modules, expected {len(sources)}")
-    return Precompiled(stdlib, sorted(members), int(report["kept"]), int(report["dropped"]))
+    if len(compiled) != len(sources):
+        raise BuildError(f"precompiled {len(compiled)} core modules, expected {len(sources)}")
+    return Precompiled(stdlib, compiled, int(report["kept"]), int(report["dropped"]))
 
 
 def find_pyodide(explicit: Path | None = None, web_src: Path = WEB_SRC) -> Path:
@@ -282,7 +279,7 @@ def copy_site(source: Path, out_dir: Path) -> BuildResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not is_built_site(out_dir):
         _write_site_file(out_dir / "manifest.json", (json.dumps(
-            {"version": "incomplete", "wheel": manifest["wheel"], "assets": [],
+            {"version": "incomplete", "core": manifest["core"], "assets": [],
              "files": files}, indent=2) + "\n").encode())
     for name in files:
         if not (source / name).resolve().is_relative_to(source.resolve()):
@@ -390,11 +387,12 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     (whose files are replaced); any other folder is refused (BuildError, nothing written).
 
     Layout: the page's own files at the top (revalidated on every visit), the runtime and
-    the core wheel in content-named folders (cached for good), and `.br` / `.gz` (those in
+    the core's zip in content-named folders (cached for good), and `.br` / `.gz` (those in
     `encodings`) beside every file worth compressing, for `ecr-doctor web` to serve with
-    Content-Encoding. The wheel's copy has `.br` only: every current browser takes Brotli,
-    and the rest get the plain file. `web_src`: the page's sources (default: the checkout's
-    web/ beside src/; a test suite run against an installed wheel names its checkout's)."""
+    Content-Encoding. The copy in ecr-doctor's own wheel has `.br` only: every current
+    browser takes Brotli, and the rest get the plain file. `web_src`: the page's sources
+    (default: the checkout's web/ beside src/; a suite run against an installed wheel names
+    its checkout's)."""
     check_out_dir(out_dir)
     web_src = web_src or WEB_SRC
     pyodide = find_pyodide(pyodide_dir, web_src)
@@ -406,11 +404,11 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     runtime["python_stdlib.zip"] = compiled.stdlib
     runtime["pyodide-lock.json"] = _lock_without_packages(runtime["pyodide-lock.json"])
     runtime_dir = _content_dir("runtime", runtime)
-    wheel = wheel_bytes(compiled.core)
-    core_dir = _content_dir("core", {WHEEL_NAME: wheel})
+    core = core_zip(compiled.core)
+    core_dir = _content_dir("core", {CORE_NAME: core})
 
     files: dict[str, bytes] = {f"{runtime_dir}/{name}": data for name, data in runtime.items()}
-    files[f"{core_dir}/{WHEEL_NAME}"] = wheel
+    files[f"{core_dir}/{CORE_NAME}"] = core
     for name in PAGE_FILES:
         if name != "sw.js":
             files[name] = (web_src / name).read_bytes()
@@ -429,7 +427,7 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     if not is_built_site(out_dir):
         # Claim the folder first, so a build interrupted half-way can be run again into it.
         _write_site_file(out_dir / "manifest.json", (json.dumps(
-            {"version": "incomplete", "wheel": WHEEL_NAME, "assets": [],
+            {"version": "incomplete", "core": CORE_NAME, "assets": [],
              "files": sorted(files)}, indent=2) + "\n").encode())
     for name, data in sorted(files.items()):
         (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -437,7 +435,8 @@ def build(out_dir: Path, *, pyodide_dir: Path | None = None,
     # Written last: the manifest is what makes the folder a finished build.
     written = sorted([*files, "manifest.json"])
     manifest = {"version": version, "runtime": f"{runtime_dir}/",
-                "wheel": f"{core_dir}/{WHEEL_NAME}", "assets": assets, "files": written,
+                "core": f"{core_dir}/{CORE_NAME}", "core_path": CORE_PATH_ON_PAGE,
+                "assets": assets, "files": written,
                 "stdlib_modules": {"kept": compiled.kept, "dropped": compiled.dropped}}
     _write_site_file(out_dir / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
     _remove_stale(out_dir, previous, set(written))
