@@ -23,7 +23,6 @@ from ecr_doctor.cli.exits import EXIT_OK, EXIT_USAGE, EXIT_WRITE, UsageError, Wr
 from ecr_doctor.cli.streams import Streams
 from ecr_doctor.core.dockerconfig import ConfigError
 from ecr_doctor.render.guard import guarded
-from ecr_doctor.web.site import version_line
 
 # Every sub-command, in the order `--help` lists them; each names a module of this package.
 COMMANDS = ("diagnose", "fix", "explain", "verify", "rules", "policy", "ci", "redact",
@@ -47,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "no command prints a secret: tokens show as a short keyed fingerprint at most. With "
         "no command, `diagnose` runs.",
     )
-    parser.add_argument("--version", action="version", version=version_line(__version__),
+    parser.add_argument("--version", action=_PrintVersion, nargs=0,
                         help="print the version and the content hash of the built-in page")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
@@ -55,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
         module.configure(sub.add_parser(name, help=module.SUMMARY,
                                         description=module.DESCRIPTION))
     return parser
+
+
+class _PrintVersion(argparse.Action):
+    """`--version`, worked out only when asked: the page's hash is read from its manifest."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from ecr_doctor.web.site import version_line
+
+        parser.exit(message=version_line(__version__) + "\n")
 
 
 def build_command_parser(name: str) -> argparse.ArgumentParser:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ecr_doctor.core.model import Finding, Severity
 from ecr_doctor.scan.walk import Skipped
@@ -13,8 +12,7 @@ if TYPE_CHECKING:
     from ecr_doctor.scan.kube import KubeSummary
 
 
-@dataclass(frozen=True)
-class FindingsReport:
+class FindingsReport(NamedTuple):
     command: str                          # "scan" or "audit"
     findings: Sequence[Finding]
     files: int
