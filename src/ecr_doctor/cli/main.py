@@ -63,7 +63,8 @@ class _PrintVersion(argparse.Action):
                  values: object, option_string: str | None = None) -> None:
         from ecr_doctor.web.site import version_line
 
-        parser.exit(message=version_line(__version__) + "\n")
+        sys.stdout.write(version_line(__version__) + "\n")  # where argparse's own goes
+        parser.exit()
 
 
 def build_command_parser(name: str) -> argparse.ArgumentParser:
