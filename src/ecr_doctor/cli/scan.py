@@ -7,6 +7,7 @@ rich for the progress bar. Neither command opens a network connection.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import sys
@@ -131,6 +132,10 @@ def scan_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
 
         # Imported once here, before the fork: each worker would otherwise import PyYAML itself.
         import ecr_doctor.scan.yamlio  # noqa: F401
+
+        # What the workers inherit is kept out of their garbage collector's way: a collection
+        # in a child touches every object, copying the parent's pages one fault at a time.
+        gc.freeze()
 
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with ctx.Pool(workers) as pool:
