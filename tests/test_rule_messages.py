@@ -749,6 +749,10 @@ FIRING: list[Case] = [
     Case("CFG032", "walk-error", diag(HELPED, with_buildx(
         walk_error=f"{BUILDX_BASE}/{ECR}: Permission denied")),
          ("cannot list", "Permission denied", "ignores every scoped config after it")),
+    # CFG034 (the WSL workaround: ddev/ddev#2342)
+    Case("CFG034", "wsl", diag({"credStore": "desktop.exe", **HELPED}),
+         ('"credStore": "desktop.exe"', "keeps the credential store off", "WSL workaround",
+          "writes credentials into this file"), severity=Severity.INFO, line=2),
     # CFG033
     Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
                                   client="podman"),
@@ -794,6 +798,8 @@ SILENT: dict[str, Run] = {
                                        scoped(ECR2, {"auths": {}}))),
     "CFG032": diag(HELPED, with_buildx(scoped(ECR, HELPED))),
     "CFG033": diag({"credsStore": "ecr-login", "auths": {ECR: {}}}),
+    "CFG034": diag({"credsStore": "desktop.exe", **HELPED},
+                   machine(helper("ecr-login"), helper("desktop.exe"))),
     "ENV005": diag_config(HELPED, file_mode=0o600),
     "ENV006": diag_config(HELPED, location=DOCKER_CONFIG_LOCATION._replace(
         path="/home/test/.docker/config.json", docker_config_is_file=False)),

@@ -9,7 +9,7 @@ import pytest
 from conftest import ECR, ECR2, NOW, expired_auth, helper, live_auth, machine
 
 from ecr_doctor.core.dockerconfig import parse_config
-from ecr_doctor.core.engine import diagnose_config, diagnose_text
+from ecr_doctor.core.engine import diagnose_config, diagnose_text, fix_text
 from ecr_doctor.core.environment import DockerAuthConfigEnv, Environment, unknown_environment
 from ecr_doctor.core.model import Applicability, Finding, Severity
 from ecr_doctor.core.options import DEFAULT_OPTIONS, Options
@@ -160,6 +160,24 @@ def test_global_ecr_login_store() -> None:
 def test_misspelt_keys(key: str, meant: str) -> None:
     (f,) = only(run({key: {ECR: "ecr-login"} if meant != "credsStore" else "desktop"}), "CFG006")
     assert meant in f.message
+
+
+def test_the_wsl_credstore_workaround_is_not_called_a_typo() -> None:
+    # `"credStore": "desktop.exe"` is written on purpose under WSL (ddev/ddev#2342): Docker
+    # ignores it, Desktop does not rewrite it. Calling it a typo, with a rename that switched
+    # the Windows store back on, had the next diagnose report the helper missing.
+    doc = {"auths": {"https://index.docker.io/v1/": {}}, "credStore": "desktop.exe",
+           "credHelpers": {ECR: "ecr-login"}}
+    env = machine(helper("ecr-login"), helper("desktop.exe", found=False))
+    findings = run(doc, env)
+    assert only(findings, "CFG006") == []
+    (f,) = only(findings, "CFG034")
+    assert f.severity is Severity.INFO and f.fix is None
+    plan = fix_text(json.dumps(doc), "config.json", env, Options(unsafe_fixes=True))
+    assert '"credStore": "desktop.exe"' in plan.after and "credsStore" not in plan.after
+    # Where the Windows helper does run here, turning the store back on is offered, unsafe.
+    (f,) = only(run(doc, machine(helper("ecr-login"), helper("desktop.exe"))), "CFG034")
+    assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE
 
 
 def test_case_variants_are_not_misspellings() -> None:

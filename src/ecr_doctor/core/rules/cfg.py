@@ -504,8 +504,8 @@ KNOWN_KEYS = ("auths", "credsStore", "credHelpers")
 def misspelt_key(self: Rule, ctx: Context) -> Iterator[Finding]:
     present = {t.canonical for t in ctx.config.top_level if t.canonical}
     for top in ctx.config.top_level:
-        if top.canonical is not None:
-            continue
+        if top.canonical is not None or _is_store_turned_off(ctx, top.key):
+            continue  # the second: the WSL workaround, not a typo (CFG034)
         meant = MISSPELT_KEYS.get(top.key.lower())
         if meant is None:
             import difflib  # 1.4 ms of start-up, paid only for a key Docker does not know
@@ -1099,3 +1099,57 @@ def creds_store_ignored_by_podman(self: Rule, ctx: Context) -> Iterator[Finding]
     yield self.finding(
         f'credsStore "{store.value}" is ignored when podman, skopeo or buildah read this file: '
         f"they use only auths and credHelpers{for_hosts}", store.location)
+
+
+# Under WSL, Docker Desktop writes `"credsStore": "desktop.exe"` into the distribution's
+# config; where the Windows helper cannot run there (Desktop's WSL integration off, or no
+# interop), every pull fails. The widely used workaround misspells the key on purpose, so
+# Docker ignores it and Desktop, which rewrites `credsStore` when it starts, leaves it alone
+# (ddev/ddev#2342; docker/for-win#12091; docker/desktop-feedback#418).
+_WSL_STORES = frozenset({"desktop.exe", "wincred.exe"})
+
+
+def _is_store_turned_off(ctx: Context, key: str) -> bool:
+    return key == "credStore" and (_string_value(ctx, key) or "").lower() in _WSL_STORES
+
+
+@FAMILY.rule(
+    "CFG034",
+    "store-turned-off-on-purpose",
+    Severity.INFO,
+    '"credStore" (the WSL workaround) keeps the Windows credential store off',
+    RuleDoc(
+        what='A top-level `"credStore": "desktop.exe"` (or `wincred.exe`): the misspelling '
+        "of `credsStore` that WSL users write on purpose when Docker Desktop's Windows helper "
+        "cannot run inside their distribution.",
+        why="Docker's config struct has no `credStore`, so the key is ignored and no store is "
+        "used (docker/cli cli/config/configfile/file.go `ConfigFile`): `docker login` then "
+        "writes base64 credentials into this file, and Docker Desktop, which rewrites "
+        "`credsStore` when it starts, leaves the misspelt key alone. It is not a typo to "
+        "correct: renaming it turns the store back on, and every registry without a "
+        "credHelpers entry fails again if `docker-credential-desktop.exe` cannot run.",
+        fix="Leave it, knowing logins land in this file (keep ECR in credHelpers, so no ECR "
+        "token does). To use the store instead, turn on Docker Desktop's WSL integration "
+        "for this distribution (Settings → Resources → WSL integration), check that "
+        "`docker-credential-desktop.exe list` runs here, then rename the key to `credsStore`.",
+        references=("docker/cli · cli/config/configfile/file.go · ConfigFile",
+                    "ddev/ddev#2342 (the workaround, reported working)",
+                    "docker/desktop-feedback#418 (Desktop rewrites credsStore)"),
+    ),
+    fixable=Applicability.UNSAFE,
+)
+def store_turned_off_on_purpose(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for top in ctx.config.top_level:
+        if top.canonical is not None or not _is_store_turned_off(ctx, top.key):
+            continue
+        store = _string_value(ctx, top.key) or ""
+        fix = None
+        if _helper_installed(ctx, store) and "credsStore" not in {
+                t.canonical for t in ctx.config.top_level}:
+            # Only where the helper runs here; still unsafe: it changes every registry.
+            fix = Fix(f'rename "{top.key}" to "credsStore" ({HELPER_PREFIX}{store} runs here)',
+                      Applicability.UNSAFE, (RenameTopLevel(top.key, "credsStore"),))
+        yield self.finding(
+            f'"credStore": "{store}" keeps the credential store off (Docker ignores the key: '
+            "the WSL workaround); `docker login` writes credentials into this file",
+            top.location, fix=fix)
