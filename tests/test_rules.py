@@ -271,6 +271,23 @@ def test_missing_desktop_store() -> None:
     assert "docker-credential-desktop" in f.message
 
 
+@pytest.mark.parametrize(("name", "source", "host"), [
+    ("pass", "github.com/docker/docker-credential-helpers/releases", "registry.example.com"),
+    ("gcloud", "Google Cloud CLI", "gcr.io"),
+    ("gcr", "github.com/GoogleCloudPlatform/docker-credential-gcr", "gcr.io"),
+    ("acr-env", "github.com/chrismellard/docker-credential-acr-env", "myreg.azurecr.io"),
+    ("glab", "GitLab CLI", "registry.gitlab.com"),
+    ("gh", "not one of docker/docker-credential-helpers' own", "ghcr.io"),
+])
+def test_install_hint_names_the_helpers_real_source(name: str, source: str, host: str) -> None:
+    # The hint sent every helper to docker/docker-credential-helpers, which ships four.
+    env = machine(helper("ecr-login"), helper(name, found=False))
+    (f,) = only(run({"credHelpers": {host: name, ECR: "ecr-login"}}, env), "ENV001")
+    assert source in f.message
+    if name != "pass":
+        assert "from github.com/docker/docker-credential-helpers" not in f.message
+
+
 def test_machine_rules_silent_in_unknown_environment() -> None:
     env = unknown_environment(NOW)
     found = run({"credHelpers": {ECR: "ecr-login"}, "credsStore": "desktop"}, env)

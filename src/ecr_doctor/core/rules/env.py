@@ -46,14 +46,38 @@ ECR_INSTALL_HINTS = {
 }
 
 
+# What docker/docker-credential-helpers builds (its Makefile's targets); every other helper
+# comes from somewhere else, and saying otherwise sends the user to the wrong project.
+_DOCKER_HELPERS = frozenset({"osxkeychain", "wincred", "pass", "secretservice"})
+_HELPER_SOURCES = {
+    # googlecloudsdk · command_lib/auth/configure_docker: `gcloud auth configure-docker`
+    # registers the SDK's own helper for the Google registries.
+    "gcloud": "docker-credential-gcloud comes with the Google Cloud CLI: install it, then "
+              "`gcloud auth configure-docker`",
+    "gcr": "install docker-credential-gcr from "
+           "github.com/GoogleCloudPlatform/docker-credential-gcr/releases",
+    "acr-env": "install docker-credential-acr-env from "
+               "github.com/chrismellard/docker-credential-acr-env/releases",
+    "glab": "the GitLab CLI (glab) provides it: install glab, then `glab auth "
+            "configure-docker`",
+}
+
+
 def _install_hint(platform: str, helper: str) -> str:
     if helper == "ecr-login" or helper.startswith("ecr-login-"):
         return ECR_INSTALL_HINTS.get(platform, ECR_INSTALL_HINTS["linux"])
     if helper in ("desktop", "desktop.exe"):
         return ("Docker Desktop's helper: reinstall Docker Desktop, or remove the setting if "
                 "Docker Desktop is gone (its {} auths entries hold no secrets)")
-    return (f"install docker-credential-{helper} (github.com/docker/docker-credential-helpers) "
-            "or remove the setting")
+    if helper in _DOCKER_HELPERS:
+        return (f"install docker-credential-{helper} from "
+                "github.com/docker/docker-credential-helpers/releases, or remove the setting")
+    source = _HELPER_SOURCES.get(helper)
+    if source is not None:
+        return f"{source}, or remove the setting"
+    return (f"docker-credential-{helper} is not one of docker/docker-credential-helpers' own "
+            f"({', '.join(sorted(_DOCKER_HELPERS))}): install it from the project that "
+            "provides it, or remove the setting")
 
 
 @FAMILY.rule(
