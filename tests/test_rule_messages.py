@@ -339,6 +339,13 @@ FIRING: list[Case] = [
     Case("CFG005", "global", diag({"auths": {ECR: {}}, "credsStore": "ecr-login"}),
          ('global credsStore "ecr-login"', "Docker Hub included", "cannot store logins"),
          line=5),
+    # Docker Hub with its own credHelpers entry is not sent to the store: the message said it
+    # was while the registry table beside it showed Hub going to its own helper.
+    Case("CFG005", "hub-has-a-helper", diag({"credsStore": "ecr-login", "credHelpers": {
+        "https://index.docker.io/v1/": "desktop", ECR: "ecr-login"}},
+        machine(helper("ecr-login"), helper("desktop"))),
+         ("every registry without a credHelpers entry", "Docker Hub has its own entry: "
+          "docker-credential-desktop"), line=2),
     Case("CFG005", "no-known-host", diag({"credsStore": "ecr-login"}),
          ('global credsStore "ecr-login"', "no ECR registry is known",
           "`ecr-doctor fix --write --unsafe-fixes --registry "

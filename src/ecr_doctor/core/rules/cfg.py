@@ -422,8 +422,17 @@ def global_ecr_login_store(self: Rule, ctx: Context) -> Iterator[Finding]:
     hosts = dict.fromkeys(r.host for r in ctx.ecr_registries)
     hosts.update(dict.fromkeys(_cached_ecr_hosts(ctx)))
     helpers = {h.key for h in ctx.config.cred_helpers}
-    message = (f'global credsStore "{store.value}" sends every registry (Docker Hub included) '
-               "to the ECR helper, which cannot store logins")
+    # The store serves what credHelpers does not name: say so of Docker Hub only when true
+    # (the registry table beside this message shows the same resolution).
+    hub = ctx.config.helper(DOCKER_HUB_KEY)
+    if hub is None:
+        message = (f'global credsStore "{store.value}" sends every registry without a '
+                   "credHelpers entry (Docker Hub included) to the ECR helper, which cannot "
+                   "store logins")
+    else:
+        message = (f'global credsStore "{store.value}" sends every registry without a '
+                   "credHelpers entry to the ECR helper, which cannot store logins (Docker "
+                   f"Hub has its own entry: {HELPER_PREFIX}{hub.helper})")
     if not hosts:
         yield self.finding(
             f"{message}; no ECR registry is known, so removing it would leave ECR with no "
