@@ -38,6 +38,21 @@ def test_no_config_points_to_demo(tmp_path: Path) -> None:
     assert str(tmp_path / ".docker" / "config.json") in result.stdout
 
 
+def test_a_legacy_dockercfg_alone_is_not_called_no_config(tmp_path: Path) -> None:
+    # Docker 23.0 removed the legacy file (docker/cli docs/deprecated.md); "No Docker config
+    # on this machine" beside a ~/.dockercfg full of logins left users wondering why none
+    # of them was used.
+    legacy = tmp_path / ".dockercfg"
+    legacy.write_text(json.dumps({"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}))
+    legacy.chmod(0o600)
+    result = cli(home=tmp_path)
+    assert "No Docker config on this machine" not in result.stdout
+    assert f"{legacy}:1:2: CFG035 [low] a legacy .dockercfg" in result.stdout
+    # Beside a config.json, Docker never looked at it; podman still does (its last fallback).
+    write_config(tmp_path, {"auths": {}})
+    assert "CFG035" not in cli(home=tmp_path).stdout
+
+
 def test_demo_runs_anywhere(tmp_path: Path) -> None:
     result = cli("demo", home=tmp_path)
     assert result.returncode == 0, result.stderr

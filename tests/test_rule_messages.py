@@ -760,6 +760,11 @@ FIRING: list[Case] = [
     Case("CFG034", "wsl", diag({"credStore": "desktop.exe", **HELPED}),
          ('"credStore": "desktop.exe"', "keeps the credential store off", "WSL workaround",
           "writes credentials into this file"), severity=Severity.INFO, line=2),
+    # CFG035 (docker/cli docs/deprecated.md: the legacy file, removed in v23.0)
+    Case("CFG035", "legacy", diag({"https://index.docker.io/v1/": {
+        "auth": "dXNlcjpwYXNz", "email": "a@example.com"}}),
+         ("a legacy .dockercfg", "https://index.docker.io/v1/", "Docker 23.0 and later never "
+          "read it", "its logins are not used"), severity=Severity.LOW, line=2),
     # CFG033
     Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
                                   client="podman"),
@@ -805,6 +810,7 @@ SILENT: dict[str, Run] = {
                                        scoped(ECR2, {"auths": {}}))),
     "CFG032": diag(HELPED, with_buildx(scoped(ECR, HELPED))),
     "CFG033": diag({"credsStore": "ecr-login", "auths": {ECR: {}}}),
+    "CFG035": diag({"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}}),
     "CFG034": diag({"credsStore": "desktop.exe", **HELPED},
                    machine(helper("ecr-login"), helper("desktop.exe"))),
     "ENV005": diag_config(HELPED, file_mode=0o600),

@@ -4,6 +4,7 @@ each registry, and what is wrong."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from ecr_doctor.cli.exits import EXIT_FINDINGS, EXIT_OK, use_color
 from ecr_doctor.cli.loading import (
@@ -53,13 +54,35 @@ def backup_findings(loaded: Loaded) -> tuple[Finding, ...]:
     return tuple(found)
 
 
+def legacy_file_findings(loaded: Loaded) -> tuple[Finding, ...]:
+    """CFG035 for a legacy ~/.dockercfg where Docker would look for ~/.docker/config.json and
+    finds none: Docker 20.10 to 22.x fell back to it, 23.0 and later never read it. The
+    containers/image clients still read it (their last fallback), so not for podman."""
+    if loaded.file.exists or loaded.client == "podman" or loaded.location.source != "home":
+        return ()
+    from ecr_doctor.core.dockerconfig import ConfigError
+    from ecr_doctor.core.engine import diagnose_text
+    from ecr_doctor.machine.configfile import read_config
+
+    legacy = os.path.join(os.path.dirname(os.path.dirname(loaded.location.path)), ".dockercfg")
+    try:
+        file = read_config(legacy)
+        if not file.exists:
+            return ()
+        found = diagnose_text(file.raw.decode("utf-8", "replace"), legacy, loaded.env).findings
+    except ConfigError:
+        return ()  # unreadable or not JSON: no Docker reads it either
+    return tuple(f for f in found if f.rule_id == "CFG035")
+
+
 def run(args: argparse.Namespace, streams: Streams) -> int:
     out = streams.out
     threshold = parse_fail_on(args.fail_on)
     check_registries(args.registry)
     loaded = load(args.config, args.registry, client_choice(args))
     diagnosis = diagnose(loaded, args.registry)
-    diagnosis = diagnosis._replace(findings=diagnosis.findings + backup_findings(loaded))
+    diagnosis = diagnosis._replace(findings=diagnosis.findings + backup_findings(loaded)
+                                   + legacy_file_findings(loaded))
     code = EXIT_FINDINGS if any(f.severity >= threshold for f in diagnosis.findings) else EXIT_OK
     if args.format == "json":
         from ecr_doctor.render.jsonout import diagnosis_result, dumps, envelope

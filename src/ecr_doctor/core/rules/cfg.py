@@ -1162,3 +1162,52 @@ def store_turned_off_on_purpose(self: Rule, ctx: Context) -> Iterator[Finding]:
             f'"credStore": "{store}" keeps the credential store off (Docker ignores the key: '
             "the WSL workaround); `docker login` writes credentials into this file",
             top.location, fix=fix)
+
+
+def _legacy_hosts(ctx: Context) -> list[tuple[str, int]]:
+    """Top-level keys shaped as the legacy ~/.dockercfg writes them (a registry host whose
+    value is an entry with `auth`), with their offsets: the pre-1.7 format, which has no
+    `auths` object around them."""
+    root = ctx.config.root
+    if root is None or root.kind != "object":
+        return []
+    return [(m.key, m.key_start) for m in root.members
+            if m.value.kind == "object" and any(e.key == "auth" for e in m.value.members)
+            and m.key.lower() not in ("auths", "credhelpers", "credsstore")]
+
+
+@FAMILY.rule(
+    "CFG035",
+    "legacy-dockercfg",
+    Severity.LOW,
+    "A legacy ~/.dockercfg is not read by Docker 23.0 and later",
+    RuleDoc(
+        what="A file in the pre-1.7 `~/.dockercfg` format (registry hosts at the top level, "
+        "no `auths` object), or a file named `.dockercfg`.",
+        why="Docker 20.10 deprecated the legacy file and 23.0 removed it (docker/cli "
+        "docs/deprecated.md · Support for the legacy ~/.dockercfg configuration file for "
+        "authentication): a current CLI never reads it, and 20.10 to 22.x read it only when "
+        "~/.docker/config.json does not exist. Logins kept there are silently unused, so "
+        "pulls go out anonymous (`no basic auth credentials`, `pull access denied`).",
+        fix="Log in again so the CLI writes ~/.docker/config.json (for ECR, map the registry "
+        "to the ECR helper in `credHelpers` instead of logging in), then delete the legacy "
+        "file: it may still hold a password in base64.",
+        references=("docker/cli · docs/deprecated.md · Support for the legacy ~/.dockercfg "
+                    "configuration file for authentication (deprecated v20.10, removed v23.0)",
+                    "docker/cli · cli/config/config.go · Load"),
+    ),
+)
+def legacy_dockercfg(self: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.podman:
+        return  # containers/image still reads it, as its last fallback (getAuthFilePaths)
+    hosts = _legacy_hosts(ctx)
+    named = ctx.config.path.replace("\\", "/").rsplit("/", 1)[-1] == ".dockercfg"
+    if not hosts and not named:
+        return
+    if ctx.config.creds_store is not None or ctx.config.cred_helpers or ctx.config.auths:
+        return  # the current format, whatever the file is called
+    where = ctx.config.location_of(hosts[0][1]) if hosts else Location(ctx.config.path, 1, 1)
+    logins = f" (logins for {', '.join(h for h, _ in hosts[:5])})" if hosts else ""
+    yield self.finding(
+        f"a legacy .dockercfg{logins}: Docker 23.0 and later never read it (20.10 to 22.x only "
+        "when ~/.docker/config.json is missing), so its logins are not used", where)
