@@ -272,6 +272,20 @@ def test_podman_file_is_detected_and_docker_io_is_valid(tmp_path: Path) -> None:
     assert "CFG003" in {f["rule_id"] for f in json.loads(as_docker.stdout)["result"]["findings"]}
 
 
+def test_an_auth_json_anywhere_is_read_as_podmans(tmp_path: Path) -> None:
+    # `skopeo --authfile ./auth.json`, a CI's REGISTRY_AUTH_FILE: Docker never reads a file of
+    # that name, and reading it as Docker's called its `docker.io` keys dead (CFG003).
+    path = tmp_path / "ci" / "auth.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"auths": {"docker.io": {"auth": "dTpw"}},
+                                "credHelpers": {"docker.io": "pass"}}))
+    path.chmod(0o600)
+    done = cli("diagnose", "--config", str(path), "--format", "json", home=tmp_path)
+    result = json.loads(done.stdout)["result"]
+    assert result["config"]["client"] == "podman"
+    assert "CFG003" not in {f["rule_id"] for f in result["findings"]}
+
+
 def test_podman_says_creds_store_is_ignored(tmp_path: Path) -> None:
     path = podman_auth(tmp_path, {"auths": {ECR: {}}, "credsStore": "ecr-login"})
     done = cli("diagnose", "--config", str(path), home=tmp_path)

@@ -126,6 +126,12 @@ def detect_client(path: str, environ: Mapping[str, str]) -> tuple[str, str]:
         return "podman", "it is $REGISTRY_AUTH_FILE"
     if parts[-1:] == ["auth.json"] and parts[-2:-1] == ["containers"]:
         return "podman", "containers/auth.json is where podman, skopeo and buildah keep logins"
+    if parts[-1:] == ["auth.json"]:
+        # Docker reads only config.json; auth.json is containers/image's name (the file an
+        # `--authfile` or $REGISTRY_AUTH_FILE names), where a `docker.io` key is the normal one.
+        return "podman", ("auth.json is the name podman, skopeo and buildah give their logins "
+                          "file (Docker reads config.json; --client docker to read it as "
+                          "Docker's)")
     return "docker", ""
 
 
