@@ -32,6 +32,16 @@ ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 ECR2 = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
 
 
+def need(condition: bool, reason: str) -> None:
+    """A component the test cannot run without: a failure in CI (nothing skips there), a
+    skip with the reason elsewhere."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI: .ci/run installs it)")
+    pytest.skip(reason)
+
+
 def require_binary(name: str) -> str:
     path = shutil.which(name)
     if path is None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import IN_CI, require_binary
+from conftest import need, require_binary
 from pagedriver import CHROMIUM_ARGS, Browser, cli_fix
 
 from ecr_doctor.web import build as web
@@ -30,14 +30,6 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "src" / "ecr_doctor" / "examples" / "01-stale-static-token.json"
 BUILD_TIMEOUT = 900
 SITE_PREFIX = "ecr_doctor/web/site/"
-
-
-def _need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (required in CI: .ci/run installs it)")
-    pytest.skip(reason)
 
 
 def _project_copy(dest: Path) -> Path:
@@ -80,7 +72,7 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
     try:
         web.find_pyodide(web_src=REPO / "web")
     except web.BuildError as exc:
-        _need(False, str(exc))
+        need(False, str(exc))
     work = tmp_path_factory.mktemp("dist")
     project = _project_copy(work / "project")
     _build(["--sdist", "--outdir", str(work / "sdist")], project)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ECR, IN_CI, expired_auth, require_binary
+from conftest import ECR, expired_auth, need, require_binary
 from pagedriver import CHROMIUM_ARGS, Browser, cli_fix
 
 from ecr_doctor.core.engine import diagnose_text
@@ -40,20 +40,12 @@ WEB_SRC = Path(__file__).resolve().parent.parent / "web"
 EXAMPLES = sorted((SRC / "examples").glob("*.json"))
 
 
-def _need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (required in CI: .ci/run installs it)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> web.BuildResult:
     try:
         web.find_pyodide(web_src=WEB_SRC)
     except web.BuildError as exc:
-        _need(False, str(exc))
+        need(False, str(exc))
     return web.build(tmp_path_factory.mktemp("site"), web_src=WEB_SRC)
 
 
@@ -69,7 +61,7 @@ def browser(origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _need(False, "playwright (pip) not installed")
+        need(False, "playwright (pip) not installed")
     with sync_playwright() as pw:
         # A persistent context on a fresh profile: no state from earlier runs, and the flags
         # keep Chromium from phoning home on its own (which would muddy the origin check).

