@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ECR, NOW, expired_auth
+from conftest import ECR, NOW, expired_auth, live_auth
 from envelope import validated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -563,3 +563,68 @@ def test_write_baseline_replaces_an_old_baseline_but_nothing_else(tree: Path,
     code, _, err = run("scan", str(tree), "--write-baseline", str(notes))
     assert code == 2 and "refusing to overwrite" in err
     assert notes.read_text() == '{"mine": true}'
+
+
+# --- a large file is read into one buffer: what it holds, even when it changes meanwhile ------
+
+
+def _large(tmp_path: Path, tail: bytes) -> Path:
+    path = tmp_path / "build.log"
+    path.write_bytes(b"step ok\n" * 80_000 + tail)  # 640 KB: the large-file path
+    return path
+
+
+def test_a_large_file_is_read_to_its_last_byte(tmp_path: Path) -> None:
+    from ecr_doctor.scan.walk import _read
+
+    token = live_auth(real_clock=True)
+    path = _large(tmp_path, f'{{"auths": {{"{ECR}": {{"auth": "{token}"}}}}}}\n'.encode())
+    data = _read(str(path))
+    assert data == path.read_bytes()
+    assert data is not None and data.decode().endswith('"}}}\n')
+
+
+def test_a_large_binary_is_probed_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    from ecr_doctor.scan import walk
+
+    path = tmp_path / "blob.bin"
+    path.write_bytes(b"\0" + b"x" * 1_000_000)
+    reads: list[int] = []
+    real = os.readv
+
+    def counting(fd: int, buffers: list[memoryview]) -> int:
+        n = real(fd, buffers)
+        reads.append(n)
+        return n
+
+    monkeypatch.setattr(walk.os, "readv", counting)
+    assert walk._read(str(path)) is None
+    assert reads == [walk.BINARY_PROBE]
+
+
+@pytest.mark.parametrize("change", ["grows", "shrinks"])
+def test_a_large_file_changing_while_read_gives_what_it_held(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    # Someone appends to the log (or truncates it) between fstat and the reads: the scan reads
+    # on to the real end, or stops at it, and never returns stale or missing bytes as content.
+    from ecr_doctor.scan import walk
+
+    path = _large(tmp_path, b"end\n")
+    real = os.readv
+    done = [False]
+
+    def racing(fd: int, buffers: list[memoryview]) -> int:
+        if not done[0]:
+            done[0] = True
+            with path.open("r+b") as f:
+                if change == "grows":
+                    f.seek(0, os.SEEK_END)
+                    f.write(b"appended\n" * 1000)
+                else:
+                    f.truncate(300_000)
+        return real(fd, buffers)
+
+    monkeypatch.setattr(walk.os, "readv", racing)
+    data = walk._read(str(path))
+    assert data == path.read_bytes()

@@ -237,18 +237,47 @@ def _read(path: str) -> bytes | None:
             raise ValueError(f"no longer a regular file ({_kind(info.st_mode)})")
         # A small file comes in one read (a short read of a regular file is its end); a
         # large one is probed first, so a binary's rest is never read.
-        want = info.st_size + 1 if info.st_size < _ONE_READ else BINARY_PROBE
-        first = os.read(fd, want)
-        if b"\0" in first[:BINARY_PROBE]:
-            return None
-        if len(first) < want:
-            return first
-        chunks = [first]
+        if info.st_size < _ONE_READ:
+            first = os.read(fd, info.st_size + 1)
+            if b"\0" in first[:BINARY_PROBE]:
+                return None
+            if len(first) <= info.st_size:
+                return first
+            chunks = [first]  # it grew since fstat: read on to its end
+        else:
+            return _read_large(fd, info.st_size)
         while chunks[-1]:
             chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _read_large(fd: int, size: int) -> bytes | None:
+    """A large file read straight into one buffer of its size (the big files are most of a
+    tree's bytes: no chunks to join, one copy); None for a binary, after the probe only.
+    A file that grows while it is read is read on to its end."""
+    buffer = bytearray(size + 1)
+    view = memoryview(buffer)
+    try:
+        got = os.readv(fd, [view[:BINARY_PROBE]])
+        if b"\0" in buffer[:got]:
+            return None
+        while got < len(buffer):
+            n = os.readv(fd, [view[got:]])
+            if n == 0:
+                break
+            got += n
+    finally:
+        view.release()
+    if got == len(buffer):  # grew past its size: the rest in chunks
+        chunks = [bytes(buffer)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    del buffer[got:]
+    # A bytearray reads as bytes for every detector (`in`, decode, slices) without a copy.
+    return buffer  # type: ignore[return-value]
 
 
 def scan_chunk(chunk: Sequence[Candidate], now_ts: float,
