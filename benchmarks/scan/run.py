@@ -418,6 +418,12 @@ def main() -> int:
                      f"{r['peak_rss_mb']} | {r['recall']} ({r['recall_pct']}%) | {r['decoy_fp']} "
                      f"| {r['note']}; missed: {', '.join(r['missed']) or '-'}; "
                      f"FP on: {', '.join(r['fp_kinds']) or '-'} |")
+    rg = results["ripgrep (same patterns)"]
+    ratio = ours / rg["wall_s"]
+    mine = results["ecr-doctor scan"]
+    met = ratio <= 1.5 and mine["recall_pct"] == 100.0 and mine["decoy_fp_count"] == 0
+    lines += ["", f"ecr-doctor / ripgrep: {ratio:.2f}x (target <= 1.5x, with 100% recall and no "
+              f"decoy false positive): {'met' if met else 'NOT met'}"]
     report = "\n".join(lines) + "\n"
     (cache / "report.md").write_text(report)
     (cache / "report.json").write_text(json.dumps({"corpus": {k: meta[k] for k in

@@ -51,7 +51,10 @@ STDIN_MAX_BYTES = 256 * 1024 * 1024
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 400
 PROGRESS_THRESHOLD = 2000
-CHUNK = 64
+# Files per task sent to a worker: fewer round trips through the pool for a large tree
+# (the benchmark's 20,000 files: 0.414 s at 256, 0.428 s at 64); a tree small enough for
+# the tail to matter is scanned in well under a second either way.
+CHUNK = 256
 
 
 def add_output_options(parser: argparse.ArgumentParser, command: str) -> None:
