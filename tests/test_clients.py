@@ -317,3 +317,21 @@ def test_podman_options_reach_the_rules() -> None:
     docker = [f for f in diagnose_text(text, "auth.json", env).findings if f.rule_id == "CFG003"]
     # A scheme never matches in either client; docker.io only in Docker's.
     assert "CFG003" in podman and len(docker) == 2
+
+
+def test_a_missing_store_is_explained_once_for_all_the_registries_it_fails() -> None:
+    # A config of many registries on one screen: the per-command lines of a missing
+    # credsStore are the same for each registry it serves without an inline credential.
+    from ecr_doctor.render.style import Style
+    from ecr_doctor.render.text import render_registries
+
+    text = json.dumps({"auths": {"https://index.docker.io/v1/": {}, "quay.io": {},
+                                 "myreg.azurecr.io": {}},
+                       "credsStore": "desktop", "credHelpers": {ECR: "ecr-login"}})
+    env = machine(helper("ecr-login"), helper("desktop", found=False))._replace(now=NOW)
+    lines = render_registries(diagnose_text(text, "config.json", env), env, Style(False))
+    blocks = [line for line in lines if "missing, per command:" in line]
+    pointers = [line for line in lines if "per command as for" in line]
+    assert len(blocks) == 1 and len(pointers) == 2
+    assert all("as for https://index.docker.io/v1/ above" in line for line in pointers)
+    assert sum(1 for line in lines if line.strip().startswith("pull:")) == 1

@@ -37,6 +37,10 @@ def summary_counts(findings: Sequence[Finding]) -> str:
 
 def render_registries(diagnosis: Diagnosis, env: Environment, style: Style) -> list[str]:
     lines = []
+    # A missing store fails every registry it serves alike: its per-command lines are shown
+    # once, and the next registries with the very same lines point back (one screen for a
+    # config of many registries).
+    shown: dict[tuple[str, tuple[str, ...]], str] = {}
     for registry, resolution in diagnosis.registries:
         if resolution.source in (Source.CRED_HELPER, Source.CREDS_STORE):
             via = f"{resolution.source.value} → {resolution.helper_binary}"
@@ -59,9 +63,16 @@ def render_registries(diagnosis: Diagnosis, env: Environment, style: Style) -> l
                    and (binary := env.helper(resolution.helper)) is not None
                    and not (binary.found and binary.executable))
         if failing and not diagnosis.context.podman:
-            lines.append(f"      with {resolution.helper_binary} missing, per command:")
-            for use in helper_failure_uses(resolution, env.docker_version):
-                lines.append(f"        {use.operation}: {use.uses}")
+            uses = tuple(f"        {use.operation}: {use.uses}"
+                         for use in helper_failure_uses(resolution, env.docker_version))
+            same = shown.setdefault((resolution.helper_binary or "", uses),
+                                    resolution.lookup_key)
+            if same != resolution.lookup_key:
+                lines.append(f"      with {resolution.helper_binary} missing: per command as "
+                             f"for {same} above")
+            else:
+                lines.append(f"      with {resolution.helper_binary} missing, per command:")
+                lines.extend(uses)
         for scoped in diagnosis.context.buildkit(registry):
             lines.append(f"      BuildKit builds, {scoped.applies_to}: buildx scoped config "
                          f"{scoped.summary}")
