@@ -79,6 +79,10 @@ class Seen(NamedTuple):
 Run = Callable[[Path], list[Seen]]
 
 
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
 class Case(NamedTuple):
     rule_id: str
     variant: str
@@ -765,6 +769,15 @@ FIRING: list[Case] = [
         "auth": "dXNlcjpwYXNz", "email": "a@example.com"}}),
          ("a legacy .dockercfg", "https://index.docker.io/v1/", "Docker 23.0 and later never "
           "read it", "its logins are not used"), severity=Severity.LOW, line=2),
+    # CFG036 (docs.github.com: GitHub Packages takes classic tokens only; GITHUB_TOKEN ends
+    # with its job)
+    Case("CFG036", "fine-grained", diag({"auths": {"ghcr.io": {"auth": _b64(
+        "octo:github_pat_11ABCDEFG0_" + "x" * 59)}}}),
+         ("fine-grained personal access token (github_pat_)", "accepts only classic tokens",
+          "denied"), severity=Severity.MEDIUM, registry="ghcr.io", line=3),
+    Case("CFG036", "actions", diag({"auths": {"ghcr.io": {"auth": _b64("x:ghs_" + "y" * 36)}}}),
+         ("GitHub Actions job token (ghs_)", "expired when its job finished"),
+         severity=Severity.MEDIUM, registry="ghcr.io", line=3),
     # CFG033
     Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
                                   client="podman"),
@@ -810,6 +823,7 @@ SILENT: dict[str, Run] = {
                                        scoped(ECR2, {"auths": {}}))),
     "CFG032": diag(HELPED, with_buildx(scoped(ECR, HELPED))),
     "CFG033": diag({"credsStore": "ecr-login", "auths": {ECR: {}}}),
+    "CFG036": diag({"auths": {"ghcr.io": {"auth": _b64("octo:ghp_" + "z" * 36)}}}),
     "CFG035": diag({"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}}),
     "CFG034": diag({"credsStore": "desktop.exe", **HELPED},
                    machine(helper("ecr-login"), helper("desktop.exe"))),

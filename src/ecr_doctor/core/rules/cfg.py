@@ -1211,3 +1211,57 @@ def legacy_dockercfg(self: Rule, ctx: Context) -> Iterator[Finding]:
     yield self.finding(
         f"a legacy .dockercfg{logins}: Docker 23.0 and later never read it (20.10 to 22.x only "
         "when ~/.docker/config.json is missing), so its logins are not used", where)
+
+
+# GitHub's token prefixes (github.blog, "Behind GitHub's new authentication token formats"):
+# ghp_ classic personal access token, github_pat_ fine-grained one, ghs_ a GitHub App
+# installation token, which is what an Actions job's GITHUB_TOKEN is.
+_GHCR_FINE_GRAINED, _GHCR_ACTIONS = "github_pat_", "ghs_"
+
+
+def _ghcr_password(entry: AuthEntry) -> str:
+    secret = entry.decoded_password or entry.password
+    return secret.reveal() if secret is not None else ""
+
+
+@FAMILY.rule(
+    "CFG036",
+    "ghcr-token-kind",
+    Severity.MEDIUM,
+    "The GHCR credential is a kind of token the Container registry refuses or that expired",
+    RuleDoc(
+        what="An `auths` entry for ghcr.io whose password is a fine-grained personal access "
+        "token (`github_pat_…`), or a GitHub Actions job token (`ghs_…`).",
+        why="GitHub Packages authenticates only with a personal access token (classic): a "
+        "fine-grained one is refused, so private pulls and every push end in `denied` or "
+        "`unauthorized`. An Actions token (GITHUB_TOKEN) is valid only while its job runs; "
+        "stored in a config it has expired, and a runner that reuses the file sends it "
+        "anyway.",
+        fix="For a person: a classic token with `read:packages` (and `write:packages` to "
+        "push), `echo $TOKEN | docker login ghcr.io -u USER --password-stdin`. In Actions: "
+        "log in with `${{ secrets.GITHUB_TOKEN }}` in the job that needs it (`permissions: "
+        "packages: read`, or `write` to push), never from a stored config.",
+        references=("docs.github.com · Working with the Container registry · Authenticating "
+                    "to the Container registry (personal access token (classic) only)",
+                    "docs.github.com · Automatic token authentication (GITHUB_TOKEN expires "
+                    "when the job finishes)"),
+    ),
+)
+def ghcr_token_kind(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if registry.kind is not RegistryKind.GHCR or entry.auth_error:
+            continue
+        if entry.key in ctx.resolution(registry).shadowed_auths:
+            continue
+        password = _ghcr_password(entry)
+        if password.startswith(_GHCR_FINE_GRAINED):
+            yield self.finding(
+                "the ghcr.io login is a fine-grained personal access token (github_pat_): "
+                "GitHub Packages accepts only classic tokens, so private pulls and pushes are "
+                "denied", entry.location, registry=registry.host)
+        elif password.startswith(_GHCR_ACTIONS):
+            yield self.finding(
+                "the ghcr.io login is a GitHub Actions job token (ghs_): it expired when its "
+                "job finished, and is still sent from this file", entry.location,
+                registry=registry.host)
