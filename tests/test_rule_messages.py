@@ -402,7 +402,11 @@ FIRING: list[Case] = [
          absent=("ghp_secret",)),
     Case("CFG011", "docker-hub", diag({"auths": {"https://index.docker.io/v1/": {
         "username": "bob", "password": "hunter2"}}}),
-         ("Docker Hub", "user bob"), absent=("hunter2",)),
+         ("Docker Hub", "user bob", "it is the account password", "personal access token "
+          "(dckr_pat_)"), absent=("hunter2",)),
+    Case("CFG011", "docker-hub-pat", diag({"auths": {"https://index.docker.io/v1/": {
+        "auth": _b64("bob:dckr_pat_" + "a" * 27)}}}),
+         ("Docker Hub", "user bob"), absent=("account password", "dckr_pat_aaa")),
     Case("CFG011", "identity-token", diag({"auths": {"quay.io": {"identitytoken": "x" * 30}}}),
          ("quay.io", "identity token"), registry="quay.io", absent=("x" * 30,)),
     # CFG012

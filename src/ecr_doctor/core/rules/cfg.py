@@ -741,7 +741,9 @@ def ambiguous_legacy_keys(self: Rule, ctx: Context) -> Iterator[Finding]:
         what="An `auths` entry for a registry other than ECR holds an inline credential.",
         why="It is base64, not encryption: anything that can read the file can use it.",
         fix="Configure a credential store (`credsStore`: `pass`, `secretservice`, "
-        "`osxkeychain`, `wincred`, `desktop`) and log in again.",
+        "`osxkeychain`, `wincred`, `desktop`) and log in again. For Docker Hub, log in with a "
+        "personal access token (`dckr_pat_…`, Account settings → Personal access tokens) "
+        "rather than the account password: it can be read-only and revoked on its own.",
     ),
 )
 def static_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
@@ -755,8 +757,15 @@ def static_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
         if entry.identitytoken:
             who = "identity token"
         name = "Docker Hub" if entry.key == DOCKER_HUB_KEY else registry.host
-        yield self.finding(f"plain-text credential for {name} (user {who})", entry.location,
-                           registry=registry.host)
+        kind = ""
+        if registry.kind is RegistryKind.DOCKER_HUB and not entry.identitytoken:
+            secret = entry.decoded_password or entry.password
+            # Docker's token prefixes: dckr_pat_ personal, dckr_oat_ organisation access token.
+            if secret is not None and not secret.reveal().startswith(("dckr_pat_", "dckr_oat_")):
+                kind = ("; it is the account password, where a personal access token "
+                        "(dckr_pat_) could be scoped and revoked alone")
+        yield self.finding(f"plain-text credential for {name} (user {who}){kind}",
+                           entry.location, registry=registry.host)
 
 
 @FAMILY.rule(
