@@ -21,7 +21,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -81,6 +81,15 @@ Run = Callable[[Path], list[Seen]]
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
+
+
+def _jwt(*, exp: datetime) -> str:
+    """A JSON Web Token shaped as ACR's (header, claims, signature); only `exp` is read."""
+    def part(obj: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return ".".join((part({"alg": "RS256", "typ": "JWT"}),
+                     part({"exp": int(exp.timestamp()), "tenant": "t"}), "c2lnbmF0dXJl"))
 
 
 class Case(NamedTuple):
@@ -782,6 +791,22 @@ FIRING: list[Case] = [
     Case("CFG036", "actions", diag({"auths": {"ghcr.io": {"auth": _b64("x:ghs_" + "y" * 36)}}}),
          ("GitHub Actions job token (ghs_)", "expired when its job finished"),
          severity=Severity.MEDIUM, registry="ghcr.io", line=3),
+    # CFG037 (cloud.google.com: Artifact Registry authentication for Docker)
+    Case("CFG037", "key", diag({"auths": {"europe-docker.pkg.dev": {"auth": _b64(
+        '_json_key:{"type": "service_account", "private_key": "-----BEGIN"}')}}}),
+         ("europe-docker.pkg.dev", "service account key (_json_key)", "never expires"),
+         severity=Severity.HIGH, registry="europe-docker.pkg.dev", line=3,
+         absent=("private_key",)),
+    Case("CFG037", "access-token", diag({"auths": {"gcr.io": {"auth": _b64(
+        "oauth2accesstoken:ya29." + "a" * 60)}}}),
+         ("gcr.io", "OAuth2 access token (oauth2accesstoken)", "about an hour"),
+         severity=Severity.MEDIUM, registry="gcr.io", line=3, absent=("ya29.aaa",)),
+    # CFG038 (learn.microsoft.com: az acr login tokens last 3 hours)
+    Case("CFG038", "expired", diag({"auths": {"myreg.azurecr.io": {
+        "auth": _b64("00000000-0000-0000-0000-000000000000:"),
+        "identitytoken": _jwt(exp=NOW - timedelta(hours=2))}}}),
+         ("myreg.azurecr.io's stored token expired 2 h ago", "unauthorized"),
+         severity=Severity.MEDIUM, registry="myreg.azurecr.io", line=3),
     # CFG033
     Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
                                   client="podman"),
@@ -827,6 +852,10 @@ SILENT: dict[str, Run] = {
                                        scoped(ECR2, {"auths": {}}))),
     "CFG032": diag(HELPED, with_buildx(scoped(ECR, HELPED))),
     "CFG033": diag({"credsStore": "ecr-login", "auths": {ECR: {}}}),
+    "CFG037": diag({"auths": {"gcr.io": {}}, "credHelpers": {"gcr.io": "gcloud"}}),
+    "CFG038": diag({"auths": {"myreg.azurecr.io": {
+        "auth": _b64("00000000-0000-0000-0000-000000000000:"),
+        "identitytoken": _jwt(exp=NOW + timedelta(hours=2))}}}),
     "CFG036": diag({"auths": {"ghcr.io": {"auth": _b64("octo:ghp_" + "z" * 36)}}}),
     "CFG035": diag({"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}}),
     "CFG034": diag({"credsStore": "desktop.exe", **HELPED},

@@ -390,3 +390,27 @@ def test_the_fast_base64_path_decodes_as_the_go_port(src: bytes) -> None:
         except _CorruptInput:
             fast = None
         assert fast == slow
+
+
+# --- jwt_expiry: a stored JSON Web Token's `exp`, offline -----------------------------------
+
+
+@given(st.text(max_size=300))
+def test_jwt_expiry_never_raises(text: str) -> None:
+    from ecr_doctor.core.tokens import jwt_expiry
+
+    found = jwt_expiry(text)
+    assert found is None or found.tzinfo is not None
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ({"exp": 1_800_000_000}, datetime(2027, 1, 15, 8, 0, tzinfo=UTC)),
+    ({"exp": True}, None), ({"exp": "1800000000"}, None), ({"exp": 1e30}, None),
+    ({"nbf": 1}, None), ([1, 2], None),
+])
+def test_jwt_expiry_reads_only_a_plausible_exp(claims: object, expected: object) -> None:
+    from ecr_doctor.core.tokens import jwt_expiry
+
+    middle = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    assert jwt_expiry(f"e30.{middle}.sig") == expected
+    assert jwt_expiry("e30." + "A" * 20_000 + ".sig") is None  # bounded: not decoded at all

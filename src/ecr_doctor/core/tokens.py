@@ -318,6 +318,24 @@ def expiry_status(expires_at: datetime | None, now: datetime) -> TokenStatus:
     return TokenStatus(state=state, expires_at=expires_utc, seconds_left=seconds_left)
 
 
+def jwt_expiry(token: str) -> datetime | None:
+    """The `exp` of a JSON Web Token (the middle, base64url part), read offline and never
+    verified: enough to tell a stored token has expired. None when it is not one."""
+    parts = token.split(".")
+    if len(parts) != 3 or len(parts[1]) > 16_384:
+        return None
+    import base64
+
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not 0 < exp < 1e11:
+        return None
+    return datetime.fromtimestamp(exp, tz=UTC)
+
+
 class _StoredCredential(Protocol):
     """An `auths` entry as core/dockerconfig reads it (a Protocol: that module imports this)."""
 

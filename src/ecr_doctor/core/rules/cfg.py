@@ -28,7 +28,7 @@ from ecr_doctor.core.registries import (
 )
 from ecr_doctor.core.resolution import Resolution, Source
 from ecr_doctor.core.rules.base import Context, Family, Rule, RuleDoc
-from ecr_doctor.core.tokens import decode_ecr_password, expiry_status
+from ecr_doctor.core.tokens import decode_ecr_password, expiry_status, jwt_expiry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -1274,3 +1274,91 @@ def ghcr_token_kind(self: Rule, ctx: Context) -> Iterator[Finding]:
                 "the ghcr.io login is a GitHub Actions job token (ghs_): it expired when its "
                 "job finished, and is still sent from this file", entry.location,
                 registry=registry.host)
+
+
+# Google's registries take these user names with a static secret (cloud.google.com ·
+# Artifact Registry · Configure authentication to Artifact Registry for Docker: a service
+# account key as `_json_key` / `_json_key_base64`, an access token as `oauth2accesstoken`).
+_GOOGLE_KEY_USERS = frozenset({"_json_key", "_json_key_base64"})
+_GOOGLE_TOKEN_USER = "oauth2accesstoken"
+
+
+@FAMILY.rule(
+    "CFG037",
+    "google-static-credential",
+    Severity.HIGH,
+    "A Google registry login holds a service account key, or an access token that lasts an hour",
+    RuleDoc(
+        what="An `auths` entry for gcr.io or an Artifact Registry host (`*-docker.pkg.dev`) "
+        "logged in as `_json_key` / `_json_key_base64` (the password is a service account "
+        "key) or as `oauth2accesstoken` (the password is an OAuth2 access token).",
+        why="A service account key never expires: in base64 in this file, whoever reads it "
+        "acts as that service account until someone deletes the key. An access token lasts "
+        "about an hour (Google's OAuth2 access tokens), after which every pull and push "
+        "fails with `unauthorized` while the file still sends it.",
+        fix="Use the helper, which mints a short-lived token per request: `gcloud auth "
+        "configure-docker <host>` (it writes `credHelpers` entries for `gcloud`), or "
+        "docker-credential-gcr; then `docker logout <host>` to drop the stored secret, and "
+        "delete the service account key if nothing else uses it.",
+        references=("cloud.google.com · Artifact Registry · Configure authentication to "
+                    "Artifact Registry for Docker (credential helper; access token; service "
+                    "account key)",),
+    ),
+)
+def google_static_credential(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if (registry.kind not in (RegistryKind.GCR, RegistryKind.ARTIFACT_REGISTRY)
+                or entry.auth_error or entry.key in ctx.resolution(registry).shadowed_auths):
+            continue
+        user = (entry.decoded_username or entry.username or "").lower()
+        if user in _GOOGLE_KEY_USERS:
+            yield self.finding(
+                f"{registry.host} is logged in with a service account key ({user}): it "
+                "never expires, and anyone who reads this file acts as that account",
+                entry.location, registry=registry.host)
+        elif user == _GOOGLE_TOKEN_USER:
+            yield self.finding(
+                f"{registry.host} is logged in with an OAuth2 access token (oauth2accesstoken)"
+                ": it lasts about an hour, then every pull and push is unauthorized",
+                entry.location, registry=registry.host, severity=Severity.MEDIUM)
+
+
+# `az acr login` stores the registry's refresh token as the identity token, under the user
+# 00000000-0000-0000-0000-000000000000 (learn.microsoft.com · Azure Container Registry ·
+# Authenticate with an Azure container registry: "az acr login" tokens are valid for 3 hours).
+
+
+@FAMILY.rule(
+    "CFG038",
+    "acr-token-expired",
+    Severity.MEDIUM,
+    "An Azure Container Registry login holds a token that has expired",
+    RuleDoc(
+        what="An `auths` entry for `*.azurecr.io` whose identity token (what `az acr login` "
+        "stores, under the user 00000000-0000-0000-0000-000000000000) or password is a JSON "
+        "Web Token whose `exp` has passed.",
+        why="ACR tokens from `az acr login` last 3 hours. Docker sends the stored one after "
+        "that; the registry answers `unauthorized: authentication required`, and nothing in "
+        "the message says the token is simply old.",
+        fix="Log in again (`az acr login --name <registry>`), or use a helper that fetches a "
+        "token per request (docker-credential-acr-env with a service principal or managed "
+        "identity) so nothing goes stale in this file.",
+        references=("learn.microsoft.com · Azure Container Registry · Authenticate with an "
+                    "Azure container registry (az acr login: tokens valid for 3 hours)",),
+    ),
+)
+def acr_token_expired(self: Rule, ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.config.auths:
+        registry = classify(entry.key)
+        if (registry.kind is not RegistryKind.ACR or entry.auth_error
+                or entry.key in ctx.resolution(registry).shadowed_auths):
+            continue
+        secret = entry.identitytoken or entry.decoded_password or entry.password
+        expires = jwt_expiry(secret.reveal()) if secret is not None else None
+        status = expiry_status(expires, ctx.env.now)
+        if status.state != "expired":
+            continue
+        yield self.finding(
+            f"{registry.host}'s stored token {status.describe()}; Docker still sends it, and "
+            "the registry answers unauthorized", entry.location, registry=registry.host)
