@@ -361,13 +361,24 @@ def _previous_files(out_dir: Path) -> list[str]:
     return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
 
 
+def _is_site_name(name: str) -> bool:
+    """A name `build` writes: a page file, the manifest, or a file in a content-named folder,
+    each maybe with its .br/.gz form. A manifest that lists anything else (edited, or not
+    ours after all) never gets that file removed."""
+    plain = name.removesuffix(".br").removesuffix(".gz")
+    if plain in (*PAGE_FILES, "manifest.json"):
+        return True
+    folder, sep, file = plain.partition("/")
+    return bool(sep) and "/" not in file and is_content_addressed(folder + "/")
+
+
 def _remove_stale(out_dir: Path, previous: list[str], current: set[str]) -> None:
     """Files an earlier build wrote (its manifest lists them) and this one did not: removed,
     so an old runtime folder does not linger. Nothing the manifest does not name is touched."""
     root = out_dir.resolve()
     emptied: set[Path] = set()
     for name in previous:
-        if name in current:
+        if name in current or not _is_site_name(name):
             continue
         path = (out_dir / name)
         if not path.resolve().is_relative_to(root) or path.is_symlink() or not path.is_file():
