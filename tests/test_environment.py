@@ -690,3 +690,20 @@ def test_environment_is_frozen(tmp_path: Path) -> None:
         env.known = False  # type: ignore[misc]
     assert isinstance(env, Environment)
     assert hash(env.aws) == hash(capture(base_env(tmp_path), now=NOW).aws)
+
+
+def test_the_pass_store_is_looked_at_only_when_pass_is_configured(tmp_path: Path) -> None:
+    # docker-credential-pass keeps logins in $PASSWORD_STORE_DIR, else ~/.password-store
+    # (pass/pass.go getPassDir); `pass init` leaves a .gpg-id there.
+    env = {"HOME": str(tmp_path), "PATH": ""}
+    assert capture(env, helper_names=["ecr-login"], home=str(tmp_path)).pass_store is None
+    store = tmp_path / ".password-store"
+    assert capture(env, helper_names=["pass"], home=str(tmp_path)).pass_store == (
+        str(store), False)
+    store.mkdir()
+    (store / ".gpg-id").write_text("me@example.com\n")
+    assert capture(env, helper_names=["pass"], home=str(tmp_path)).pass_store == (
+        str(store), True)
+    elsewhere = tmp_path / "other"
+    assert capture({**env, "PASSWORD_STORE_DIR": str(elsewhere)}, helper_names=["pass"],
+                   home=str(tmp_path)).pass_store == (str(elsewhere), False)

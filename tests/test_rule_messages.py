@@ -807,6 +807,12 @@ FIRING: list[Case] = [
         "identitytoken": _jwt(exp=NOW - timedelta(hours=2))}}}),
          ("myreg.azurecr.io's stored token expired 2 h ago", "unauthorized"),
          severity=Severity.MEDIUM, registry="myreg.azurecr.io", line=3),
+    # ENV013 (docker-credential-pass needs `pass init`: pass/pass.go, password-store.sh)
+    Case("ENV013", "no-gpg-id", diag({"credsStore": "pass", **HELPED}, machine(
+        helper("ecr-login"), helper("pass"))._replace(
+            pass_store=("/home/test/.password-store", False))),
+         ("docker-credential-pass is set up", "/home/test/.password-store has no .gpg-id",
+          "`pass init` never ran"), severity=Severity.HIGH, line=2),
     # CFG033
     Case("CFG033", "podman", diag({"credsStore": "ecr-login", "auths": {ECR: {}}},
                                   client="podman"),
@@ -856,6 +862,9 @@ SILENT: dict[str, Run] = {
     "CFG038": diag({"auths": {"myreg.azurecr.io": {
         "auth": _b64("00000000-0000-0000-0000-000000000000:"),
         "identitytoken": _jwt(exp=NOW + timedelta(hours=2))}}}),
+    "ENV013": diag({"credsStore": "pass", **HELPED}, machine(
+        helper("ecr-login"), helper("pass"))._replace(
+            pass_store=("/home/test/.password-store", True))),
     "CFG036": diag({"auths": {"ghcr.io": {"auth": _b64("octo:ghp_" + "z" * 36)}}}),
     "CFG035": diag({"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}}),
     "CFG034": diag({"credsStore": "desktop.exe", **HELPED},

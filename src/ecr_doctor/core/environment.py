@@ -173,6 +173,10 @@ class Environment(NamedTuple):
     docker: DockerClient | None = None
     #: buildx's per-registry / per-repository configs; None: not looked at.
     buildx: BuildxConfigs | None = None
+    #: The `pass` password store docker-credential-pass uses ($PASSWORD_STORE_DIR, else
+    #: ~/.password-store) and whether `pass init` ran there (its .gpg-id exists); None: not
+    #: looked at (no config names the `pass` helper).
+    pass_store: tuple[str, bool] | None = None
 
     @property
     def docker_version(self) -> tuple[int, int, int] | None:

@@ -121,7 +121,25 @@ def capture(
         helper_profiles=helper_profiles,
         docker=docker,
         buildx=buildx,
+        pass_store=_pass_store(get, home_dir) if "pass" in names else None,
     )
+
+
+def _pass_store(get: Callable[[str], str], home: str) -> tuple[str, bool]:
+    """Where docker-credential-pass keeps logins, and whether `pass init` ran there.
+
+    docker/docker-credential-helpers pass/pass.go · getPassDir: $PASSWORD_STORE_DIR, else
+    ~/.password-store. `pass insert` refuses a store without .gpg-id ("You must run: pass
+    init"), so the helper's first `store` fails there. A stat only: nothing is read.
+    """
+    import os
+
+    folder = get("PASSWORD_STORE_DIR") or os.path.join(home, ".password-store")
+    try:
+        ready = os.path.isfile(os.path.join(folder, ".gpg-id"))
+    except (OSError, ValueError):
+        ready = False
+    return folder, ready
 
 
 def _wrapper_profiles(helpers: Iterable[HelperBinary]) -> tuple[tuple[str, str], ...]:

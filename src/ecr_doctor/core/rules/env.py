@@ -629,3 +629,43 @@ def wrapper_profile_missing(self: Rule, ctx: Context) -> Iterator[Finding]:
             registry=entry.key,
             details=(("helper", entry.helper), ("profile", profile)),
         )
+
+
+@FAMILY.rule(
+    "ENV013",
+    "pass-store-not-initialised",
+    Severity.HIGH,
+    "The `pass` helper is configured but `pass init` never ran",
+    RuleDoc(
+        what="`credsStore` or a `credHelpers` entry names `pass`, docker-credential-pass is "
+        "on PATH, and its password store ($PASSWORD_STORE_DIR, else ~/.password-store) has "
+        "no `.gpg-id`.",
+        why="docker-credential-pass stores each login with `pass insert`, which refuses a "
+        "store that `pass init` never set up (\"You must run: pass init your-gpg-id\"). "
+        "`docker login` then fails with `pass not initialized` (or `error storing "
+        "credentials`), and every `get` finds nothing: pulls go out anonymous.",
+        fix="Create a GPG key if there is none (`gpg --full-generate-key`), then `pass init "
+        "<its id or e-mail>` as the user who runs docker, with the same $PASSWORD_STORE_DIR; "
+        "log in again.",
+        references=("docker/docker-credential-helpers · pass/pass.go · getPassDir, "
+                    "checkInitialized",
+                    "zx2c4 password-store · src/password-store.sh · set_gpg_recipients "
+                    "(.gpg-id required)"),
+    ),
+    needs_machine=True,
+)
+def pass_store_not_initialised(self: Rule, ctx: Context) -> Iterator[Finding]:
+    store = ctx.env.pass_store
+    binary = ctx.env.helper("pass")
+    if store is None or store[1] or binary is None or not (binary.found and binary.executable):
+        return  # not configured, ready, or not installed (ENV001 says so)
+    places = [h.location for h in ctx.config.cred_helpers if h.helper == "pass"]
+    if (ctx.config.creds_store is not None and ctx.config.creds_store.value == "pass"
+            and not ctx.podman):
+        places.insert(0, ctx.config.creds_store.location)
+    if not places:
+        return
+    yield self.finding(
+        f"docker-credential-pass is set up, but the password store {store[0]} has no .gpg-id "
+        "(`pass init` never ran there): docker login cannot store, and nothing is found",
+        places[0], details=(("helper", "pass"),))
