@@ -92,6 +92,14 @@ def _jwt(*, exp: datetime) -> str:
                      part({"exp": int(exp.timestamp()), "tenant": "t"}), "c2lnbmF0dXJl"))
 
 
+_GHCR_WORKFLOW = (
+    "on: push\npermissions:\n  contents: read\njobs:\n  image:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n"
+    "          username: ${{ github.actor }}\n          password: ${{ secrets.GITHUB_TOKEN }}\n"
+    "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n"
+    "          tags: ghcr.io/acme/app:latest\n")
+
+
 class Case(NamedTuple):
     rule_id: str
     variant: str
@@ -629,6 +637,15 @@ FIRING: list[Case] = [
             NOW - timedelta(days=3), seed=8)}}}) + "'\n")),
          (ECR, "Kubernetes Secret old", "expired 3 days ago"), registry=ECR,
          severity=Severity.HIGH, line=5),
+    # SCN011 (docs.github.com: packages: write to publish; unlisted scopes are none)
+    Case("SCN011", "build-push-action", scan(".github/workflows/release.yml", _GHCR_WORKFLOW),
+         ("job `image` pushes to ghcr.io with GITHUB_TOKEN", "grant no `packages: write`",
+          "the push is denied"), line=3),
+    Case("SCN011", "docker-push", scan(".github/workflows/ci.yml", (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    permissions: read-all\n"
+        "    steps:\n      - run: |\n          echo ${{ github.token }} | docker login ghcr.io -u"
+        " x --password-stdin\n          docker push ghcr.io/acme/app:1\n")),
+         ("job `build` pushes to ghcr.io",), line=5),
     # SCN010
     Case("SCN010", "dockercfg-with-auths", scan("k8s/legacy.yaml", (
         "kind: Secret\nmetadata: {name: legacy, namespace: ops}\ntype: kubernetes.io/dockercfg\n"
@@ -896,6 +913,8 @@ SILENT: dict[str, Run] = {
         "kind: Secret\nmetadata: {name: helper}\ntype: kubernetes.io/dockerconfigjson\n"
         "stringData:\n  .dockerconfigjson: '" + json.dumps(
             {"auths": {"ghcr.io": {"auth": "b2N0bzpnaHBfbm90cmVhbA=="}}}) + "'\n")),
+    "SCN011": scan(".github/workflows/release.yml", _GHCR_WORKFLOW.replace(
+        "  contents: read\n", "  contents: read\n  packages: write\n")),
     "SCN010": scan("k8s/pull-secret.yaml", (
         "kind: Secret\nmetadata: {name: hub}\ntype: kubernetes.io/dockerconfigjson\n"
         "data:\n  .dockerconfigjson: <base64 of your config.json>\n---\n"

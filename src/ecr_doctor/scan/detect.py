@@ -572,6 +572,52 @@ _HELPER = re.compile(
 _AKIA = re.compile(r"^(?:AKIA|ASIA)[A-Z0-9]{16}$")
 
 
+# A push to ghcr.io from a job, and a login there with the job's own token.
+_GHCR_PUSH = re.compile(r"\bdocker\s+(?:image\s+)?push\s+[\"']?ghcr\.io/|"
+                        r"\bdocker\s+buildx\s+build\b[^\n]*--push\b[^\n]*ghcr\.io/|"
+                        r"\bdocker\s+buildx\s+build\b[^\n]*ghcr\.io/[^\n]*--push\b",
+                        re.IGNORECASE)
+_JOB_TOKEN = re.compile(r"\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}",
+                        re.IGNORECASE)
+_GHCR_LOGIN_RUN = re.compile(r"docker\s+login\b[^\n]*\bghcr\.io\b", re.IGNORECASE)
+
+
+def _grants_packages_write(permissions: YNode) -> bool:
+    if permissions.kind == "scalar":
+        return permissions.value.strip().lower() == "write-all"
+    packages = permissions.get("packages") if permissions.kind == "map" else None
+    return packages is not None and _scalar_text(packages).lower() == "write"
+
+
+def _ghcr_push_with_job_token(scan: _Scan, root: YNode, name: str, job: YNode,
+                              steps: tuple[YNode, ...], via: str) -> None:
+    """SCN011: the job's token is used to push to ghcr.io without `packages: write`."""
+    permissions = job.get("permissions") or root.get("permissions")
+    if permissions is None or _grants_packages_write(permissions):
+        return  # unset: the repository's default token permissions decide, not this file
+    token_login = pushes = False
+    for step in steps:
+        if step.kind != "map":
+            continue
+        uses, with_, run = step.get("uses"), step.get("with"), step.get("run")
+        action = uses.value.split("@")[0].lower() if uses is not None else ""
+        if action == "docker/login-action" and with_ is not None:
+            token_login |= (_scalar_text(with_.get("registry")).lower() == "ghcr.io"
+                            and bool(_JOB_TOKEN.search(_scalar_text(with_.get("password")))))
+        if action == "docker/build-push-action" and with_ is not None:
+            pushes |= (_scalar_text(with_.get("push")).lower() == "true"
+                       and "ghcr.io/" in "\n".join(s.value for s in _scalars(with_.get("tags")
+                                                                           or with_)))
+        text = "\n".join(line for _n, line in _scalar_lines(run)) if run is not None else ""
+        token_login |= bool(_GHCR_LOGIN_RUN.search(text) and _JOB_TOKEN.search(text))
+        pushes |= bool(_GHCR_PUSH.search(text))
+    if token_login and pushes:
+        scan.add(scan.finding(
+            scn.SCN011, f"job `{name}` pushes to ghcr.io with GITHUB_TOKEN, but its "
+            f"permissions in {via} grant no `packages: write`: the push is denied",
+            Location(scan.path, permissions.line, 1)))
+
+
 def _runs_on_self_hosted(job: YNode) -> bool:
     runs_on = job.get("runs-on")
     if runs_on is None:
@@ -583,12 +629,14 @@ def _github_workflow(scan: _Scan, root: YNode, jobs: YNode, via: str) -> None:
     text = scan.text
     uses_ecr = bool(_ECR_USE.search(text))
     has_logout = bool(_LOGOUT.search(text)) or bool(_HELPER.search(text))
-    for _name, job in jobs.pairs:
+    for job_name, job in jobs.pairs:
         if job.kind != "map":
             continue
         _container_credentials(scan, job, via)
         self_hosted = _runs_on_self_hosted(job)
         steps = job.get("steps")
+        _ghcr_push_with_job_token(scan, root, job_name.value, job,
+                                  steps.items if steps is not None else (), via)
         for step in steps.items if steps is not None else ():
             if step.kind != "map":
                 continue

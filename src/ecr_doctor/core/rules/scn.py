@@ -247,7 +247,29 @@ SCN010 = FAMILY.declare(
     ),
 )
 
+SCN011 = FAMILY.declare(
+    "SCN011", "ghcr-push-without-packages-write", Severity.MEDIUM,
+    "A workflow job pushes to ghcr.io with GITHUB_TOKEN but its permissions exclude packages",
+    RuleDoc(
+        what="A GitHub Actions job logs in to ghcr.io with the job token (`secrets."
+        "GITHUB_TOKEN` / `github.token`) and pushes there (`docker push`, `docker buildx "
+        "build --push`, or docker/build-push-action with `push: true`), while the job's "
+        "`permissions` (or the workflow's, when the job sets none) do not grant `packages: "
+        "write`.",
+        why="Once `permissions` is set, every scope it does not name is `none`: the login "
+        "succeeds (reading is allowed for public images, and the token is valid) and the "
+        "push fails, typically `denied: installation not allowed to Write organization "
+        "package` or `denied: permission_denied: write_package`.",
+        fix="Add `packages: write` to the job's `permissions` (keep `contents: read`), or "
+        "push with a token that has `write:packages`.",
+        references=("docs.github.com · Publishing Docker images · Publishing images to "
+                    "GitHub Packages (permissions: packages: write)",
+                    "docs.github.com · Controlling permissions for GITHUB_TOKEN (unlisted "
+                    "scopes are none)"),
+    ),
+)
+
 SCAN_RULE_IDS: tuple[str, ...] = tuple(r.id for r in FAMILY.rules)
 
 __all__ = ["SCAN_RULE_IDS", "SCN001", "SCN002", "SCN003", "SCN004", "SCN005", "SCN006",
-           "SCN007", "SCN008", "SCN009", "SCN010"]
+           "SCN007", "SCN008", "SCN009", "SCN010", "SCN011"]
