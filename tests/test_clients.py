@@ -335,3 +335,28 @@ def test_a_missing_store_is_explained_once_for_all_the_registries_it_fails() -> 
     assert len(blocks) == 1 and len(pointers) == 2
     assert all("as for https://index.docker.io/v1/ above" in line for line in pointers)
     assert sum(1 for line in lines if line.strip().startswith("pull:")) == 1
+
+
+def test_ecr_hub_ghcr_gcr_and_acr_in_one_config_fit_one_screen() -> None:
+    # Issue: "diagnose on a config holding ECR + Hub (desktop store) + GHCR + GCR + ACR says,
+    # for each registry, which source Docker uses and whether it will work, in one screen".
+    from ecr_doctor.render.style import Style
+    from ecr_doctor.render.text import render_diagnosis
+
+    doc = {"auths": {"https://index.docker.io/v1/": {}, "ghcr.io": {}, "myreg.azurecr.io": {}},
+           "credsStore": "desktop",
+           "credHelpers": {ECR: "ecr-login", "gcr.io": "gcloud", "us-docker.pkg.dev": "gcloud"}}
+    env = machine(helper("ecr-login"), helper("desktop", found=False),
+                  helper("gcloud"))._replace(now=NOW)
+    text = render_diagnosis(diagnose_text(json.dumps(doc, indent="\t"), "config.json", env),
+                            env, Style(False), header="Config: config.json", config_arg=None,
+                            registries=[])
+    lines = text.splitlines()
+    assert len(lines) <= 40, "\n".join(lines)
+    for key, source in (("https://index.docker.io/v1/", "credsStore → docker-credential-desktop "
+                         "(not on PATH)"), ("ghcr.io", "credsStore"), ("myreg.azurecr.io",
+                         "credsStore"), (ECR, "credHelpers → docker-credential-ecr-login"),
+                        ("gcr.io", "credHelpers → docker-credential-gcloud"),
+                        ("us-docker.pkg.dev", "credHelpers → docker-credential-gcloud")):
+        (row,) = [line for line in lines if line.startswith(f"  {key}  ")]
+        assert source in row, row
